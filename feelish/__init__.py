@@ -1,0 +1,51 @@
+"""feelish: an expression-driven connector runtime.
+
+The public API is exactly `__all__` (guarded by tests/test_public_api.py).
+Each part of the package exports from its own section below.
+"""
+from __future__ import annotations
+
+# --- errors and warnings
+from .errors import (
+    AuthError,
+    BusinessError,
+    ConnectorError,
+    EvaluationError,
+    FeelishError,
+    FeelSyntaxError,
+    LimitExceeded,
+    SecretError,
+    SourceError,
+    Span,
+    TemplateError,
+    Warning,
+    WarningKind,
+)
+
+# --- secrets
+from .secrets import (
+    ChainSecrets,
+    DotenvSecrets,
+    EnvironmentSecrets,
+    MappingSecrets,
+    Redactor,
+    SecretProvider,
+)
+
+# --- values
+from .values import FeelFunction, Range, YearsMonthsDuration
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # errors
+    "AuthError", "BusinessError", "ConnectorError", "EvaluationError", "FeelishError",
+    "FeelSyntaxError", "LimitExceeded", "SecretError", "SourceError", "Span", "TemplateError",
+    "Warning", "WarningKind",
+    # secrets
+    "ChainSecrets", "DotenvSecrets", "EnvironmentSecrets", "MappingSecrets", "Redactor",
+    "SecretProvider",
+    # values
+    "FeelFunction", "Range", "YearsMonthsDuration",
+    "__version__",
+]

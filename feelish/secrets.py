@@ -1,0 +1,259 @@
+"""Secrets: providers, `<<secrets.NAME>>` placeholders, and redaction.
+
+A placeholder is recognised inside string literals (and as a bare atom) when the expression is
+parsed; its value is spliced in at evaluation, at the value level, so a secret holding `"`, `\\`
+or `<<` can never change what the expression means.
+
+Secret values never appear in an error, a warning, a log record or a repr: errors name the
+secret, and everything that echoes data (connector errors, dry runs, the REPL) passes through a
+`Redactor` built from the values that were actually used.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from .errors import SecretError
+
+#: NAME: alphanumeric runs joined by single `/ . _ -`, as connector runtimes name secrets.
+SECRET_NAME = r"[A-Za-z0-9]+(?:[/._-][A-Za-z0-9]+)*"
+PLACEHOLDER = re.compile(r"<<\s*secrets\.(" + SECRET_NAME + r")\s*>>")
+
+REDACTED = "***"
+
+
+def split_placeholders(text: str) -> list[str | tuple[str]]:
+    """Split `text` into literal pieces (str) and secret names (1-tuples), in order.
+
+    `"Bearer <<secrets.TOKEN>>"` -> `["Bearer ", ("TOKEN",)]`.  Text without placeholders
+    comes back as `[text]`.
+    """
+    parts: list[str | tuple[str]] = []
+    pos = 0
+    for match in PLACEHOLDER.finditer(text):
+        if match.start() > pos:
+            parts.append(text[pos:match.start()])
+        parts.append((match.group(1),))
+        pos = match.end()
+    if pos < len(text) or not parts:
+        parts.append(text[pos:])
+    return parts
+
+
+# ----------------------------------------------------------------------------- providers
+
+
+@runtime_checkable
+class SecretProvider(Protocol):
+    """Anything that can look a secret up by name. `names()` lists what it holds (never values)."""
+
+    def get(self, name: str) -> str | None: ...
+
+    def names(self) -> Iterable[str]: ...
+
+
+class MappingSecrets:
+    """Secrets from a mapping (a dict the engine hands over)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any]):
+        self._values = {str(k): str(v) for k, v in values.items() if v is not None}
+
+    def get(self, name: str) -> str | None:
+        return self._values.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._values)
+
+    def __repr__(self) -> str:
+        return f"MappingSecrets(names={self.names()!r})"
+
+
+class EnvironmentSecrets:
+    """Secrets from environment variables: `<<secrets.API_KEY>>` reads `{prefix}API_KEY`."""
+
+    __slots__ = ("prefix", "_environ")
+
+    def __init__(self, prefix: str = "", environ: Mapping[str, str] | None = None):
+        self.prefix = prefix
+        self._environ = os.environ if environ is None else environ
+
+    def get(self, name: str) -> str | None:
+        return self._environ.get(self.prefix + name)
+
+    def names(self) -> list[str]:
+        n = len(self.prefix)
+        return sorted(k[n:] for k in self._environ if k.startswith(self.prefix) and len(k) > n)
+
+    def __repr__(self) -> str:
+        return f"EnvironmentSecrets(prefix={self.prefix!r})"
+
+
+_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z0-9_./-]+)\s*=\s*(.*?)\s*$")
+
+
+class DotenvSecrets(MappingSecrets):
+    """Secrets from a dotenv-style file: `NAME=value`, `# comments`, optional quotes.
+
+    Double-quoted values understand `\\n`, `\\t`, `\\"` and `\\\\`; single-quoted values are literal.
+    """
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SecretError(f"cannot read secrets file {str(self.path)!r}: {exc.strerror}") from None
+        values: dict[str, str] = {}
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            match = _DOTENV_LINE.match(line)
+            if not match:
+                # The line may hold a secret: say where it is, never what it says.
+                raise SecretError(f"{self.path}:{number}: expected NAME=value")
+            values[match.group(1)] = _dotenv_value(match.group(2))
+        super().__init__(values)
+
+    def __repr__(self) -> str:
+        return f"DotenvSecrets(path={str(self.path)!r}, names={self.names()!r})"
+
+
+def _dotenv_value(raw: str) -> str:
+    if len(raw) >= 2 and raw[0] == raw[-1] == "'":
+        return raw[1:-1]
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+        escapes = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+        return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), "\\" + m.group(1)), raw[1:-1])
+    # unquoted: an inline comment starts at " #"
+    return raw.split(" #", 1)[0].rstrip()
+
+
+class ChainSecrets:
+    """Several providers, asked in order; the first that knows a name wins."""
+
+    __slots__ = ("providers",)
+
+    def __init__(self, *providers: SecretProvider):
+        self.providers = tuple(providers)
+
+    def get(self, name: str) -> str | None:
+        for provider in self.providers:
+            value = provider.get(name)
+            if value is not None:
+                return value
+        return None
+
+    def names(self) -> list[str]:
+        return sorted({n for p in self.providers for n in p.names()})
+
+    def __repr__(self) -> str:
+        return f"ChainSecrets{self.providers!r}"
+
+
+class _NoSecrets:
+    __slots__ = ()
+
+    def get(self, name: str) -> None:
+        return None
+
+    def names(self) -> list[str]:
+        return []
+
+    def __repr__(self) -> str:
+        return "NoSecrets()"
+
+
+NO_SECRETS = _NoSecrets()
+
+
+def as_provider(secrets: SecretProvider | Mapping[str, Any] | None) -> SecretProvider:
+    """Accept what callers naturally pass: None, a mapping, or a provider."""
+    if secrets is None:
+        return NO_SECRETS
+    if isinstance(secrets, Mapping):
+        return MappingSecrets(secrets)
+    if isinstance(secrets, SecretProvider):
+        return secrets
+    raise TypeError(f"secrets must be a mapping or a SecretProvider, not {type(secrets).__name__}")
+
+
+# ----------------------------------------------------------------------------- resolution
+
+
+class SecretResolver:
+    """Resolves names for one evaluation or one connector call and remembers the values used,
+    so that everything that call reports can be redacted."""
+
+    __slots__ = ("provider", "used")
+
+    def __init__(self, provider: SecretProvider | Mapping[str, Any] | None):
+        self.provider = as_provider(provider)
+        self.used: set[str] = set()
+
+    def resolve(self, name: str) -> str:
+        value = self.provider.get(name)
+        if value is None:
+            raise SecretError(f"secret {name!r} is not available", name=name)
+        value = str(value)
+        if value:
+            self.used.add(value)
+        return value
+
+    def redactor(self) -> "Redactor":
+        return Redactor(self.used)
+
+    def __repr__(self) -> str:
+        return f"SecretResolver(provider={self.provider!r}, used={len(self.used)})"
+
+
+class Redactor:
+    """Replaces every occurrence of the given secret values with `***`, in text and in data."""
+
+    __slots__ = ("_pattern",)
+
+    def __init__(self, values: Iterable[str]):
+        # longest first, so a secret that contains another is replaced whole
+        ordered = sorted({v for v in values if v}, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+    def __bool__(self) -> bool:
+        return self._pattern is not None
+
+    def text(self, text: str) -> str:
+        return self._pattern.sub(REDACTED, text) if self._pattern else text
+
+    def value(self, value: Any) -> Any:
+        """Deeply redact strings (and bytes) in lists, tuples and dicts (keys too)."""
+        if self._pattern is None:
+            return value
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, bytes):
+            try:
+                return self.text(value.decode("utf-8")).encode("utf-8")
+            except UnicodeDecodeError:
+                return value
+        if isinstance(value, Mapping):
+            return {self.value(k): self.value(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.value(v) for v in value]
+        return value
+
+    def contains_secret(self, text: str) -> bool:
+        return bool(self._pattern and self._pattern.search(text))
+
+    def __repr__(self) -> str:
+        return "Redactor(***)"
+
+
+def iter_secret_names(text: str) -> Iterator[str]:
+    """Every secret name referenced by placeholders in `text` (for checks and REPL listings)."""
+    for match in PLACEHOLDER.finditer(text):
+        yield match.group(1)
