@@ -111,3 +111,210 @@ class FeelFunction:
 
     def invoke_named(self, named: dict[str, Any], ctx: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+# --------------------------------------------------------------------------- numbers and host values
+
+_Decimal = decimal.Decimal
+
+
+def is_number(x: Any) -> bool:
+    """True for a FEEL number: Decimal, int or float (never bool)."""
+    t = type(x)
+    return t is _Decimal or t is int or t is float or (t is not bool and isinstance(x, (_Decimal, int, float)))
+
+
+def to_decimal(x: Any) -> "decimal.Decimal | None":
+    """A number as Decimal; floats through their shortest repr (0.1 -> 0.1); NaN/inf -> None."""
+    t = type(x)
+    if t is _Decimal:
+        return x if x.is_finite() else None
+    if t is int:
+        return _Decimal(x)
+    if t is float:
+        if x != x or x in (float("inf"), float("-inf")):
+            return None
+        return _Decimal(repr(x))
+    if t is not bool and isinstance(x, (_Decimal, int, float)):  # subclasses (IntEnum, ...)
+        return to_decimal(_Decimal(x) if isinstance(x, _Decimal) else (float(x) if isinstance(x, float) else int(x)))
+    raise FeelFailure.invalid_type(f"expected a number, got {type_name(x)}")
+
+
+def type_name(x: Any) -> str:
+    """FEEL's name for the type of a value (for messages and `instance of`)."""
+    import datetime as _dt
+    t = type(x)
+    if x is None:
+        return "null"
+    if t is bool:
+        return "boolean"
+    if is_number(x):
+        return "number"
+    if t is str:
+        return "string"
+    if t is _dt.date:
+        return "date"
+    if t is _dt.datetime or isinstance(x, _dt.datetime):
+        return "date and time"
+    if isinstance(x, _dt.date):
+        return "date"
+    if isinstance(x, _dt.time):
+        return "time"
+    if isinstance(x, _dt.timedelta):
+        return "days and time duration"
+    if t is YearsMonthsDuration:
+        return "years and months duration"
+    if isinstance(x, (list, tuple)):
+        return "list"
+    if isinstance(x, dict):
+        return "context"
+    if t is Range:
+        return "range"
+    if isinstance(x, FeelFunction) or callable(x):
+        return "function"
+    return t.__name__
+
+
+def to_feel(host: Any) -> Any:
+    """Convert host data deeply to FEEL values: int/float -> Decimal, tuple -> list, keys -> str."""
+    t = type(host)
+    if host is None or t is bool or t is str or t is _Decimal:
+        return host
+    if t is int or t is float:
+        return to_decimal(host)
+    if t is dict or isinstance(host, dict):
+        return {str(k): to_feel(v) for k, v in host.items()}
+    if t is list or t is tuple or isinstance(host, (list, tuple)):
+        return [to_feel(v) for v in host]
+    if is_number(host):
+        return to_decimal(host)
+    return host
+
+
+#: `to_python` is `to_feel`: a result is normalised with the same deep walk.
+to_python = to_feel
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def format_number(n: Any) -> str:
+    """A number as FEEL's `string()` writes it: plain notation, scale kept (1.50 -> "1.50")."""
+    d = to_decimal(n)
+    if d is None:
+        return "null"
+    if d.is_zero() and d.is_signed():
+        d = d.copy_abs()
+    return format(d, "f")
+
+
+def feel_string(value: Any) -> str:
+    """FEEL's `string(value)` formatting (also used by the REPL for display)."""
+    from . import temporal  # late: temporal builds on this module
+    if value is None:
+        return "null"
+    t = type(value)
+    if t is str:
+        return value
+    if t is bool:
+        return "true" if value else "false"
+    if is_number(value):
+        return format_number(value)
+    if t is YearsMonthsDuration:
+        return str(value)
+    text = temporal.format_temporal(value)
+    if text is not None:
+        return text
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_inner_string(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}:{_inner_string(v)}" for k, v in value.items()) + "}"
+    if t is Range:
+        left = "[" if value.start_included else "("
+        right = "]" if value.end_included else ")"
+        start = "" if value.start is None else _inner_string(value.start)
+        end = "" if value.end is None else _inner_string(value.end)
+        return f"{left}{start}..{end}{right}"
+    if isinstance(value, FeelFunction):
+        return f"function {value.name}"
+    return "<" + type(value).__name__ + ">"
+
+
+def _inner_string(v: Any) -> str:
+    if type(v) is str:
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return feel_string(v)
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def to_json_value(value: Any) -> Any:
+    """A FEEL value as plain JSON data: integral numbers -> int, others -> Decimal (json-able via
+    `json_text`), temporal values and durations -> ISO strings, ranges/functions -> their string."""
+    from . import temporal
+    t = type(value)
+    if value is None or t is bool or t is str:
+        return value
+    if is_number(value):
+        d = to_decimal(value)
+        if d is None:
+            return None
+        if d == d.to_integral_value():
+            return int(d)
+        return d
+    if isinstance(value, dict):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(v) for v in value]
+    text = temporal.format_json(value)
+    if text is not None:
+        return text
+    return feel_string(value)
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """Compact JSON text of a FEEL value (Decimals written exactly)."""
+    import json
+
+    data = to_json_value(value)
+
+    def render(v: Any, level: int) -> str:
+        if isinstance(v, _Decimal):
+            text = format(v, "f")
+            return text
+        if isinstance(v, dict):
+            if not v:
+                return "{}"
+            if indent is None:
+                return "{" + ",".join(json.dumps(k) + ":" + render(x, level) for k, x in v.items()) + "}"
+            pad = "\n" + " " * (indent * (level + 1))
+            body = ",".join(pad + json.dumps(k) + ": " + render(x, level + 1) for k, x in v.items())
+            return "{" + body + "\n" + " " * (indent * level) + "}"
+        if isinstance(v, list):
+            if not v:
+                return "[]"
+            if indent is None:
+                return "[" + ",".join(render(x, level) for x in v) + "]"
+            pad = "\n" + " " * (indent * (level + 1))
+            body = ",".join(pad + render(x, level + 1) for x in v)
+            return "[" + body + "\n" + " " * (indent * level) + "]"
+        return json.dumps(v, ensure_ascii=False)
+
+    return render(data, 0)
+
+
+def from_json_text(text: str) -> Any:
+    """Parse JSON text into FEEL values (numbers as exact Decimals); ValueError if invalid."""
+    import json
+
+    def parse_float(s: str) -> Any:
+        return _Decimal(s)
+
+    data = json.loads(text, parse_float=parse_float, parse_int=_Decimal,
+                      parse_constant=_reject_constant)
+    return data
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"invalid JSON constant {name}")

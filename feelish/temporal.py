@@ -1,0 +1,326 @@
+"""Temporal values: parsing of FEEL's lexical forms, formatting, zones and calendar arithmetic.
+
+Representation (see values.py): `date`, `time` (tzinfo None = local, a fixed `timezone`, or a
+`ZoneInfo`), `datetime` (naive = local), `timedelta` (days and time duration) and
+`YearsMonthsDuration`.  Years are limited to 1..9999 (Python's calendar); a form outside that range
+is reported as an invalid value, never a crash.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import WarningKind
+from .values import FeelFailure, YearsMonthsDuration
+
+UTC = timezone.utc
+_MIDNIGHT = time(0, 0)
+
+_DATE = r"(?P<y>-?\d{4,9})-(?P<mo>\d\d)-(?P<d>\d\d)"
+_TIME = r"(?P<h>\d\d):(?P<mi>\d\d)(?::(?P<s>\d\d)(?:\.(?P<f>\d{1,9}))?)?"
+_ZONE = r"(?P<z>Z|[+-]\d\d:\d\d(?::\d\d)?)?(?:\[(?P<zb>[A-Za-z0-9_+\-/]+)\]|@(?P<za>[A-Za-z0-9_+\-/]+))?"
+_DATE_RE = re.compile(_DATE + r"\Z")
+_TIME_RE = re.compile(_TIME + _ZONE + r"\Z")
+_DATETIME_RE = re.compile(_DATE + "T" + _TIME + _ZONE + r"\Z")
+_DURATION_RE = re.compile(
+    r"(?P<sign>-)?P(?!\Z)(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<W>\d+)W)?(?:(?P<D>\d+)D)?"
+    r"(?:T(?=\d)(?:(?P<H>\d+)H)?(?:(?P<MI>\d+)M)?(?:(?P<S>\d+(?:\.\d{1,9})?)S)?)?\Z")
+
+
+def _invalid(what: str, text: str) -> FeelFailure:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return FeelFailure(WarningKind.FUNCTION_INVOCATION_FAILURE, f"invalid {what}: {shown!r}")
+
+
+@lru_cache(maxsize=512)
+def zone(name: str) -> tzinfo:
+    """The tzinfo for a zone id (`Europe/Berlin`, `UTC`, `Z`, `+01:00`); FeelFailure if unknown."""
+    if name == "Z":
+        return UTC
+    m = re.fullmatch(r"([+-])(\d\d):(\d\d)(?::(\d\d))?", name)
+    if m:
+        return _offset_zone(m.group(0))
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", name) or ".." in name:
+        raise FeelFailure(WarningKind.FUNCTION_INVOCATION_FAILURE, f"unknown time zone {name!r}")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise FeelFailure(WarningKind.FUNCTION_INVOCATION_FAILURE, f"unknown time zone {name!r}") from None
+
+
+def _offset_zone(text: str) -> tzinfo:
+    if text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    parts = [int(p) for p in text[1:].split(":")]
+    seconds = parts[0] * 3600 + parts[1] * 60 + (parts[2] if len(parts) > 2 else 0)
+    if seconds >= 18 * 3600 + 1:
+        raise FeelFailure(WarningKind.FUNCTION_INVOCATION_FAILURE, f"invalid offset {text!r}")
+    return UTC if seconds == 0 else timezone(timedelta(seconds=sign * seconds))
+
+
+def _tz_of(m: re.Match[str]) -> tzinfo | None:
+    named = m.group("zb") or m.group("za")
+    if named:
+        return zone(named)
+    if m.group("z"):
+        return _offset_zone(m.group("z"))
+    return None
+
+
+def _micro(frac: str | None) -> int:
+    return int((frac or "0")[:6].ljust(6, "0"))
+
+
+def _make_date(m: re.Match[str], text: str, what: str) -> date:
+    year = int(m.group("y"))
+    try:
+        return date(year, int(m.group("mo")), int(m.group("d")))
+    except ValueError:
+        raise _invalid(what, text) from None
+
+
+def _clock(m: re.Match[str], text: str, what: str) -> tuple[int, int, int, int, bool]:
+    h, mi, s = int(m.group("h")), int(m.group("mi")), int(m.group("s") or 0)
+    micro = _micro(m.group("f"))
+    if h == 24 and mi == 0 and s == 0 and micro == 0:
+        return 0, 0, 0, 0, True  # 24:00:00 is the end of the day
+    if h > 23 or mi > 59 or s > 59:
+        raise _invalid(what, text)
+    return h, mi, s, micro, False
+
+
+def parse_date(text: str) -> date:
+    m = _DATE_RE.match(text.strip())
+    if not m:
+        raise _invalid("date", text)
+    return _make_date(m, text, "date")
+
+
+def parse_time(text: str) -> time:
+    m = _TIME_RE.match(text.strip())
+    if not m:
+        raise _invalid("time", text)
+    h, mi, s, micro, _ = _clock(m, text, "time")
+    return time(h, mi, s, micro, tzinfo=_tz_of(m))
+
+
+def parse_datetime(text: str, *, allow_date: bool = True) -> datetime:
+    """`2024-01-01T10:00:00[offset|@Zone|[Zone]]`; a plain date gives local midnight."""
+    t = text.strip()
+    m = _DATETIME_RE.match(t)
+    if not m:
+        if allow_date and _DATE_RE.match(t):
+            return datetime.combine(parse_date(t), _MIDNIGHT)
+        raise _invalid("date and time", text)
+    d = _make_date(m, text, "date and time")
+    h, mi, s, micro, next_day = _clock(m, text, "date and time")
+    tz = _tz_of(m)
+    value = datetime(d.year, d.month, d.day, h, mi, s, micro)
+    if next_day:
+        value += timedelta(days=1)
+    return value.replace(tzinfo=tz)
+
+
+def parse_duration(text: str) -> timedelta | YearsMonthsDuration:
+    """A days-time (`P1DT2H`) or years-months (`P1Y2M`) duration; a mix of both is invalid."""
+    t = text.strip()
+    m = _DURATION_RE.match(t)
+    if not m:
+        raise _invalid("duration", text)
+    g = m.groupdict()
+    sign = -1 if g["sign"] else 1
+    has_ym = g["Y"] is not None or g["M"] is not None
+    has_dt = any(g[k] is not None for k in ("W", "D", "H", "MI", "S"))
+    if has_ym and has_dt:
+        raise _invalid("duration (years-months and days-time parts cannot be mixed)", text)
+    try:
+        if has_ym:
+            return YearsMonthsDuration(sign * (int(g["Y"] or 0) * 12 + int(g["M"] or 0)))
+        seconds = Decimal(g["S"] or 0)
+        whole = int(seconds)
+        micro = int(((seconds - whole) * 1000000).to_integral_value())
+        value = timedelta(weeks=int(g["W"] or 0), days=int(g["D"] or 0), hours=int(g["H"] or 0),
+                          minutes=int(g["MI"] or 0), seconds=whole, microseconds=micro)
+        return -value if sign < 0 else value
+    except OverflowError:
+        raise _invalid("duration (out of range)", text) from None
+
+
+def parse_literal(text: str) -> Any:
+    """The value of `@"..."`: a date, time, date and time or either duration kind."""
+    t = text.strip()
+    if t.startswith(("P", "-P")):
+        return parse_duration(t)
+    if "T" in t:
+        return parse_datetime(t, allow_date=False)
+    if len(t) > 2 and t[2] == ":":
+        return parse_time(t)
+    if _DATE_RE.match(t):
+        return parse_date(t)
+    raise _invalid("temporal literal", text)
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _frac(micro: int) -> str:
+    return ("." + f"{micro:06d}".rstrip("0")) if micro else ""
+
+
+def format_offset(delta: timedelta) -> str:
+    total = int(delta.total_seconds())
+    if total == 0:
+        return "Z"
+    sign = "-" if total < 0 else "+"
+    total = abs(total)
+    h, rest = divmod(total, 3600)
+    mi, s = divmod(rest, 60)
+    return f"{sign}{h:02d}:{mi:02d}" + (f":{s:02d}" if s else "")
+
+
+def _zone_suffix(tz: tzinfo | None, moment: datetime | None, *, bracket: bool = False) -> str:
+    if tz is None:
+        return ""
+    if isinstance(tz, ZoneInfo):
+        if bracket and moment is not None:
+            return format_offset(moment.utcoffset() or timedelta(0)) + f"[{tz.key}]"
+        return "@" + tz.key
+    off = tz.utcoffset(moment)
+    return format_offset(off if off is not None else timedelta(0))
+
+
+def format_date(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+
+
+def format_time(t: time) -> str:
+    base = f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}{_frac(t.microsecond)}"
+    return base + _zone_suffix(t.tzinfo, None)
+
+
+def format_datetime(dt: datetime, *, bracket: bool = False) -> str:
+    base = f"{format_date(dt)}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}{_frac(dt.microsecond)}"
+    return base + _zone_suffix(dt.tzinfo, dt, bracket=bracket)
+
+
+def format_days_time(td: timedelta, *, java: bool = False) -> str:
+    """`P1DT2H3M4.5S` (FEEL) or, with java=True, the days folded into hours (`PT26H3M4.5S`)."""
+    micros = (td.days * 86400 + td.seconds) * 1000000 + td.microseconds
+    sign = "-" if micros < 0 else ""
+    micros = abs(micros)
+    seconds, micro = divmod(micros, 1000000)
+    days, seconds = divmod(seconds, 86400)
+    h, seconds = divmod(seconds, 3600)
+    mi, s = divmod(seconds, 60)
+    if java:
+        h += days * 24
+        days = 0
+    out = f"{sign}P" + (f"{days}D" if days else "")
+    clock = (f"{h}H" if h else "") + (f"{mi}M" if mi else "")
+    if s or micro:
+        clock += f"{s}{_frac(micro)}S"
+    if clock:
+        out += "T" + clock
+    elif not days:
+        out = "PT0S"
+    return out
+
+
+def format_temporal(value: Any) -> str | None:
+    """FEEL `string()` of a temporal value or duration; None for any other value."""
+    t = type(value)
+    if t is date:
+        return format_date(value)
+    if t is datetime or isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, time):
+        return format_time(value)
+    if isinstance(value, timedelta):
+        return format_days_time(value)
+    if t is YearsMonthsDuration:
+        return str(value)
+    return None
+
+
+def format_json(value: Any) -> str | None:
+    """The JSON (ISO) text of a temporal value: zone ids as `+01:00[Europe/Berlin]`, Java durations."""
+    if isinstance(value, datetime):
+        return format_datetime(value, bracket=True)
+    if isinstance(value, timedelta):
+        return format_days_time(value, java=True)
+    return format_temporal(value)
+
+
+# --------------------------------------------------------------------------- calendar helpers
+
+
+def add_months(value: Any, months: int) -> Any:
+    """Add months to a date or date-time, clamping the day to the end of the target month."""
+    total = value.year * 12 + (value.month - 1) + months
+    year, month = divmod(total, 12)
+    if not 1 <= year <= 9999:
+        raise FeelFailure(WarningKind.INVALID_TYPE, "date out of range")
+    day = min(value.day, last_day(year, month + 1))
+    return value.replace(year=year, month=month + 1, day=day)
+
+
+def last_day(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - timedelta(days=1)).day
+
+
+def time_offset(t: time, on: date | None = None) -> timedelta | None:
+    """The UTC offset of a time (a zone id is resolved on `on`, default 1970-01-01)."""
+    tz = t.tzinfo
+    if tz is None:
+        return None
+    if isinstance(tz, ZoneInfo):
+        moment = datetime.combine(on or date(1970, 1, 1), t.replace(tzinfo=None)).replace(tzinfo=tz)
+        return moment.utcoffset()
+    return tz.utcoffset(None)
+
+
+def time_seconds(t: time) -> Decimal:
+    """Seconds since midnight, made UTC when the time has a zone."""
+    secs = Decimal(t.hour * 3600 + t.minute * 60 + t.second) + Decimal(t.microsecond) / 1000000
+    off = time_offset(t)
+    if off is not None:
+        secs -= Decimal(int(off.total_seconds()))
+    return secs
+
+
+def to_utc(dt: datetime) -> datetime:
+    return dt.astimezone(UTC)
+
+
+def shift_datetime(dt: datetime, delta: timedelta) -> datetime:
+    """Add an exact duration: by instant for zoned values (DST safe), on the wall clock for local."""
+    try:
+        if dt.tzinfo is None or not isinstance(dt.tzinfo, ZoneInfo):
+            return dt + delta
+        return (dt.astimezone(UTC) + delta).astimezone(dt.tzinfo)
+    except OverflowError:
+        raise FeelFailure(WarningKind.INVALID_TYPE, "date and time out of range") from None
+
+
+def shift_time(t: time, delta: timedelta) -> time:
+    base = datetime.combine(date(2000, 1, 1), t.replace(tzinfo=None)) + delta
+    return base.time().replace(tzinfo=t.tzinfo)
+
+
+def now(ctx: Any = None) -> datetime:
+    """The evaluation clock: `ctx.now` (a datetime or a callable) if the compiler provides one."""
+    clock = getattr(ctx, "now", None) if ctx is not None else None
+    if callable(clock):
+        clock = clock()
+    if isinstance(clock, datetime):
+        return clock if clock.tzinfo is not None else clock.astimezone()
+    return datetime.now().astimezone()
