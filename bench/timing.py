@@ -1,0 +1,60 @@
+"""Calibrated timing loops: timeit's autorange idea, several repeats, the median per call.
+
+The timed statement is ``f(x)`` with ``f`` and ``x`` bound as globals of the timeit template, so
+every engine pays the same (tiny) loop cost and no wrapper call is added around the floor.
+"""
+from __future__ import annotations
+
+import statistics
+import timeit
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    min_time: float = 0.2   # seconds one calibrated loop must last
+    repeats: int = 5        # loops timed; the median is reported
+
+    @classmethod
+    def quick(cls) -> "Settings":
+        return cls(min_time=0.01, repeats=3)
+
+
+def per_call(f, x, settings: Settings) -> float:
+    """Median seconds per ``f(x)`` call."""
+    timer = timeit.Timer("f(x)", globals={"f": f, "x": x})
+    number = 1
+    while True:  # calibrate: grow the loop until it lasts min_time
+        t = timer.timeit(number)
+        if t >= settings.min_time:
+            break
+        number = max(number * 2, int(number * settings.min_time / max(t, 1e-9) * 1.1))
+    times = [t / number]
+    for _ in range(settings.repeats - 1):
+        times.append(timer.timeit(number) / number)
+    return statistics.median(times)
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    if seconds >= 1e-6:
+        return f"{seconds * 1e6:.2f} µs"
+    return f"{seconds * 1e9:.0f} ns"
+
+
+def fmt_ratio(r: float | None) -> str:
+    if r is None:
+        return "—"
+    if r >= 100:
+        return f"{r:,.0f}×"
+    if r >= 10:
+        return f"{r:.1f}×"
+    return f"{r:.2f}×"
+
+
+def geomean(values) -> float | None:
+    values = [v for v in values if v]
+    return statistics.geometric_mean(values) if values else None
