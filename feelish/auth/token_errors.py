@@ -1,0 +1,115 @@
+"""Turning a token endpoint's answer into a token, or into a clear `AuthError`.
+
+Token endpoints fail in many shapes: an RFC 6749 error object with a 4xx status, the same object
+with a 200 status (ProcessMaker), a 200 without `access_token`, an HTML error page, a 5xx.  Every
+shape becomes an `AuthError` whose `code` is the OAuth error code when the server sent one
+(`invalid_client`, `invalid_grant`, ...) and `OAUTH_TOKEN_ERROR` otherwise.  The server's
+description and URI are kept (`error_description`, `error_uri` attributes and `variables`), passed
+through a `Redactor` first: a server may echo what it was sent, and what it was sent are secrets.
+"""
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import httpx2
+
+from ..errors import AuthError
+from ..secrets import Redactor
+
+TOKEN_ERROR = "OAUTH_TOKEN_ERROR"
+
+_MAX_TEXT = 300  # how much of a server-supplied description we repeat
+
+
+class OAuthTokenError(AuthError):
+    """An `AuthError` raised for a token request; carries the OAuth error fields."""
+
+    def __init__(self, code: str, message: str, *, error: str | None = None,
+                 description: str | None = None, uri: str | None = None,
+                 status: int | None = None, retryable: bool = False):
+        variables = {"error": error, "error_description": description, "error_uri": uri,
+                     "status": status}
+        response = None if status is None else {
+            "status": status, "reason": _reason(status), "headers": {}, "body": None,
+            "document": None}
+        super().__init__(code, message, response=response, retryable=retryable,
+                         variables={k: v for k, v in variables.items() if v is not None})
+        self.error = error
+        self.error_description = description
+        self.error_uri = uri
+        self.status = status
+
+
+def _reason(status: int) -> str:
+    try:
+        return httpx2.codes.get_reason_phrase(status)
+    except Exception:  # pragma: no cover - unknown codes
+        return ""
+
+
+def _clip(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "…"
+
+
+def _json(response: httpx2.Response) -> Any:
+    try:
+        return json.loads(response.content.decode(response.encoding or "utf-8", "replace"))
+    except ValueError:
+        return None
+
+
+def error_from_object(body: dict, *, status: int, grant: str, redactor: Redactor) -> OAuthTokenError:
+    """An RFC 6749 §5.2 error object -> `OAuthTokenError`."""
+    error = _clip(redactor.text(str(body.get("error"))))
+    desc = body.get("error_description")
+    uri = body.get("error_uri")
+    desc = _clip(redactor.text(str(desc))) if desc not in (None, "") else None
+    uri = _clip(redactor.text(str(uri))) if uri not in (None, "") else None
+    if error == "invalid_grant" and grant == "refresh_token":
+        head = ("the refresh token was refused (invalid_grant): it has expired or been revoked; "
+                "re-authorisation is needed to obtain a new one")
+    else:
+        head = f"token request refused: {error}"
+    message = head + (f": {desc}" if desc else "") + (f" (see {uri})" if uri else "")
+    if status != 200:
+        message += f" [HTTP {status}]"
+    return OAuthTokenError(error, message, error=error, description=desc, uri=uri, status=status,
+                           retryable=error == "temporarily_unavailable" or status >= 500)
+
+
+def parse_token_response(response: httpx2.Response, *, grant: str, redactor: Redactor) -> dict:
+    """Return the token fields of a successful answer, or raise `OAuthTokenError`.
+
+    The response must have been read.  Only 200 counts as success (RFC 6749 §5.1).
+    """
+    status = response.status_code
+    body = _json(response)
+    if isinstance(body, dict) and body.get("error") not in (None, ""):
+        raise error_from_object(body, status=status, grant=grant, redactor=redactor)
+    if status != 200:
+        kind = response.headers.get("content-type", "no content type").split(";")[0]
+        raise OAuthTokenError(
+            TOKEN_ERROR, f"token request failed with HTTP {status} ({kind}) and no OAuth error object",
+            status=status, retryable=status >= 500 or status == 429)
+    if not isinstance(body, dict):
+        what = "is not JSON" if body is None else "is JSON but not an object"
+        raise OAuthTokenError(TOKEN_ERROR, f"the token response {what}", status=status)
+    token = body.get("access_token")
+    if not isinstance(token, str) or not token:
+        raise OAuthTokenError(TOKEN_ERROR, "the token response has no access_token", status=status)
+    return body
+
+
+def parse_expires_in(value: Any) -> float | None:
+    """`expires_in` as seconds: numbers and numeric strings are accepted, anything else is None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        seconds = float(Decimal(str(value).strip()))
+    except (InvalidOperation, ValueError):
+        return None
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
