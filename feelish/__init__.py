@@ -35,6 +35,9 @@ from .secrets import (
 # --- values
 from .values import FeelFunction, Range, YearsMonthsDuration
 
+# --- language API
+from .api import Expression, Result, compile, evaluate, unary_test  # noqa: A004
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -47,5 +50,7 @@ __all__ = [
     "SecretProvider",
     # values
     "FeelFunction", "Range", "YearsMonthsDuration",
+    # language API
+    "Expression", "Result", "compile", "evaluate", "unary_test",
     "__version__",
 ]

@@ -1,0 +1,197 @@
+"""The public language API: `compile`, `evaluate`, `unary_test`, `Expression`, `Result`.
+
+    >>> import feelish
+    >>> expr = feelish.compile("{total: sum(items.price), big: total > limit}")
+    >>> expr.evaluate({"items": [{"price": 5}, {"price": 7}], "limit": 10})
+    {'total': Decimal('12'), 'big': True}
+
+An `Expression` is immutable, thread-safe and reusable: all per-evaluation state lives in a fresh
+`EvalContext`.  Results are plain Python (numbers as Decimal; see `feelish.values`).  Inputs may be
+plain Python or JSON values.  Secrets (`<<secrets.NAME>>`) resolve through a `SecretResolver`
+(pass a mapping, a provider, or a resolver you keep for redaction); a missing secret raises
+`SecretError`, and no secret value ever appears in a warning, an error or a repr.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from . import ast
+from .compile_state import (DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, DEFAULT_MAX_STRING, EvalContext)
+from .errors import EvaluationError, FeelishError, LimitExceeded, Warning
+from .secrets import Redactor, SecretResolver
+from .values import to_python
+
+__all__ = ["Expression", "Result", "compile", "evaluate", "unary_test"]
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Result:
+    """The value of an evaluation and the warnings (suppressed failures) it produced."""
+
+    value: Any
+    warnings: tuple[Warning, ...] = ()
+    _redactor: Redactor | None = field(default=None, compare=False)
+
+    def __repr__(self) -> str:
+        text = f"Result(value={self.value!r}, warnings={list(self.warnings)!r})"
+        return self._redactor.text(text) if self._redactor else text
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    max_steps: int = DEFAULT_MAX_STEPS
+    max_string_length: int = DEFAULT_MAX_STRING
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+    def override(self, max_steps, max_string_length, max_depth) -> "_Limits":
+        if max_steps is None and max_string_length is None and max_depth is None:
+            return self
+        return _Limits(self.max_steps if max_steps is None else max_steps,
+                       self.max_string_length if max_string_length is None else max_string_length,
+                       self.max_depth if max_depth is None else max_depth)
+
+
+def _resolver(secrets: Any) -> SecretResolver:
+    return secrets if isinstance(secrets, SecretResolver) else SecretResolver(secrets)
+
+
+def _redact_warnings(warnings: list[Warning], redactor: Redactor) -> tuple[Warning, ...]:
+    if not redactor:
+        return tuple(warnings)
+    return tuple(Warning(w.kind, redactor.text(w.message), w.span) for w in warnings)
+
+
+def _redact_error(exc: FeelishError, redactor: Redactor) -> None:
+    if not redactor:
+        return
+    exc.message = redactor.text(exc.message)
+    exc.args = (exc.message,)
+    if isinstance(exc, EvaluationError):
+        exc.warnings = _redact_warnings(list(exc.warnings), redactor)
+
+
+def _run(fn, source: str, variables: Any, secrets: Any, strict: bool, limits: _Limits,
+         clock: Callable[[], _dt.datetime] | None, input_value: Any = None, test: bool = False):
+    if variables is None:
+        variables = {}
+    elif not isinstance(variables, Mapping):
+        raise TypeError(f"variables must be a mapping, not {type(variables).__name__}")
+    resolver = _resolver(secrets)
+    ctx = EvalContext(variables, secrets=resolver, strict=strict, source=source,
+                      max_steps=limits.max_steps, max_string=limits.max_string_length,
+                      max_depth=limits.max_depth, clock=clock)
+    try:
+        value = fn(None, ctx, input_value) if test else fn(None, ctx)
+    except FeelishError as exc:
+        if isinstance(exc, EvaluationError) and not exc.source:
+            exc.source = source
+        _redact_error(exc, resolver.redactor())
+        raise
+    except RecursionError:
+        raise LimitExceeded("expression nested too deeply to evaluate (runaway recursion?)",
+                            source=source) from None
+    except MemoryError:
+        raise LimitExceeded("evaluation ran out of memory", source=source) from None
+    redactor = resolver.redactor()
+    return to_python(value), _redact_warnings(ctx.warnings, redactor), redactor
+
+
+class Expression:
+    """A compiled expression. Build with `feelish.compile(text)`."""
+
+    __slots__ = ("source", "names", "secret_names", "origin", "_fn", "_limits")
+
+    def __init__(self, source: str, fn, names: frozenset[str], secret_names: frozenset[str],
+                 limits: _Limits, origin: str | None = None):
+        set_ = object.__setattr__
+        set_(self, "source", source)
+        set_(self, "names", names)
+        set_(self, "secret_names", secret_names)
+        set_(self, "origin", origin)
+        set_(self, "_fn", fn)
+        set_(self, "_limits", limits)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Expression is immutable")
+
+    def evaluate(self, variables: Mapping[str, Any] | None = None, *, secrets: Any = None,
+                 strict: bool = False, max_steps: int | None = None,
+                 max_string_length: int | None = None, max_depth: int | None = None,
+                 clock: Callable[[], _dt.datetime] | None = None) -> Any:
+        """The value of the expression for `variables`. Failures give null (see `strict`)."""
+        value, _, _ = _run(self._fn, self.source, variables, secrets, strict,
+                           self._limits.override(max_steps, max_string_length, max_depth), clock)
+        return value
+
+    def evaluate_with_warnings(self, variables: Mapping[str, Any] | None = None, *,
+                               secrets: Any = None, strict: bool = False,
+                               max_steps: int | None = None, max_string_length: int | None = None,
+                               max_depth: int | None = None,
+                               clock: Callable[[], _dt.datetime] | None = None) -> Result:
+        """Like `evaluate`, also returning every warning (kind, message, span)."""
+        value, warnings, redactor = _run(
+            self._fn, self.source, variables, secrets, strict,
+            self._limits.override(max_steps, max_string_length, max_depth), clock)
+        return Result(value, warnings, redactor if redactor else None)
+
+    def __repr__(self) -> str:
+        return f"Expression({self.source!r})"
+
+
+def compile(text: str, *, origin: str | None = None, max_steps: int | None = None,  # noqa: A001
+            max_string_length: int | None = None, max_depth: int | None = None) -> Expression:
+    """Parse and compile `text` once; raises FeelSyntaxError with line, column and caret."""
+    from .compiler import compile_node
+    from .parser import parse
+    if not isinstance(text, str):
+        raise TypeError(f"an expression must be a string, not {type(text).__name__}")
+    node = parse(text, origin=origin)
+    fn, names, secret_names = compile_node(node, text)
+    limits = _Limits().override(max_steps, max_string_length, max_depth)
+    return Expression(text, fn, names, secret_names, limits, origin)
+
+
+@lru_cache(maxsize=1024)
+def _cached(text: str) -> Expression:
+    return compile(text)
+
+
+def evaluate(text: str, variables: Mapping[str, Any] | None = None, *, secrets: Any = None,
+             strict: bool = False) -> Any:
+    """Compile (cached by text) and evaluate in one call."""
+    return _cached(text).evaluate(variables, secrets=secrets, strict=strict)
+
+
+class _UnaryTests:
+    __slots__ = ("source", "test")
+
+    def __init__(self, source: str, test):
+        self.source = source
+        self.test = test
+
+
+@lru_cache(maxsize=1024)
+def _cached_tests(text: str) -> _UnaryTests:
+    from .compile_unary import compile_unary_tests
+    from .parser import parse_unary_tests
+    if not isinstance(text, str):
+        raise TypeError(f"unary tests must be a string, not {type(text).__name__}")
+    node: ast.Node = parse_unary_tests(text)
+    test, _, _ = compile_unary_tests(node, text)
+    return _UnaryTests(text, test)
+
+
+def unary_test(tests: str, input: Any, variables: Mapping[str, Any] | None = None, *,  # noqa: A002
+               secrets: Any = None, strict: bool = False) -> bool | None:
+    """Does `input` satisfy the unary tests (`"< 10"`, `"[1..5], 20"`, `"not(\\"a\\")"`, `"-"`)?
+
+    True or False, or None when the tests cannot decide (a null input, values not comparable).
+    """
+    compiled = _cached_tests(tests)
+    value, _, _ = _run(compiled.test, compiled.source, variables, secrets, strict, _Limits(), None,
+                       input, test=True)
+    return value

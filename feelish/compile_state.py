@@ -1,0 +1,103 @@
+"""Per-evaluation state: the one small object every compiled closure receives as `c`.
+
+It is also the `ctx` handed to `FeelFunction.invoke`, so built-ins can record warnings, read the
+evaluation clock (`ctx.now()`, `ctx.today()`) and charge work against the step budget
+(`ctx.charge(n)`).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .errors import EvaluationError, LimitExceeded, Span, Warning
+from .secrets import SecretResolver
+
+#: Marks "no value here" (a missing variable or entry), distinct from a FEEL null (None).
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__slots__": ()})()
+
+#: Defaults for the bounds on one evaluation (each configurable on compile and on evaluate).
+DEFAULT_MAX_STEPS = 1_000_000        # loop iterations + list elements produced + function calls
+DEFAULT_MAX_STRING = 10_000_000      # characters in one string value
+DEFAULT_MAX_DEPTH = 64               # nested user-function invocations
+
+
+def _system_now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc).astimezone()
+
+
+class EvalContext:
+    """Mutable state of one evaluation. Never shared between evaluations or threads."""
+
+    __slots__ = ("vars", "secrets", "strict", "warnings", "steps", "max_steps", "max_string",
+                 "depth", "max_depth", "input", "source", "clock", "_now", "_seen")
+
+    def __init__(self, variables: Mapping[str, Any] | None, *, secrets: SecretResolver | None = None,
+                 strict: bool = False, source: str = "", max_steps: int = DEFAULT_MAX_STEPS,
+                 max_string: int = DEFAULT_MAX_STRING, max_depth: int = DEFAULT_MAX_DEPTH,
+                 clock: Callable[[], _dt.datetime] | None = None):
+        self.vars = {} if variables is None else variables
+        self.secrets = secrets if secrets is not None else SecretResolver(None)
+        self.strict = strict
+        self.warnings: list[Warning] = []
+        self.steps = max_steps
+        self.max_steps = max_steps
+        self.max_string = max_string
+        self.depth = 0
+        self.max_depth = max_depth
+        self.input = MISSING
+        self.source = source
+        self.clock = clock or _system_now
+        self._now: _dt.datetime | None = None
+        self._seen: set[tuple[str, Span | None]] = set()
+
+    # ------------------------------------------------------------------ warnings
+
+    def warn(self, kind: str, message: str, span: Span | None = None) -> None:
+        """Record a suppressed failure (once per kind and position); raise in strict mode."""
+        key = (kind, span)
+        if key in self._seen:
+            return None
+        self._seen.add(key)
+        warning = Warning(kind, message, span)
+        self.warnings.append(warning)
+        if self.strict:
+            raise EvaluationError(f"{kind}: {message}", source=self.source, span=span,
+                                  warnings=tuple(self.warnings), kind=kind)
+        return None
+
+    # ------------------------------------------------------------------ limits
+
+    def charge(self, n: int, span: Span | None = None) -> None:
+        """Spend `n` steps of the budget; raise LimitExceeded when it runs out."""
+        self.steps -= n
+        if self.steps < 0:
+            self.exceeded(span)
+
+    def exceeded(self, span: Span | None = None, what: str | None = None) -> None:
+        raise LimitExceeded(
+            what or f"evaluation exceeded its budget of {self.max_steps} steps "
+                    "(loop iterations, list elements and function calls)",
+            source=self.source, span=span)
+
+    def check_string(self, value: str, span: Span | None) -> None:
+        size = len(value)
+        if size > self.max_string:
+            raise LimitExceeded(f"a string grew to {size} characters, over the limit of "
+                                f"{self.max_string}", source=self.source, span=span)
+        if size > 64:
+            self.charge(size >> 6, span)
+
+    # ------------------------------------------------------------------ clock
+
+    def now(self) -> _dt.datetime:
+        """The evaluation's current date and time (zoned), fixed for the whole evaluation."""
+        if self._now is None:
+            self._now = self.clock()
+        return self._now
+
+    def today(self) -> _dt.date:
+        return self.now().date()
+
+    def __repr__(self) -> str:
+        return f"EvalContext(strict={self.strict}, warnings={len(self.warnings)}, steps={self.steps})"

@@ -1,0 +1,102 @@
+"""Small helpers shared by the compiler modules: constants, AST walking, number checks."""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from . import ast
+from .compile_state import MISSING
+
+
+def constant(value: Any):
+    """A closure that returns `value`; `.const` lets parents fold it."""
+    def const(s, c):
+        return value
+    const.const = value  # type: ignore[attr-defined]
+    return const
+
+
+def const_of(fn) -> Any:
+    """The folded value of a compiled closure, or MISSING when it is not a constant."""
+    return getattr(fn, "const", MISSING)
+
+
+def walk(node: Any) -> Iterator[ast.Node]:
+    """Every AST node in the subtree of `node` (itself included), depth first."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Node):
+            yield current
+            for field in dataclasses.fields(current):
+                if field.name != "span":
+                    stack.append(getattr(current, field.name))
+        elif isinstance(current, (tuple, list)):
+            stack.extend(current)
+
+
+def mentions(node: Any, names: set[str] | frozenset[str]) -> bool:
+    """Whether any `Name` in the subtree is one of `names` (shadowing ignored: conservative)."""
+    if not names:
+        return False
+    return any(type(n) is ast.Name and n.name in names for n in walk(node))
+
+
+def contains(node: Any, kind: type) -> bool:
+    return any(type(n) is kind for n in walk(node))
+
+
+def is_num(x: Any) -> bool:
+    t = type(x)
+    return t is Decimal or t is int or t is float
+
+
+def as_int(x: Any) -> int | None:
+    """The integer value of a FEEL number, or None when it is not a whole number."""
+    t = type(x)
+    if t is int:
+        return x
+    if t is Decimal:
+        if not x.is_finite():
+            return None
+        i = int(x)
+        return i if i == x else None
+    if t is float:
+        return int(x) if x.is_integer() else None
+    return None
+
+
+def describe(value: Any) -> str:
+    """A type name for messages (never the value itself: it may hold a secret)."""
+    if value is None:
+        return "null"
+    t = type(value)
+    if t is bool:
+        return "boolean"
+    if is_num(value):
+        return "number"
+    if t is str:
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if isinstance(value, dict):
+        return "context"
+    import datetime as dt
+    if t is dt.date:
+        return "date"
+    if t is dt.datetime:
+        return "date and time"
+    if t is dt.time:
+        return "time"
+    if t is dt.timedelta:
+        return "days and time duration"
+    name = t.__name__
+    if name == "YearsMonthsDuration":
+        return "years and months duration"
+    if name == "Range":
+        return "range"
+    if callable(value) or name.endswith("Function"):
+        return "function"
+    return name
