@@ -84,15 +84,19 @@ def check(template: Template) -> list[TemplateError]:
         problems += _names(node, fdecl.value, template, scope, builtins | extra)
         if spec is not None:
             problems += _field_type(template, key, spec, node, fdecl.value)
+    kind_node = _parse_quiet(template.fields["kind"].value, template) if "kind" in template.fields else None
+    token_kind = isinstance(kind_node, ast.StringLit) and kind_node.value == "token"
     for key in F.REQUIRED_FIELDS:
-        if key not in template.fields:
+        if key not in template.fields and not (token_kind and key == "url"):
             problems.append(_problem(template, f"missing required field {key!r}", _head_span(template),
                                      hint=f"add a line `{key}: ...`"))
-    if "resultVariable" in template.fields:
-        node = _parse_quiet(template.fields["resultVariable"].value, template)
-        if isinstance(node, ast.StringLit) and not node.value.strip():
-            problems.append(_problem(template, "resultVariable must not be empty",
-                                     template.fields["resultVariable"].value.span))
+    for key in F.PLAIN:
+        if key in template.fields:
+            expr = template.fields[key].value
+            node = _parse_quiet(expr, template)
+            if node is not None and not (isinstance(node, ast.StringLit) and node.value.strip()):
+                problems.append(_problem(template, f"{key} must be a non-empty string literal",
+                                         _at(expr, node), hint=f'for example: {key}: "name"'))
     problems.sort(key=lambda p: p.span.start if p.span else 0)
     return problems
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -96,11 +96,12 @@ class Template:
     source: str
     origin: str | None = None
     builtin: bool = False
-    _connector: Any = field(default=None, repr=False, compare=False)
 
-    def to_mapping(self) -> dict[str, str]:
-        """`{field name: expression text}` as `Connector.from_mapping` takes it (dotted keys kept)."""
-        return {key: decl.value.text.strip() for key, decl in self.fields.items()}
+    def to_mapping(self) -> dict[str, object]:
+        """The field mapping `Connector.from_mapping` takes (see `binding.to_mapping`)."""
+        from .binding import to_mapping
+
+        return to_mapping(self)
 
     def summary(self) -> str:
         """One line per input, for `feelish show` and the REPL."""

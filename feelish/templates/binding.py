@@ -1,0 +1,120 @@
+"""From a checked template to what the runtime takes: the field mapping and the input scope.
+
+- `to_mapping(template)`: `{field: expression text}` for `Connector.from_mapping`; dotted fields
+  (`authentication.type`, `proxy.url`) are gathered into one context expression per group, Camunda's
+  `clientTls.*` names become the runtime's, and plain-name fields (`resultVariable`, `kind`) are
+  given as the string their literal holds.
+- `bind_inputs(template, variables)`: the variables the template's expressions see: exactly the
+  declared inputs (a template never picks up a variable it did not declare), defaults filled in,
+  required inputs enforced, types checked.  Problems raise `TemplateError` pointing at the input's
+  declaration.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import ast
+from ..errors import FeelishError, Span, TemplateError
+from . import fields as F
+from .checker import parse_expression
+from .model import InputDecl, Template
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a context"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def to_mapping(template: Template) -> dict[str, Any]:
+    mapping: dict[str, Any] = {}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for key, decl in template.fields.items():
+        key = F.ALIASES.get(key, key)
+        text = decl.value.text
+        head, dot, rest = key.partition(".")
+        if dot and head in F.GROUPS:
+            groups.setdefault(head, []).append((rest, text))
+            continue
+        if key in F.PLAIN:
+            node = parse_expression(decl.value, template)
+            if not isinstance(node, ast.StringLit):
+                raise TemplateError(f"field {key!r} must be a string literal (a plain name)",
+                                    source=template.source, span=decl.value.span, origin=template.origin)
+            mapping[key] = node.value
+            continue
+        mapping[key] = text.strip()
+    for head, entries in groups.items():
+        if head in mapping:
+            first = next(d for k, d in template.fields.items() if k.startswith(head + "."))
+            raise TemplateError(f"set either {head!r} or {head}.* fields, not both",
+                                source=template.source, span=first.key_span, origin=template.origin)
+        # each value on its own lines, so a trailing `// comment` cannot swallow the punctuation
+        body = ",\n".join(f'"{name}": (\n{text}\n)' for name, text in entries)
+        mapping[head] = "{\n" + body + "\n}"
+    return mapping
+
+
+def _decl_error(template: Template, decl: InputDecl, message: str, hint: str | None = None) -> TemplateError:
+    return TemplateError(message, source=template.source, span=decl.name_span, origin=template.origin,
+                         hint=hint)
+
+
+def bind_inputs(template: Template, variables: Mapping[str, Any] | None, *,
+                secrets: Any = None) -> dict[str, Any]:
+    """The declared inputs' values: given ones (type-checked), then defaults; unknown names dropped."""
+    from .. import evaluate  # the language's entry point
+
+    given = dict(variables or {})
+    scope: dict[str, Any] = {}
+    for name, decl in template.inputs.items():
+        if name in given and given[name] is not None:
+            value = given[name]
+            if not decl.type.accepts(value):
+                raise _decl_error(template, decl, f"input {name!r} must be a {decl.type}, "
+                                  f"not {_describe(value)}")
+            scope[name] = value
+            continue
+        if decl.required:
+            raise _decl_error(template, decl, f"missing required input {name!r}",
+                              hint=f"pass it with --var {name}=JSON or in --vars"
+                              + (f" ({decl.doc})" if decl.doc else ""))
+        if decl.default is None:
+            scope[name] = None
+            continue
+        try:
+            scope[name] = evaluate(decl.default.text, dict(scope), secrets=secrets)
+        except FeelishError as exc:
+            raise TemplateError(f"default of input {name!r} failed: {exc.message}",
+                                source=template.source, span=decl.default.span,
+                                origin=template.origin) from None
+    return scope
+
+
+def unknown_variables(template: Template, variables: Mapping[str, Any] | None) -> list[str]:
+    """Names given that the template does not declare (ignored; the CLI mentions them)."""
+    return sorted(set(variables or {}) - set(template.inputs))
+
+
+def secret_input_values(template: Template, scope: Mapping[str, Any]) -> list[str]:
+    """Values of inputs declared `secret`, for redaction of everything the call echoes."""
+    out = []
+    for name, decl in template.inputs.items():
+        value = scope.get(name)
+        if decl.secret and isinstance(value, str) and value:
+            out.append(value)
+    return out
+
+
+def input_span(template: Template, name: str) -> Span | None:
+    decl = template.inputs.get(name)
+    return decl.name_span if decl else None
