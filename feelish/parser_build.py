@@ -1,0 +1,392 @@
+"""Build AST nodes while Lark parses: one callback per grammar rule (an inline transformer).
+
+The LALR parser calls these as it reduces, so no parse tree is ever built and nothing recurses:
+deep input cannot blow the Python stack here.  Every callback receives all tokens of its rule
+(`keep_all_tokens`), which gives exact spans, punctuation included.  The depth of every node is
+tracked so that an expression too deeply nested for the compiler ends in `LimitExceeded` as soon
+as the bound is crossed.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from decimal import Decimal, InvalidOperation
+
+from lark import Token
+
+from . import ast
+from .errors import FeelSyntaxError, LimitExceeded, Span
+from .secrets import split_placeholders
+
+#: The deepest AST the parser hands on (the compiler and evaluator recurse over it).
+MAX_DEPTH = 200
+
+_SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "'": "'"}
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{1,6})|([\s\S]))")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SECRET_NAME = re.compile(r"<<\s*secrets\.(\S+?)\s*>>")
+_SPACES = re.compile(r"\s+")
+
+
+def _start(item) -> int:
+    return item.start_pos if isinstance(item, Token) else item.span.start
+
+
+def _end(item) -> int:
+    return item.end_pos if isinstance(item, Token) else item.span.end
+
+
+def _span(first, last) -> Span:
+    return Span(_start(first), _end(last))
+
+
+def _nodes(children) -> list:
+    return [c for c in children if isinstance(c, ast.Node)]
+
+
+class _State(threading.local):
+    def __init__(self) -> None:
+        self.depth: dict[int, int] = {}
+        self.source = ""
+        self.origin: str | None = None
+
+
+class Builder:
+    """The Lark inline transformer. `begin()` must be called before each parse (same thread)."""
+
+    def __init__(self) -> None:
+        self._state = _State()
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def begin(self, source: str, origin: str | None) -> None:
+        self._state.depth = {}
+        self._state.source = source
+        self._state.origin = origin
+
+    def end(self) -> None:
+        self._state.depth = {}
+        self._state.source = ""
+
+    def _track(self, node, *kids):
+        depths = self._state.depth
+        deepest = 0
+        for kid in kids:
+            if kid is not None:
+                d = depths.get(id(kid), 1)
+                if d > deepest:
+                    deepest = d
+        depth = deepest + 1
+        if depth > 2:  # leaves and their parents need no entry: absent means 1
+            depths[id(node)] = depth
+            if depth > MAX_DEPTH:
+                raise LimitExceeded(
+                    f"the expression is nested more than {MAX_DEPTH} levels deep",
+                    source=self._state.source, span=node.span, origin=self._state.origin,
+                    hint="split it into smaller expressions or context entries")
+        elif depth == 2:
+            depths[id(node)] = 2
+        return node
+
+    def _error(self, message: str, span: Span, hint: str | None = None) -> FeelSyntaxError:
+        return FeelSyntaxError(message, source=self._state.source, span=span,
+                               origin=self._state.origin, hint=hint)
+
+    # ------------------------------------------------------------------ entry points
+
+    def expression(self, c):
+        return c[0]
+
+    def any_test(self, c):
+        return ast.UnaryTests(_span(c[0], c[0]), (ast.AnyTest(_span(c[0], c[0])),))
+
+    def negated_tests(self, c):
+        tests = tuple(_nodes(c))
+        return self._track(ast.UnaryTests(_span(c[0], c[-1]), tests, True), *tests)
+
+    def tests(self, c):
+        tests = tuple(_nodes(c))
+        return self._track(ast.UnaryTests(_span(c[0], c[-1]), tests), *tests)
+
+    def ptest(self, c):
+        return c[0]
+
+    def cmp_test(self, c):
+        op, value = c
+        return self._track(ast.UnaryCompare(_span(op, value), op.value, value), value)
+
+    def cmp_op(self, c):
+        return c[0]
+
+    # ------------------------------------------------------------------ textual expressions
+
+    def _iterators(self, c):
+        return tuple(x for x in c if isinstance(x, ast.Iterator))
+
+    def for_expr(self, c):
+        its = self._iterators(c)
+        return self._track(ast.For(_span(c[0], c[-1]), its, c[-1]), *its, c[-1])
+
+    def quantified(self, c):
+        its = self._iterators(c)
+        return self._track(ast.Quantified(_span(c[0], c[-1]), c[0].value, its, c[-1]), *its, c[-1])
+
+    def iterator(self, c):
+        name, _, domain = c
+        return self._track(ast.Iterator(_span(name, domain), name.name, domain), domain)
+
+    def iterator_range(self, c):
+        name, _, start, _, end = c
+        rng = self._track(ast.IterRange(_span(start, end), start, end), start, end)
+        return self._track(ast.Iterator(_span(name, end), name.name, rng), rng)
+
+    def if_expr(self, c):
+        _, cond, _, then, _, other = c
+        return self._track(ast.If(_span(c[0], other), cond, then, other), cond, then, other)
+
+    def function_def(self, c):
+        params = [p for p in c if isinstance(p, tuple)]
+        external = any(isinstance(t, Token) and t.type == "EXTERNAL" for t in c)
+        body = c[-1]
+        names = tuple(p[0] for p in params)
+        seen = set()
+        for p in params:
+            if p[0] in seen:
+                raise self._error(f"parameter {p[0]!r} is declared twice", p[2])
+            seen.add(p[0])
+        types = tuple(p[1] for p in params)
+        if all(t is None for t in types):
+            types = ()
+        return self._track(ast.FunctionDef(_span(c[0], body), names, body, types, external), body)
+
+    def param(self, c):
+        name = c[0]
+        ptype = c[2] if len(c) > 2 and c[2] is not None else None
+        return (name.name, ptype, name.span)
+
+    # ------------------------------------------------------------------ operators
+
+    def or_(self, c):
+        left, _, right = c
+        return self._track(ast.Or(_span(left, right), left, right), left, right)
+
+    def and_(self, c):
+        left, _, right = c
+        return self._track(ast.And(_span(left, right), left, right), left, right)
+
+    def compare(self, c):
+        left, op, right = c
+        return self._track(ast.Compare(_span(left, right), op.value, left, right), left, right)
+
+    def between(self, c):
+        value, _, low, _, high = c
+        return self._track(ast.Between(_span(value, high), value, low, high), value, low, high)
+
+    def in_(self, c):
+        value, _, (tests, last) = c
+        return self._track(ast.In(_span(value, last), value, tests), value, *tests)
+
+    def in_single(self, c):
+        return ((c[0],), c[0])
+
+    def in_list(self, c):
+        tests = tuple(_nodes(c))
+        return (tests, c[-1])
+
+    def instance_of(self, c):
+        value, _, typ = c
+        return self._track(ast.InstanceOf(_span(value, typ), value, typ), value)
+
+    def arith(self, c):
+        left, op, right = c
+        return self._track(ast.Arith(_span(left, right), op.value, left, right), left, right)
+
+    def negate(self, c):
+        op, operand = c
+        return self._track(ast.Negate(_span(op, operand), operand), operand)
+
+    # ------------------------------------------------------------------ postfix
+
+    def path(self, c):
+        base, _, name = c
+        return self._track(ast.Path(_span(base, name), base, name.name), base)
+
+    def filter(self, c):
+        base, _, cond, close = c
+        return self._track(ast.Filter(_span(base, close), base, cond), base, cond)
+
+    def call(self, c):
+        callee, close = c[0], c[-1]
+        args = [a for a in c[2:-1] if isinstance(a, ast.Node)]
+        named = [a for a in args if isinstance(a, ast.NamedArg)]
+        span = _span(callee, close)
+        if named and len(named) != len(args):
+            first = next(a for a in args if not isinstance(a, ast.NamedArg))
+            raise self._error("a call takes either positional or named arguments, not both",
+                              first.span, hint="name every argument, or none")
+        if named:
+            seen = set()
+            for a in named:
+                if a.name in seen:
+                    raise self._error(f"argument {a.name!r} is given twice", a.span)
+                seen.add(a.name)
+            return self._track(ast.Call(span, callee, (), tuple(named)), callee, *named)
+        return self._track(ast.Call(span, callee, tuple(args)), callee, *args)
+
+    def named_arg(self, c):
+        name, _, value = c
+        return self._track(ast.NamedArg(_span(name, value), name.name, value), value)
+
+    # ------------------------------------------------------------------ atoms
+
+    def number(self, c):
+        tok = c[0]
+        try:
+            value = Decimal(tok.value)
+        except InvalidOperation:  # pragma: no cover - the terminal only admits valid numbers
+            raise self._error(f"invalid number {tok.value!r}", _span(tok, tok)) from None
+        return ast.NumberLit(_span(tok, tok), value)
+
+    def string(self, c):
+        tok = c[0]
+        span = _span(tok, tok)
+        text = self._decode(tok.value[1:-1], tok.start_pos + 1)
+        if "<<" not in text:
+            return ast.StringLit(span, text)
+        parts = split_placeholders(text)
+        if len(parts) == 1 and isinstance(parts[0], str):
+            return ast.StringLit(span, text)
+        out = tuple(ast.SecretRef(span, p[0]) if isinstance(p, tuple) else p for p in parts)
+        return ast.SecretString(span, out)
+
+    def temporal(self, c):
+        tok = c[0]
+        return ast.TemporalLit(_span(tok, tok), self._decode(tok.value[2:-1], tok.start_pos + 2))
+
+    def true(self, c):
+        return ast.BoolLit(_span(c[0], c[0]), True)
+
+    def false(self, c):
+        return ast.BoolLit(_span(c[0], c[0]), False)
+
+    def null(self, c):
+        return ast.NullLit(_span(c[0], c[0]))
+
+    def secret(self, c):
+        tok = c[0]
+        return ast.SecretRef(_span(tok, tok), _SECRET_NAME.match(tok.value).group(1))
+
+    def input_ref(self, c):
+        return ast.InputRef(_span(c[0], c[0]))
+
+    def name(self, c):
+        if len(c) == 1:
+            tok = c[0]
+            if tok.type == "BACKTICK":
+                return ast.Name(_span(tok, tok), tok.value[1:-1])
+            if tok.type == "NAME" or tok.type == "FN_ANDOR":
+                return ast.Name(_span(tok, tok), tok.value)
+        words = " ".join(_SPACES.sub(" ", t.value) if t.type == "KW_NAME" else t.value for t in c)
+        return ast.Name(_span(c[0], c[-1]), words)
+
+    def paren(self, c):
+        return c[1]
+
+    def list(self, c):
+        items = tuple(_nodes(c))
+        return self._track(ast.ListLit(_span(c[0], c[-1]), items), *items)
+
+    def context(self, c):
+        entries = tuple(e for e in c if isinstance(e, ast.ContextEntry))
+        seen: set[str] = set()
+        for e in entries:
+            if e.key in seen:
+                raise self._error(f"context key {e.key!r} is defined twice", e.span)
+            seen.add(e.key)
+        return self._track(ast.ContextLit(_span(c[0], c[-1]), entries), *entries)
+
+    def entry(self, c):
+        key, _, value = c
+        if key.type == "STRING":
+            text = self._decode(key.value[1:-1], key.start_pos + 1)
+        elif key.type == "BACKTICK":
+            text = key.value[1:-1]
+        else:
+            text = key.value
+        return self._track(ast.ContextEntry(_span(key, value), text, value), value)
+
+    def range(self, c):
+        open_, start, _, end, close = c
+        return self._track(ast.RangeLit(_span(open_, close), start, end, open_.value == "[",
+                                        close.value == "]"), start, end)
+
+    # ------------------------------------------------------------------ types
+
+    def type_simple(self, c):
+        name = c[0]
+        return ast.TypeRef(name.span, name.name)
+
+    def type_generic(self, c):
+        name, close = c[0], c[-1]
+        params = []
+        fields = []
+        for item in c[2:-1]:
+            if isinstance(item, ast.TypeRef):
+                params.append(item)
+            elif isinstance(item, tuple):
+                fields.append(item)
+        kind = name.name
+        span = _span(name, close)
+        if kind == "context":
+            if params:
+                raise self._error("context<...> lists fields as `name: type`", params[0].span)
+            return ast.TypeRef(span, kind, (), tuple(fields))
+        if kind in ("list", "range"):
+            if fields or len(params) != 1:
+                raise self._error(f"{kind}<...> takes exactly one element type", span)
+            return ast.TypeRef(span, kind, tuple(params))
+        raise self._error(f"type {kind!r} takes no parameters", span,
+                          hint="only list<T>, range<T>, context<k: T> and function<...> -> T are generic")
+
+    def type_function(self, c):
+        if len(c) == 1:
+            return ast.TypeRef(_span(c[0], c[0]), "function")
+        params = tuple(t for t in c[2:-3] if isinstance(t, ast.TypeRef))
+        result = c[-1]
+        return ast.TypeRef(_span(c[0], result), "function", params, (), result)
+
+    def targ(self, c):
+        return c[0]
+
+    def type_field(self, c):
+        name, _, typ = c
+        return (name.name, typ)
+
+    # ------------------------------------------------------------------ strings
+
+    def _decode(self, raw: str, offset: int) -> str:
+        if "\\" not in raw:
+            return raw
+
+        def one(m: re.Match) -> str:
+            if m.group(1) is not None:
+                return chr(int(m.group(1), 16))
+            if m.group(2) is not None:
+                code = int(m.group(2), 16)
+                if code > 0x10FFFF:
+                    raise self._error(f"\\U{m.group(2)} is beyond the last Unicode code point",
+                                      Span(offset + m.start(), offset + m.end()))
+                return chr(code)
+            ch = m.group(3)
+            return _SIMPLE_ESCAPES.get(ch, m.group(0))
+
+        text = _ESCAPE.sub(one, raw)
+        if _SURROGATE.search(text):
+            try:
+                text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+            except UnicodeDecodeError:
+                m = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", raw)
+                start = offset + (m.start() if m else 0)
+                raise self._error("a \\u escape holds half of a surrogate pair without the other half",
+                                  Span(start, start + 6)) from None
+        return text
