@@ -84,7 +84,7 @@ class Fields:
             for spelling, canonical in choices.items():
                 if value.lower() == spelling.lower():
                     return canonical
-        options = ", ".join(f'"{c}"' for c in dict.fromkeys(choices))
+        options = ", ".join(f'"{c}"' for c in dict.fromkeys(choices.values()))
         shown = f'"{value}"' if isinstance(value, str) and len(value) <= 40 else _describe(value)
         raise input_error(key, f"must be one of {options}, got {shown}")
 
