@@ -315,6 +315,19 @@ class Builder:
             text = key.value
         return self._track(ast.ContextEntry(_span(key, value), text, value), value)
 
+    def cmp_range(self, c):
+        open_, test, close = c
+        op, value, span = test.op, test.value, _span(open_, close)
+        if op == "<" or op == "<=":
+            node = ast.RangeLit(span, None, value, False, op == "<=")
+        elif op == ">" or op == ">=":
+            node = ast.RangeLit(span, value, None, op == ">=", False)
+        elif op == "=":
+            node = ast.RangeLit(span, value, value, True, True)
+        else:  # "!=": not a range; the compiler makes it a unary-test value
+            return test
+        return self._track(node, value)
+
     def range(self, c):
         open_, start, _, end, close = c
         return self._track(ast.RangeLit(_span(open_, close), start, end, open_.value == "[",

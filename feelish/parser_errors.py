@@ -18,16 +18,18 @@ _WORDS = {
     "NUMBER": "a number", "STRING": "a string", "TEMPORAL": "a temporal literal (@\"...\")",
     "NAME": "a name", "KW_NAME": "a name", "BACKTICK": "a name", "FN_ANDOR": "a name",
     "CTX_KEY": "a context key", "SECRET": "a secret placeholder", "QMARK": "'?'",
-    "INSTANCE_OF": "'instance of'", "NOT_LPAR": "'not('", "$END": "the end of the text",
+    "INSTANCE_OF": "'instance of'", "EMPTY_LIST": "'[]'", "NOT_LPAR": "'not('", "$END": "the end of the text",
 }
 # terminals that can start an operand: collapsed into "an expression" when all are expected
 _OPERAND_START = {"NUMBER", "STRING", "TEMPORAL", "NAME", "KW_NAME", "BACKTICK", "FN_ANDOR",
                   "TRUE", "FALSE", "NULL", "SECRET", "QMARK", "LPAR", "LSQB", "RSQB", "LBRACE",
-                  "MINUS", "IF", "FOR", "SOME", "EVERY", "FUNCTION"}
+                  "MINUS", "EMPTY_LIST", "IF", "FOR", "SOME", "EVERY", "FUNCTION"}
 _OPENERS = {"LPAR": "(", "LSQB": "[", "LBRACE": "{", "NOT_LPAR": "not("}
 _CLOSERS = {"RPAR", "RSQB", "RBRACE"}
 _OPERATORS = ("**", "<=", ">=", "!=", "+", "-", "*", "/", "<", ">", "=", ".", ",", ":",
               "and", "or", "in", "between", "instance of", "not(")
+_BINARY = {"'+'", "'-'", "'*'", "'/'", "'**'", "'='", "'!='", "'<'", "'<='", "'>'", "'>='", "'and'",
+           "'or'", "'between'", "'in'", "'instance of'"}
 _COMMENTS = re.compile(r'"(?:[^"\\]|\\[\s\S])*"|`[^`]*`|//[^\n]*|/\*[\s\S]*?\*/|(/\*)')
 _BLANK = re.compile(r'(?:\s|//[^\n]*|/\*[\s\S]*?\*/)*')
 
@@ -50,6 +52,10 @@ def expected_words(lark: Lark, names) -> tuple[str, ...]:
     if {"NUMBER", "STRING", "NAME"} <= names:
         words.append("an expression")
         names -= _OPERAND_START
+    operators = {n for n in names if _word(lark, n) in _BINARY}
+    if len(operators) >= 4:
+        words.append("an operator")
+        names -= operators | {"DOT", "LPAR", "LSQB"}
     for name in sorted(names, key=lambda n: (n == "$END", _word(lark, n))):
         word = _word(lark, name)
         if word not in words:
@@ -60,9 +66,9 @@ def expected_words(lark: Lark, names) -> tuple[str, ...]:
 def _describe(tok: Token) -> str:
     value = tok.value if len(tok.value) <= 30 else tok.value[:27] + "..."
     if tok.type in ("NAME", "KW_NAME", "BACKTICK", "FN_ANDOR"):
-        return f"the name {value!r}"
+        return f"name {value!r}"
     if tok.type == "NUMBER":
-        return f"the number {value}"
+        return f"number {value}"
     if tok.type == "STRING":
         return "a string"
     if tok.type == "SECRET":
@@ -85,6 +91,17 @@ def _unclosed_comment(text: str, upto: int) -> int | None:
         if m.group(1):
             return m.start()
     return None
+
+
+def _accepted(exc: UnexpectedToken) -> set[str]:
+    """What the parser really accepts here (LALR's own list over-reports merged states)."""
+    parser = getattr(exc, "interactive_parser", None)
+    if parser is not None:
+        try:
+            return set(parser.accepts())
+        except Exception:  # a builder check fired while simulating: fall back to Lark's list
+            pass
+    return set(exc.expected)
 
 
 def _opener_on_stack(exc: UnexpectedToken) -> Token | None:
@@ -131,7 +148,7 @@ def translate(exc: UnexpectedInput, text: str, origin: str | None, lark: Lark,
         return err("invalid expression", Span(pos, min(pos + 1, len(text))))
 
     tok: Token = exc.token
-    expected = expected_words(lark, exc.expected)
+    expected = expected_words(lark, _accepted(exc))
     comment = _unclosed_comment(text, len(text) if tok.type == "$END" else tok.start_pos)
     if comment is not None:
         return err("unclosed comment: '/*' has no matching '*/'", Span(comment, comment + 2),
@@ -139,6 +156,8 @@ def translate(exc: UnexpectedInput, text: str, origin: str | None, lark: Lark,
 
     if tok.type == "$END":
         return _at_end(err, exc, text, expected)
+    if tok.type == "CTX_KEY":  # only the error-reporting lexer makes one outside a context key
+        return _bad_character(err, text, tok.start_pos, expected)
 
     span = Span(tok.start_pos, tok.end_pos)
     if tok.type == "EQUAL" and tok.start_pos > 0 and text[tok.start_pos - 1] == "=":
