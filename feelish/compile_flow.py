@@ -1,6 +1,7 @@
 """Compiling control flow: `if`, `for`, `some`/`every`, function definitions and calls."""
 from __future__ import annotations
 
+import datetime as _dt
 import itertools
 from collections.abc import Mapping
 from decimal import Decimal
@@ -45,12 +46,35 @@ class IntRange:
         return map(Decimal, self.r)
 
 
+class DateRange:
+    """`@"2024-01-01"..@"2024-01-31"`: one date per day (counts down when start > end)."""
+
+    __slots__ = ("start", "n", "step")
+
+    def __init__(self, a: _dt.date, b: _dt.date):
+        days = (b - a).days
+        self.start, self.n, self.step = a, abs(days) + 1, (1 if days >= 0 else -1)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __iter__(self):
+        start, step, day = self.start, self.step, _dt.timedelta
+        return (start + day(days=i * step) for i in range(self.n))
+
+
 def _range_domain(c: EvalContext, a: Any, b: Any, span: Span):
     if a is None or b is None:
         return None
+    if type(a) is _dt.date and type(b) is _dt.date:
+        dates = DateRange(a, b)
+        if len(dates) > c.steps:
+            c.exceeded(span, f"the range has {len(dates)} days, more than the remaining budget of "
+                             f"{max(c.steps, 0)} steps")
+        return dates
     i, j = as_int(a), as_int(b)
     if i is None or j is None:
-        c.warn(WarningKind.INVALID_TYPE, "the bounds of an iteration range must be whole numbers", span)
+        c.warn(WarningKind.INVALID_TYPE, "the bounds of an iteration range must be whole numbers or dates", span)
         return None
     n = abs(j - i) + 1
     if n > c.steps:

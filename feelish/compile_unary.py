@@ -41,7 +41,10 @@ def member(x: Any, items: Any) -> bool | None:
     eq = operators.equal
     for item in items:
         try:
-            if eq(x, item) is True:
+            if type(item) is Range:
+                if operators.in_range(x, item) is True:
+                    return True
+            elif eq(x, item) is True:
                 return True
         except FeelFailure:
             continue
@@ -95,6 +98,9 @@ def compile_test(comp: Compiler, node: ast.Node) -> Test:
             except (FeelFailure, *_SOFT) as exc:
                 return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
         return compare_test
+    if (isinstance(node, ast.RangeLit) and node.start is not None and node.start == node.end
+            and node.start_included and node.end_included):
+        node = node.start  # `= x`, as the parser writes it: [x..x] with one node
     with_input = contains(node, ast.InputRef)
     value = comp.compile(node)
     k = const_of(value)
