@@ -1,0 +1,28 @@
+"""The FEEL built-in function library (DMN 1.5 plus Camunda's extensions).
+
+`lookup(name)` returns the `FeelFunction` for a name spelled with single spaces
+(`"string length"`, `"date and time"`), or None; `names()` lists every built-in name.
+Each family lives in its own module and registers itself on import.
+"""
+from __future__ import annotations
+
+from ..values import FeelFunction
+from . import (aggregates, boolean, context, conversion, lists, misc, numeric,  # noqa: F401
+               ranges, strings, temporal)
+from ._core import REGISTRY
+
+
+def lookup(name: str) -> FeelFunction | None:
+    """The built-in called `name`, or None."""
+    fn = REGISTRY.get(name)
+    if fn is None and ("  " in name or "\t" in name or "\n" in name):
+        fn = REGISTRY.get(" ".join(name.split()))
+    return fn
+
+
+def names() -> list[str]:
+    """Every built-in name, sorted."""
+    return sorted(REGISTRY)
+
+
+__all__ = ["lookup", "names"]

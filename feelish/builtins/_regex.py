@@ -1,0 +1,209 @@
+"""XPath/Java-style regular expressions on the `regex` module, always with a timeout.
+
+Patterns are translated where XPath differs from Python: `.` never matches CR or LF (without `s`),
+the `x` flag strips whitespace outside character classes, class subtraction `[A-Z-[OI]]`,
+block names `\\p{IsBasicLatin}`; back-references inside a class are refused.  Flags: s m i x q.
+Replacement strings use `$n` group references with `\\$` and `\\\\` escapes.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Callable
+
+import regex
+
+from ._core import MAX_LIST, MAX_STRING, failure
+
+TIMEOUT = 0.25  # seconds a single regex operation may run
+
+
+def _strip_whitespace(pattern: str) -> str:
+    out: list[str] = []
+    depth = 0
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            if pattern[i + 1] in "pP" and i + 2 < len(pattern) and pattern[i + 2] == "{":
+                end = pattern.find("}", i)
+                if end == -1:
+                    end = len(pattern) - 1
+                out.append("".join(pattern[i:end + 1].split()))
+                i = end + 1
+                continue
+            nxt = pattern[i + 1]
+            if depth == 0 and nxt in " \t\r\n":  # `\ ` under x: the backslash escapes nothing left
+                out.append("\\")
+                i += 2
+                while i < len(pattern) and pattern[i] in " \t\r\n":
+                    i += 1
+                continue
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]" and depth:
+            depth -= 1
+        if depth == 0 and c in " \t\r\n":
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _translate(pattern: str, dotall: bool) -> str:
+    out: list[str] = []
+    depth = 0
+    i = 0
+    n = len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            nxt = pattern[i + 1]
+            if depth and nxt.isdigit():
+                raise failure("invalid regular expression: back-reference inside a class")
+            if nxt in "pP" and pattern.startswith("{Is", i + 2):
+                end = pattern.find("}", i)
+                if end != -1:
+                    out.append(f"\\{nxt}{{Block={pattern[i + 5:end]}}}")
+                    i = end + 1
+                    continue
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if c == "[":
+            depth += 1
+            out.append(c)
+            if i + 1 < n and pattern[i + 1] == "^":
+                out.append("^")
+                i += 1
+            if i + 1 < n and pattern[i + 1] == "]":  # a leading `]` is a literal
+                out.append("\\]")
+                i += 1
+        elif c == "]" and depth:
+            depth -= 1
+            out.append(c)
+        elif c == "-" and depth and i + 1 < n and pattern[i + 1] == "[":
+            out.append("--")
+        elif c == "." and not depth and not dotall:
+            out.append("[^\\n\\r]")
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def compile_pattern(pattern: str, flags: str = "") -> Any:
+    """Compile an XPath-style pattern with XPath flags; FUNCTION_INVOCATION_FAILURE if invalid."""
+    if any(f not in "smixq" for f in flags):
+        raise failure(f"invalid regular expression flags {flags!r} (allowed: s m i x q)")
+    opts = regex.V1
+    if "q" in flags:
+        body = regex.escape(pattern)
+    else:
+        body = _strip_whitespace(pattern) if "x" in flags else pattern
+        body = _translate(body, "s" in flags)
+    if "s" in flags:
+        opts |= regex.DOTALL
+    if "m" in flags:
+        opts |= regex.MULTILINE
+    if "i" in flags:
+        opts |= regex.IGNORECASE | regex.FULLCASE
+    try:
+        return regex.compile(body, opts)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:
+        raise failure(f"invalid regular expression ({_short(str(exc))})") from None
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= 80 else message[:77] + "..."
+
+
+def _guard(op: Callable[[], Any]) -> Any:
+    try:
+        return op()
+    except TimeoutError:
+        raise failure(f"regular expression took longer than {TIMEOUT}s; aborted") from None
+
+
+def search(compiled: Any, s: str) -> bool:
+    return _guard(lambda: compiled.search(s, timeout=TIMEOUT)) is not None
+
+
+def find_all(compiled: Any, s: str) -> list[str]:
+    def run() -> list[str]:
+        out = []
+        for m in compiled.finditer(s, timeout=TIMEOUT):
+            out.append(m.group(0))
+            if len(out) > MAX_LIST:
+                raise failure("too many matches")
+        return out
+    return _guard(run)
+
+
+def split(compiled: Any, s: str) -> list[str]:
+    def run() -> list[str]:
+        out, pos = [], 0
+        for m in compiled.finditer(s, timeout=TIMEOUT):
+            if m.end() == m.start():
+                continue  # an empty match never splits
+            out.append(s[pos:m.start()])
+            pos = m.end()
+            if len(out) > MAX_LIST:
+                raise failure("too many parts")
+        out.append(s[pos:])
+        return out
+    return _guard(run)
+
+
+def _replacement(template: str, groups: int) -> list[Any]:
+    """Parse `$n`, `\\$`, `\\\\` into literal strings and group numbers."""
+    parts: list[Any] = []
+    buf: list[str] = []
+    i = 0
+    while i < len(template):
+        c = template[i]
+        if c == "\\":
+            if i + 1 < len(template) and template[i + 1] in "\\$":
+                buf.append(template[i + 1])
+                i += 2
+                continue
+            raise failure("invalid replacement string: lone backslash")
+        if c == "$":
+            j = i + 1
+            while j < len(template) and template[j].isdigit():
+                j += 1
+            if j == i + 1:
+                raise failure("invalid replacement string: '$' without a group number")
+            digits = template[i + 1:j]
+            while len(digits) > 1 and int(digits) > groups:  # `$12` with 1 group = `$1` + "2"
+                digits = digits[:-1]
+            if buf:
+                parts.append("".join(buf))
+                buf = []
+            parts.append(int(digits))
+            i += 1 + len(digits)
+            continue
+        buf.append(c)
+        i += 1
+    if buf:
+        parts.append("".join(buf))
+    return parts
+
+
+def replace(compiled: Any, s: str, template: str) -> str:
+    parts = _replacement(template, compiled.groups)
+    size = [0]
+
+    def repl(m: Any) -> str:
+        piece = "".join(p if type(p) is str else (m.group(p) or "") if p <= compiled.groups else ""
+                        for p in parts)
+        size[0] += len(piece)
+        if size[0] > MAX_STRING:
+            raise failure("string result too long")
+        return piece
+
+    return _guard(lambda: compiled.sub(repl, s, timeout=TIMEOUT))

@@ -1,0 +1,295 @@
+"""List functions: membership, slicing, building, ordering, de-duplication, boolean folds."""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cmp_to_key
+from typing import Any
+
+from ..operators import compare, equal
+from ..values import FeelFailure, FeelFunction, is_number, to_decimal
+from ._core import as_list, boolean, builtin, check_list, failure, integer, num
+
+
+def feel_eq(a: Any, b: Any) -> bool:
+    """FEEL equality as a plain bool: values of different types are simply not equal."""
+    try:
+        return equal(a, b) is True
+    except FeelFailure:
+        return False
+
+
+def _key(x: Any) -> Any:
+    """A hashable identity for scalars equal under FEEL equality, or None for the slow path."""
+    t = type(x)
+    if t is str:
+        return ("s", x)
+    if t is bool:
+        return ("b", x)
+    if x is None:
+        return ("null",)
+    if is_number(x):
+        d = to_decimal(x)
+        return ("n", d.normalize() if d is not None else None)
+    return None
+
+
+def distinct(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    seen: set[Any] = set()
+    slow: list[Any] = []
+    for item in items:
+        k = _key(item)
+        if k is not None:
+            if k not in seen:
+                seen.add(k)
+                out.append(item)
+        elif not any(feel_eq(item, o) for o in slow):
+            slow.append(item)
+            out.append(item)
+    return out
+
+
+@builtin("list contains", "list, element")
+def _contains(items: Any, element: Any) -> bool:
+    return any(feel_eq(x, element) for x in as_list(items))
+
+
+@builtin("count", "list")
+def _count(items: Any) -> Decimal:
+    return Decimal(len(as_list(items)))
+
+
+def _extreme(items: list[Any], sign: int) -> Any:
+    if not items:
+        return None
+    best = items[0]
+    if best is None:
+        raise failure("min/max: null items are not comparable")
+    for x in items[1:]:
+        if x is None:
+            raise failure("min/max: null items are not comparable")
+        try:
+            if compare(x, best) * sign > 0:
+                best = x
+        except FeelFailure:
+            raise failure("min/max: the items are not comparable") from None
+    return to_decimal(best) if is_number(best) else best
+
+
+@builtin("min", "list")
+def _min_list(items: Any) -> Any:
+    return _extreme(as_list(items), -1)
+
+
+@builtin("min", "c1, c...")
+def _min_args(first: Any, rest: list[Any]) -> Any:
+    return _extreme([first, *rest], -1)
+
+
+@builtin("max", "list")
+def _max_list(items: Any) -> Any:
+    return _extreme(as_list(items), 1)
+
+
+@builtin("max", "c1, c...")
+def _max_args(first: Any, rest: list[Any]) -> Any:
+    return _extreme([first, *rest], 1)
+
+
+def _all(items: list[Any]) -> bool | None:
+    result: bool | None = True
+    for x in items:
+        if x is False:
+            return False
+        if x is not True:
+            result = None
+    return result
+
+
+def _any(items: list[Any]) -> bool | None:
+    result: bool | None = False
+    for x in items:
+        if x is True:
+            return True
+        if x is not False:
+            result = None
+    return result
+
+
+@builtin("all", "list", aliases=("and",))
+def _all_list(items: Any) -> bool | None:
+    return _all(as_list(items))
+
+
+@builtin("all", "b1, b...", aliases=("and",))
+def _all_args(first: Any, rest: list[Any]) -> bool | None:
+    return _all([first, *rest])
+
+
+@builtin("any", "list", aliases=("or",))
+def _any_list(items: Any) -> bool | None:
+    return _any(as_list(items))
+
+
+@builtin("any", "b1, b...", aliases=("or",))
+def _any_args(first: Any, rest: list[Any]) -> bool | None:
+    return _any([first, *rest])
+
+
+def _index(pos: Any, n: int, *, allow_end: bool = False) -> int:
+    """A 1-based (negative: from the end) position as a 0-based index; failure if out of range."""
+    p = int(num(pos, "position"))
+    limit = n + 1 if allow_end else n
+    if p == 0 or p > limit or -p > n:
+        raise failure(f"position {p} is out of range for a list of {n} item(s)")
+    return p - 1 if p > 0 else n + p
+
+
+@builtin("sublist", "list, start position, length?")
+def _sublist(items: Any, start: Any, length: Any = None) -> list[Any]:
+    xs = as_list(items)
+    begin = _index(start, len(xs))
+    if length is None:
+        return xs[begin:]
+    count = integer(length, "length")
+    if count < 0:
+        raise failure("sublist(): negative length")
+    return xs[begin:begin + count]
+
+
+@builtin("append", "list, item...")
+def _append(items: Any, more: list[Any]) -> list[Any]:
+    return check_list([*as_list(items), *more])
+
+
+@builtin("concatenate", "list...")
+def _concatenate(lists: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for xs in lists:
+        out.extend(as_list(xs))
+        check_list(out)
+    return out
+
+
+@builtin("insert before", "list, position, newItem")
+def _insert_before(items: Any, position: Any, new: Any) -> list[Any]:
+    xs = list(as_list(items))
+    xs.insert(_index(position, len(xs)), new)
+    return check_list(xs)
+
+
+@builtin("remove", "list, position")
+def _remove(items: Any, position: Any) -> list[Any]:
+    xs = list(as_list(items))
+    del xs[_index(position, len(xs))]
+    return xs
+
+
+@builtin("reverse", "list")
+def _reverse(items: Any) -> list[Any]:
+    return list(reversed(as_list(items)))
+
+
+@builtin("index of", "list, match")
+def _index_of(items: Any, match: Any) -> list[Decimal]:
+    return [Decimal(i) for i, x in enumerate(as_list(items), 1) if feel_eq(x, match)]
+
+
+@builtin("union", "list...")
+def _union(lists: list[Any]) -> list[Any]:
+    return distinct(_concatenate(lists))
+
+
+@builtin("distinct values", "list")
+def _distinct(items: Any) -> list[Any]:
+    return distinct(as_list(items))
+
+
+@builtin("duplicate values", "list")
+def _duplicates(items: Any) -> list[Any]:
+    xs = as_list(items)
+    out: list[Any] = []
+    for i, x in enumerate(xs):
+        if any(feel_eq(x, y) for y in xs[:i]) and not any(feel_eq(x, o) for o in out):
+            out.append(x)
+    return out
+
+
+@builtin("flatten", "list")
+def _flatten(items: Any) -> list[Any]:
+    out: list[Any] = []
+    stack = [iter(as_list(items))]
+    while stack:
+        for x in stack[-1]:
+            if isinstance(x, (list, tuple)):
+                stack.append(iter(x))
+                break
+            out.append(x)
+        else:
+            stack.pop()
+    return check_list(out)
+
+
+def _arity_ok(fn: Any, n: int) -> bool:
+    params = getattr(fn, "params", None)
+    return not params or len(params) == n or not isinstance(fn, FeelFunction)
+
+
+@builtin("sort", "list, precedes?", ctx=True)
+def _sort(ctx: Any, items: Any, precedes: Any = None) -> list[Any]:
+    xs = list(as_list(items))
+    if precedes is None:
+        try:
+            return sorted(xs, key=cmp_to_key(compare))
+        except FeelFailure:
+            raise failure("sort(): the items are not comparable") from None
+    if not isinstance(precedes, FeelFunction) or not _arity_ok(precedes, 2):
+        raise failure("sort(): precedes must be a function of two parameters")
+
+    def cmp(a: Any, b: Any) -> int:
+        if precedes.invoke([a, b], ctx) is True:
+            return -1
+        if precedes.invoke([b, a], ctx) is True:
+            return 1
+        return 0
+
+    return sorted(xs, key=cmp_to_key(cmp))
+
+
+@builtin("is empty", "list")
+def _is_empty(items: Any) -> bool:
+    return len(as_list(items)) == 0
+
+
+@builtin("partition", "list, size")
+def _partition(items: Any, size: Any) -> list[list[Any]]:
+    xs = as_list(items)
+    n = integer(size, "size")
+    if n <= 0:
+        raise failure("partition(): size must be positive")
+    return [xs[i:i + n] for i in range(0, len(xs), n)]
+
+
+@builtin("list replace", "list, position, newItem", ctx=True)
+def _list_replace(ctx: Any, items: Any, position: Any, new: Any) -> list[Any]:
+    xs = list(as_list(items))
+    if isinstance(position, FeelFunction):
+        if not _arity_ok(position, 2):
+            raise failure("list replace(): match must be a function of two parameters")
+        out = []
+        for x in xs:
+            hit = position.invoke([x, new], ctx)
+            if type(hit) is not bool:
+                raise failure("list replace(): match must return a boolean")
+            out.append(new if hit else x)
+        return out
+    xs[_index(position, len(xs))] = new
+    return xs
+
+
+@builtin("list replace", "list, match, newItem", ctx=True)
+def _list_replace_match(ctx: Any, items: Any, match: Any, new: Any) -> list[Any]:
+    return _list_replace(ctx, items, match, new)
+
+
+__all__ = ["distinct", "feel_eq", "boolean"]

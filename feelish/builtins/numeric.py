@@ -1,0 +1,139 @@
+"""Numeric functions: rounding with scale and modes, abs, modulo, sqrt/log/exp, parity, random."""
+from __future__ import annotations
+
+import decimal
+import random as _random
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from ..values import DECIMAL, YearsMonthsDuration
+from ._core import builtin, failure, integer, num, text
+
+_MIN_SCALE, _MAX_SCALE = -6111, 6176
+_MODES = {
+    "UP": decimal.ROUND_UP, "DOWN": decimal.ROUND_DOWN, "CEILING": decimal.ROUND_CEILING,
+    "FLOOR": decimal.ROUND_FLOOR, "HALF_UP": decimal.ROUND_HALF_UP,
+    "HALF_DOWN": decimal.ROUND_HALF_DOWN, "HALF_EVEN": decimal.ROUND_HALF_EVEN,
+    "UNNECESSARY": None,
+}
+
+
+def _scale(x: Any) -> int:
+    s = int(num(x, "scale"))  # a fractional scale is truncated
+    if not _MIN_SCALE <= s <= _MAX_SCALE:
+        raise failure(f"scale must lie within {_MIN_SCALE}..{_MAX_SCALE}")
+    return s
+
+
+def round_to(n: Any, scale: Any, mode: str | None) -> Decimal:
+    d, s = num(n), _scale(scale)
+    exponent = d.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent <= s:
+        return d  # already within the scale: nothing to round
+    quantum = Decimal(1).scaleb(-s)
+    ctx = decimal.Context(prec=max(34, len(d.as_tuple().digits) + abs(s) + 2),
+                          traps=[decimal.InvalidOperation])
+    if mode is None:  # UNNECESSARY: only when no digit is lost
+        rounded = d.quantize(quantum, rounding=decimal.ROUND_DOWN, context=ctx)
+        if rounded != d:
+            raise failure("decimal(): rounding necessary with mode UNNECESSARY")
+        return rounded
+    result = d.quantize(quantum, rounding=mode, context=ctx)
+    return result + 0 if s < 0 else result
+
+
+@builtin("decimal", "n, scale, mode?")
+def _decimal(n: Any, scale: Any, mode: Any = None) -> Decimal:
+    if mode is None:
+        return round_to(n, scale, decimal.ROUND_HALF_EVEN)
+    name = text(mode, "rounding mode").upper().replace(" ", "_")
+    if name not in _MODES:
+        raise failure(f"decimal(): unknown rounding mode (use {', '.join(_MODES)})")
+    return round_to(n, scale, _MODES[name])
+
+
+def _rounder(name: str, mode: str) -> None:
+    @builtin(name, "n, scale?")
+    def _impl(n: Any, scale: Any = 0) -> Decimal:
+        return round_to(n, scale, mode)
+
+
+_rounder("floor", decimal.ROUND_FLOOR)
+_rounder("ceiling", decimal.ROUND_CEILING)
+_rounder("round up", decimal.ROUND_UP)
+_rounder("round down", decimal.ROUND_DOWN)
+_rounder("round half up", decimal.ROUND_HALF_UP)
+_rounder("round half down", decimal.ROUND_HALF_DOWN)
+
+
+@builtin("abs", "n")
+def _abs(n: Any) -> Any:
+    if isinstance(n, timedelta):
+        return abs(n)
+    if type(n) is YearsMonthsDuration:
+        return YearsMonthsDuration(abs(n.months))
+    return DECIMAL.abs(num(n))
+
+
+@builtin("modulo", "dividend, divisor")
+def _modulo(dividend: Any, divisor: Any) -> Decimal:
+    a, b = num(dividend, "dividend"), num(divisor, "divisor")
+    if b.is_zero():
+        raise failure("modulo(): division by zero")
+    q = DECIMAL.divide(a, b).to_integral_value(rounding=decimal.ROUND_FLOOR)
+    return DECIMAL.subtract(a, DECIMAL.multiply(b, q))
+
+
+def _guarded(op: Any, x: Decimal, what: str) -> Decimal:
+    try:
+        result = op(x)
+    except (decimal.Overflow, decimal.InvalidOperation):
+        raise failure(f"{what}(): result out of range") from None
+    if not result.is_finite():
+        raise failure(f"{what}(): result out of range")
+    return result
+
+
+@builtin("sqrt", "number")
+def _sqrt(x: Any) -> Decimal:
+    d = num(x)
+    if d < 0:
+        raise failure("sqrt(): negative number")
+    return _guarded(DECIMAL.sqrt, d, "sqrt")
+
+
+@builtin("log", "number")
+def _log(x: Any) -> Decimal:
+    d = num(x)
+    if d <= 0:
+        raise failure("log(): the number must be positive")
+    return _guarded(DECIMAL.ln, d, "log")
+
+
+@builtin("exp", "number")
+def _exp(x: Any) -> Decimal:
+    return _guarded(DECIMAL.exp, num(x), "exp")
+
+
+@builtin("odd", "number")
+def _odd(x: Any) -> bool:
+    d = num(x)
+    return d == d.to_integral_value() and int(d) % 2 == 1
+
+
+@builtin("even", "number")
+def _even(x: Any) -> bool:
+    d = num(x)
+    return d == d.to_integral_value() and int(d) % 2 == 0
+
+
+_RANDOM = _random.SystemRandom()
+
+
+@builtin("random number", "")
+def _random_number() -> Decimal:
+    return Decimal(_RANDOM.getrandbits(53)) / Decimal(2 ** 53)
+
+
+__all__ = ["round_to", "integer"]

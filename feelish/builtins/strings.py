@@ -1,0 +1,162 @@
+"""String functions (DMN and Camunda).  Lengths and positions count Unicode code points."""
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import time as _time
+import uuid as _uuid
+from decimal import Decimal
+from typing import Any
+
+from . import _regex
+from ._core import as_list, builtin, check_string, failure, num, text
+
+
+def _position(x: Any, what: str) -> int:
+    return int(num(x, what))  # fractional positions and lengths are truncated
+
+
+@builtin("substring", "string, start position, length?")
+def _substring(s: Any, start: Any, length: Any = None) -> str:
+    chars = text(s)
+    pos = _position(start, "start position")
+    n = len(chars)
+    if pos == 0 or abs(pos) > n:
+        raise failure("substring(): start position out of range")
+    begin = pos - 1 if pos > 0 else n + pos
+    if length is None:
+        return chars[begin:]
+    count = _position(length, "length")
+    if count < 0:
+        raise failure("substring(): negative length")
+    return chars[begin:begin + count]
+
+
+@builtin("string length", "string")
+def _string_length(s: Any) -> Decimal:
+    return Decimal(len(text(s)))
+
+
+@builtin("upper case", "string")
+def _upper(s: Any) -> str:
+    return check_string(text(s).upper())
+
+
+@builtin("lower case", "string")
+def _lower(s: Any) -> str:
+    return check_string(text(s).lower())
+
+
+@builtin("substring before", "string, match")
+def _before(s: Any, match: Any) -> str:
+    s, match = text(s), text(match)
+    i = s.find(match)
+    return "" if i < 0 or match == "" else s[:i]
+
+
+@builtin("substring after", "string, match")
+def _after(s: Any, match: Any) -> str:
+    s, match = text(s), text(match)
+    if match == "":
+        return s
+    i = s.find(match)
+    return "" if i < 0 else s[i + len(match):]
+
+
+@builtin("contains", "string, match")
+def _contains(s: Any, match: Any) -> bool:
+    return text(match) in text(s)
+
+
+@builtin("starts with", "string, match")
+def _starts(s: Any, match: Any) -> bool:
+    return text(s).startswith(text(match))
+
+
+@builtin("ends with", "string, match")
+def _ends(s: Any, match: Any) -> bool:
+    return text(s).endswith(text(match))
+
+
+def _flags(flags: Any) -> str:
+    return "" if flags is None else text(flags, "flags string")
+
+
+@builtin("matches", "input, pattern, flags?")
+def _matches(s: Any, pattern: Any, flags: Any = None) -> bool:
+    compiled = _regex.compile_pattern(text(pattern, "pattern"), _flags(flags))
+    return _regex.search(compiled, text(s))
+
+
+@builtin("replace", "input, pattern, replacement, flags?")
+def _replace(s: Any, pattern: Any, replacement: Any, flags: Any = None) -> str:
+    compiled = _regex.compile_pattern(text(pattern, "pattern"), _flags(flags))
+    return check_string(_regex.replace(compiled, text(s), text(replacement, "replacement")))
+
+
+@builtin("split", "string, delimiter")
+def _split(s: Any, delimiter: Any) -> list[str]:
+    d = text(delimiter, "delimiter")
+    if d == "":
+        raise failure("split(): the delimiter must not be empty")
+    return _regex.split(_regex.compile_pattern(d, ""), text(s))
+
+
+@builtin("extract", "string, pattern")
+def _extract(s: Any, pattern: Any) -> list[str]:
+    return _regex.find_all(_regex.compile_pattern(text(pattern, "pattern"), ""), text(s))
+
+
+@builtin("string join", "list, delimiter?, prefix?, suffix?")
+def _join(items: Any, delimiter: Any = None, prefix: Any = None, suffix: Any = None) -> str:
+    parts = []
+    for item in as_list(items):
+        if item is None:
+            continue
+        parts.append(text(item, "string item"))
+    sep = "" if delimiter is None else text(delimiter, "delimiter")
+    pre = "" if prefix is None else text(prefix, "prefix")
+    post = "" if suffix is None else text(suffix, "suffix")
+    total = sum(map(len, parts)) + len(sep) * max(0, len(parts) - 1) + len(pre) + len(post)
+    if total > _regex.MAX_STRING:
+        raise failure("string result too long")
+    return pre + sep.join(parts) + post
+
+
+@builtin("trim", "string")
+def _trim(s: Any) -> str:
+    return text(s).strip()
+
+
+@builtin("is blank", "string")
+def _is_blank(s: Any) -> bool:
+    return text(s).strip() == ""
+
+
+def _uuid7() -> str:
+    """A time-ordered (version 7) UUID: 48 bits of Unix milliseconds, then random bits."""
+    ms = int(_time.time() * 1000) & ((1 << 48) - 1)
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms << 80) | (0x7 << 76) | ((rand >> 68) & 0xFFF) << 64 | (0b10 << 62) | (rand & ((1 << 62) - 1))
+    return str(_uuid.UUID(int=value))
+
+
+@builtin("uuid", "")
+def _uuid() -> str:
+    return _uuid7()
+
+
+@builtin("to base64", "value")
+def _to_base64(s: Any) -> str:
+    return check_string(base64.b64encode(text(s).encode("utf-8")).decode("ascii"))
+
+
+@builtin("from base64", "value")
+def _from_base64(s: Any) -> str:
+    raw = text(s)
+    try:
+        return base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeError):
+        raise failure("from base64(): not valid base64-encoded UTF-8 text") from None
+
