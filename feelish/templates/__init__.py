@@ -1,0 +1,23 @@
+"""Connector templates in text: grammar, parser, model, checker, built-in library and runner.
+
+    from feelish.templates import load, check, run_template
+    template = load("get")                 # a built-in connector by name, or a file path
+    outcome = run_template(template, {"url": "http://127.0.0.1:8080/weather/current?city=Paris"})
+
+See docs/templates.md for the format.
+"""
+from __future__ import annotations
+
+from .binding import bind_inputs, to_mapping, unknown_variables
+from .checker import check, free_names
+from .library import builtin_dir, builtin_names, builtin_path, load, loads, parse_file, resolve
+from .model import FieldDecl, InputDecl, InputType, Template, TemplateExpr
+from .parser import parse_template
+from .runner import connector_for, dry_run_template, run_template
+
+__all__ = [
+    "FieldDecl", "InputDecl", "InputType", "Template", "TemplateExpr",
+    "bind_inputs", "builtin_dir", "builtin_names", "builtin_path", "check", "connector_for",
+    "dry_run_template", "free_names", "load", "loads", "parse_file", "parse_template", "resolve",
+    "run_template", "to_mapping", "unknown_variables",
+]

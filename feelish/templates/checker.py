@@ -47,9 +47,11 @@ def _problem(template: Template, message: str, span: Span, hint: str | None = No
 def _builtin_names() -> frozenset[str]:
     try:
         from ..builtins import names
-    except ImportError:  # the built-in library is not there: do not report unknown functions
+
+        found = frozenset(" ".join(n.split()) for n in names())
+    except Exception:  # the built-in library is unusable: do not report unknown functions
         return frozenset()
-    return frozenset(names())
+    return found if len(found) > 20 else frozenset()
 
 
 def check(template: Template) -> list[TemplateError]:
@@ -80,7 +82,7 @@ def check(template: Template) -> list[TemplateError]:
         if node is None:
             continue
         scope = frozenset(visible | set(F.AFTER_CALL_NAMES.get(key, ())))
-        extra = CONNECTOR_FUNCTIONS if key in F.AFTER_CALL_NAMES else frozenset()
+        extra = CONNECTOR_FUNCTIONS if key in F.AFTER_CALL_NAMES and builtins else frozenset()
         problems += _names(node, fdecl.value, template, scope, builtins | extra)
         if spec is not None:
             problems += _field_type(template, key, spec, node, fdecl.value)

@@ -1,0 +1,229 @@
+"""The `feelish` command: jq-like, JSON in and JSON out.
+
+    feelish eval EXPRESSION [--vars FILE|-] [--var NAME=JSON] [--arg NAME=TEXT]
+    feelish run TEMPLATE|NAME [--vars ...] [--var ...] [--dry-run]
+    feelish check TEMPLATE...
+    feelish repl [--vars ...]
+    feelish connectors                 list the built-in connectors
+    feelish show TEMPLATE|NAME         a template's documentation and inputs
+
+Exit codes: 0 success; 1 the connector call failed (the error as JSON on stderr); 2 a usage,
+syntax or template error.  A user mistake never prints a Python traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import ConnectorError, FeelishError, SourceError, TemplateError
+from .repl_inputs import UsageError, build_secrets, collect_variables, to_json
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own exit code is 2 as well; keep it short
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--vars", action="append", default=[], metavar="FILE|-",
+                   help="a JSON object of variables (a file, or - for standard input)")
+    p.add_argument("--var", action="append", default=[], metavar="NAME=JSON",
+                   help="one variable, its value as JSON (strings in quotes)")
+    p.add_argument("--arg", action="append", default=[], metavar="NAME=TEXT",
+                   help="one string variable, taken literally")
+    p.add_argument("--secrets-file", action="append", default=[], metavar="FILE",
+                   help="secrets in a dotenv-style file (NAME=value)")
+    p.add_argument("--secrets-env", action="append", default=[], metavar="PREFIX",
+                   help="secrets from environment variables: <<secrets.X>> reads PREFIX + X")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="feelish", description="feelish: FEEL expressions and REST connectors "
+                     "from the command line (JSON in, JSON out).")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("eval", help="evaluate an expression, print the result as JSON")
+    p.add_argument("expression", help="the expression (or @FILE to read it from a file)")
+    _add_inputs(p)
+    p.add_argument("--strict", action="store_true", help="a warning is an error")
+    p.add_argument("-c", "--compact", action="store_true", help="one-line JSON")
+
+    p = sub.add_parser("run", help="run a connector template, print its outputs as JSON")
+    p.add_argument("template", help="a template file, or the name of a built-in connector")
+    _add_inputs(p)
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the resolved request (secrets as <<secrets.NAME>>), send nothing")
+    p.add_argument("--response", action="store_true", help="also print the response context")
+    p.add_argument("--file-root", action="append", default=[], metavar="DIR",
+                   help="a folder uploads may read files from (default: the current folder)")
+    p.add_argument("-c", "--compact", action="store_true", help="one-line JSON")
+
+    p = sub.add_parser("check", help="check templates; report every problem with its position")
+    p.add_argument("templates", nargs="+", metavar="TEMPLATE")
+
+    p = sub.add_parser("repl", help="interactive expressions and connector debugging")
+    _add_inputs(p)
+    p.add_argument("--history", metavar="FILE", help="history file (default ~/.feelish_history)")
+
+    sub.add_parser("connectors", help="list the built-in connectors")
+    p = sub.add_parser("show", help="show a template's documentation and inputs")
+    p.add_argument("template")
+    return parser
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def _variables(args) -> dict[str, Any]:
+    return collect_variables(args.vars, args.var, args.arg)
+
+
+def _secrets(args):
+    return build_secrets(args.secrets_file, args.secrets_env)
+
+
+def cmd_eval(args, out, err) -> int:
+    from . import compile as compile_expression
+    from .repl_inputs import read_text
+
+    text = args.expression
+    if text.startswith("@") and len(text) > 1:
+        text = read_text(text[1:], "eval")
+    expression = compile_expression(text, origin="<expression>")
+    result = expression.evaluate_with_warnings(_variables(args), secrets=_secrets(args),
+                                               strict=args.strict)
+    for warning in result.warnings:
+        err.write("warning: " + warning.render(text) + "\n")
+    out.write(to_json(result.value, compact=args.compact) + "\n")
+    return EXIT_OK
+
+
+def _runtime(args):
+    from .connector import Runtime
+
+    roots = args.file_root or [os.getcwd()]
+    return Runtime(file_roots=roots)
+
+
+def cmd_run(args, out, err) -> int:
+    from .templates import dry_run_template, load, run_template, unknown_variables
+
+    template = load(args.template)
+    variables = _variables(args)
+    ignored = unknown_variables(template, variables)
+    if ignored:
+        err.write(f"note: {template.name} does not declare {', '.join(ignored)}; ignored\n")
+    secrets = _secrets(args)
+    with _runtime(args) as runtime:
+        if args.dry_run:
+            request = dry_run_template(template, variables, secrets=secrets, runtime=runtime)
+            out.write(to_json(request, compact=args.compact) + "\n")
+            return EXIT_OK
+        outcome = run_template(template, variables, secrets=secrets, runtime=runtime)
+    data = outcome.outputs
+    if args.response:
+        data = {"outputs": outcome.outputs, "response": outcome.response}
+    out.write(to_json(data, compact=args.compact) + "\n")
+    return EXIT_OK
+
+
+def cmd_check(args, out, err) -> int:
+    from .templates import check, parse_file
+
+    failed = 0
+    for ref in args.templates:
+        try:
+            problems = check(parse_file(ref))
+        except TemplateError as exc:
+            problems = [exc]
+        if problems:
+            failed += 1
+            for problem in problems:
+                err.write(f"error: {problem}\n")
+            err.write(f"{ref}: {len(problems)} problem{'s' if len(problems) > 1 else ''}\n")
+        else:
+            out.write(f"{ref}: ok\n")
+    return EXIT_USAGE if failed else EXIT_OK
+
+
+def cmd_repl(args, out, err) -> int:
+    from .repl import Repl
+
+    repl = Repl(variables=_variables(args), secrets=_secrets(args), history=args.history)
+    return repl.run()
+
+
+def cmd_connectors(args, out, err) -> int:
+    from .templates import builtin_names, parse_file
+
+    for name in builtin_names():
+        template = parse_file(name)
+        out.write(f"{name:12} {template.title or ''}\n")
+    return EXIT_OK
+
+
+def cmd_show(args, out, err) -> int:
+    from .templates import load
+
+    template = load(args.template)
+    if template.doc:
+        out.write(template.doc + "\n\n")
+    out.write(template.summary() + "\n")
+    return EXIT_OK
+
+
+COMMANDS = {"eval": cmd_eval, "run": cmd_run, "check": cmd_check, "repl": cmd_repl,
+            "connectors": cmd_connectors, "show": cmd_show}
+
+
+def main(argv: Sequence[str] | None = None, *, out=None, err=None) -> int:
+    """Run the CLI; returns the exit code (the console script exits with it)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.version:
+            from . import __version__
+            out.write(f"feelish {__version__}\n")
+            return EXIT_OK
+        if not args.command:
+            parser.print_help(err)
+            return EXIT_USAGE
+        return COMMANDS[args.command](args, out, err)
+    except ConnectorError as exc:
+        err.write(to_json(exc.to_dict()) + "\n")
+        return EXIT_FAILED
+    except UsageError as exc:
+        err.write(f"feelish: {exc}\n")
+        return EXIT_USAGE
+    except SourceError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    except FeelishError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug in feelish, not a user mistake
+        if os.environ.get("FEELISH_DEBUG"):
+            traceback.print_exc(file=err)
+        else:
+            err.write(f"feelish: internal error ({type(exc).__name__}); set FEELISH_DEBUG=1 "
+                      "for the traceback and please report it\n")
+        return EXIT_INTERNAL
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Run a checked template through the connector runtime (for real, or dry).
+
+    template = feelish.load_template("get")            # a built-in, or a path
+    outcome = run_template(template, {"url": "http://127.0.0.1:8080/weather/current?city=Paris"})
+    outcome.outputs                                    # the mapped output variables
+
+The template's expressions see only its declared inputs (`bind_inputs`); values of inputs declared
+`secret` are redacted from every error and from dry-run output.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ConnectorError
+from ..secrets import Redactor
+from .binding import bind_inputs, secret_input_values
+from .model import Template
+
+
+def connector_for(template: Template, runtime: Any = None):
+    """The runtime `Connector` for a template (compiled once per call of this function)."""
+    from ..connector import Connector
+
+    return Connector.from_mapping(template.to_mapping(), inputs=list(template.inputs), runtime=runtime)
+
+
+def _redactor(template: Template, scope: Mapping[str, Any]) -> Redactor:
+    return Redactor(secret_input_values(template, scope))
+
+
+def _redact_error(exc: ConnectorError, redactor: Redactor) -> ConnectorError:
+    if redactor:
+        exc.message = redactor.text(exc.message)
+        exc.args = (exc.message,)
+        if exc.response is not None:
+            exc.response = redactor.value(exc.response)
+        if exc.variables:
+            exc.variables = redactor.value(exc.variables)
+    return exc
+
+
+def run_template(template: Template, variables: Mapping[str, Any] | None = None, *,
+                 secrets: Any = None, runtime: Any = None, context: Mapping[str, Any] | None = None,
+                 connector: Any = None):
+    """Call the connector; returns the runtime's `Outcome(outputs, response)`.
+
+    Raises TemplateError for a missing or mistyped input, ConnectorError when the call fails.
+    """
+    scope = bind_inputs(template, variables, secrets=secrets)
+    redactor = _redactor(template, scope)
+    connector = connector or connector_for(template, runtime)
+    try:
+        return connector.run(scope, secrets=secrets, context=context)
+    except ConnectorError as exc:
+        raise _redact_error(exc, redactor) from None
+
+
+def dry_run_template(template: Template, variables: Mapping[str, Any] | None = None, *,
+                     secrets: Any = None, runtime: Any = None, context: Mapping[str, Any] | None = None,
+                     connector: Any = None) -> dict[str, Any]:
+    """The request the connector would send (method, url, headers, body), nothing sent.
+
+    Secrets show as `<<secrets.NAME>>` (the runtime's doing) and secret inputs as `***`.
+    """
+    scope = bind_inputs(template, variables, secrets=secrets)
+    redactor = _redactor(template, scope)
+    connector = connector or connector_for(template, runtime)
+    try:
+        request = connector.dry_run(scope, secrets=secrets, context=context)
+    except ConnectorError as exc:
+        raise _redact_error(exc, redactor) from None
+    data = request.to_dict() if hasattr(request, "to_dict") else dict(request)
+    return redactor.value(data) if redactor else data
