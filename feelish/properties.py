@@ -136,11 +136,12 @@ def type_matches(value: Any, typeref: Any) -> bool:
     if name == "list":
         if actual != "list":
             return False
-        return not params or all(type_matches(v, params[0]) for v in value)
+        return not params or all(v is None or type_matches(v, params[0]) for v in value)
     if name == "context":
         if actual != "context":
             return False
-        return all(k in value and type_matches(value[k], ft) for k, ft in fields)
+        return all(k in value and (value[k] is None or type_matches(value[k], ft))
+                   for k, ft in fields)
     if name == "range":
         if actual != "range":
             return False

@@ -22,13 +22,14 @@ _MIDNIGHT = time(0, 0)
 
 _DATE = r"(?P<y>-?\d{4,9})-(?P<mo>\d\d)-(?P<d>\d\d)"
 _TIME = r"(?P<h>\d\d):(?P<mi>\d\d)(?::(?P<s>\d\d)(?:\.(?P<f>\d{1,9}))?)?"
-_ZONE = r"(?P<z>Z|[+-]\d\d:\d\d(?::\d\d)?)?(?:\[(?P<zb>[A-Za-z0-9_+\-/]+)\]|@(?P<za>[A-Za-z0-9_+\-/]+))?"
+_ZONE = (r"(?:(?P<z>Z|[+-]\d\d:\d\d(?::\d\d)?)(?:\[(?P<zb>[A-Za-z0-9_+\-/]+)\])?"
+         r"|@(?P<za>[A-Za-z0-9_+\-/]+))?")
 _DATE_RE = re.compile(_DATE + r"\Z")
 _TIME_RE = re.compile(_TIME + _ZONE + r"\Z")
 _DATETIME_RE = re.compile(_DATE + "T" + _TIME + _ZONE + r"\Z")
 _DURATION_RE = re.compile(
     r"(?P<sign>-)?P(?!\Z)(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<W>\d+)W)?(?:(?P<D>\d+)D)?"
-    r"(?:T(?=\d)(?:(?P<H>\d+)H)?(?:(?P<MI>\d+)M)?(?:(?P<S>\d+(?:\.\d{1,9})?)S)?)?\Z")
+    r"(?:T(?=\d)(?:(?P<H>\d+)H)?(?:(?P<MI>\d+)M)?(?:(?P<S>\d+(?:\.\d{0,9})?)S)?)?\Z")
 
 
 def _invalid(what: str, text: str) -> FeelFailure:
@@ -141,7 +142,7 @@ def parse_duration(text: str) -> timedelta | YearsMonthsDuration:
     try:
         if has_ym:
             return YearsMonthsDuration(sign * (int(g["Y"] or 0) * 12 + int(g["M"] or 0)))
-        seconds = Decimal(g["S"] or 0)
+        seconds = Decimal((g["S"] or "0").rstrip("."))
         whole = int(seconds)
         micro = int(((seconds - whole) * 1000000).to_integral_value())
         value = timedelta(weeks=int(g["W"] or 0), days=int(g["D"] or 0), hours=int(g["H"] or 0),

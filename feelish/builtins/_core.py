@@ -145,6 +145,8 @@ def builtin(name: str, signature: str = "", *, ctx: bool = False,
 
 
 def num(x: Any, what: str = "number") -> Decimal:
+    if type(x) is list and len(x) == 1:  # DMN: a singleton list stands for its item
+        x = x[0]
     if type(x) is Decimal:
         if x.is_finite():
             return x
@@ -167,6 +169,8 @@ def integer(x: Any, what: str = "integer") -> int:
 def text(x: Any, what: str = "string") -> str:
     if type(x) is str:
         return x
+    if type(x) is list and len(x) == 1 and type(x[0]) is str:  # DMN singleton-list coercion
+        return x[0]
     raise failure(f"expected a {what}, got {type_name(x)}")
 
 

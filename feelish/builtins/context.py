@@ -51,18 +51,16 @@ def _put(ctx: dict[str, Any], keys: list[Any], value: Any) -> dict[str, Any]:
     return out
 
 
-@builtin("context put", "context, key, value", aliases=("put",))
-def _context_put(ctx: Any, key: Any, value: Any) -> dict[str, Any]:
-    if isinstance(key, (list, tuple)):
-        return _put(context(ctx), list(key), value)
-    return _put(context(ctx), [text(key, "key")], value)
-
-
 @builtin("context put", "context, keys, value", aliases=("put",))
 def _context_put_keys(ctx: Any, keys: Any, value: Any) -> dict[str, Any]:
-    if not isinstance(keys, (list, tuple)):
-        raise failure("context put(): keys must be a list of strings")
+    if not isinstance(keys, (list, tuple)):  # positional calls land here with a single key too
+        return _put(context(ctx), [text(keys, "key")], value)
     return _put(context(ctx), list(keys), value)
+
+
+@builtin("context put", "context, key, value", aliases=("put",))
+def _context_put(ctx: Any, key: Any, value: Any) -> dict[str, Any]:
+    return _put(context(ctx), [text(key, "key")], value)
 
 
 def _merge(contexts: list[Any]) -> dict[str, Any]:

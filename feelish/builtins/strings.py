@@ -108,7 +108,8 @@ def _extract(s: Any, pattern: Any) -> list[str]:
     return _regex.find_all(_regex.compile_pattern(text(pattern, "pattern"), ""), text(s))
 
 
-@builtin("string join", "list, delimiter?, prefix?, suffix?")
+@builtin("string join", "list, delimiter?")
+@builtin("string join", "list, delimiter, prefix, suffix")
 def _join(items: Any, delimiter: Any = None, prefix: Any = None, suffix: Any = None) -> str:
     parts = []
     for item in as_list(items):
