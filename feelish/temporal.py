@@ -20,7 +20,7 @@ from .values import FeelFailure, YearsMonthsDuration
 UTC = timezone.utc
 _MIDNIGHT = time(0, 0)
 
-_DATE = r"(?P<y>-?\d{4,9})-(?P<mo>\d\d)-(?P<d>\d\d)"
+_DATE = r"(?P<y>-?(?:[1-9]\d{4,8}|\d{4}))-(?P<mo>\d\d)-(?P<d>\d\d)"
 _TIME = r"(?P<h>\d\d):(?P<mi>\d\d)(?::(?P<s>\d\d)(?:\.(?P<f>\d{1,9}))?)?"
 _ZONE = (r"(?:(?P<z>Z|[+-]\d\d:\d\d(?::\d\d)?)(?:\[(?P<zb>[A-Za-z0-9_+\-/]+)\])?"
          r"|@(?P<za>[A-Za-z0-9_+\-/]+))?")

@@ -80,8 +80,7 @@ class Builtin(FeelFunction):
             raise
         except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError,
                 OverflowError) as exc:
-            detail = exc.args[0] if isinstance(exc, (FeelFailure,)) else type(exc).__name__
-            raise failure(f"{self.name}: invalid arguments ({detail})") from None
+            raise failure(f"invalid arguments ({type(exc).__name__})") from None
 
     def invoke(self, args: list[Any], ctx: Any) -> Any:
         ov = self._by_arity.get(len(args))
@@ -92,7 +91,7 @@ class Builtin(FeelFunction):
                     break
             else:
                 raise FeelFailure(WarningKind.NO_FUNCTION_FOUND,
-                                  f"no function '{self.name}' with {len(args)} argument(s)")
+                                  f"no overload takes {len(args)} argument(s)")
         return self._run(ov, args, ctx)
 
     def invoke_named(self, named: dict[str, Any], ctx: Any) -> Any:
@@ -109,7 +108,7 @@ class Builtin(FeelFunction):
             return self._run(ov, args, ctx)
         shown = ", ".join(sorted(keys))
         raise FeelFailure(WarningKind.NO_FUNCTION_FOUND,
-                          f"no function '{self.name}' with parameters ({shown})")
+                          f"no overload takes the parameters ({shown})")
 
 
 REGISTRY: dict[str, Builtin] = {}

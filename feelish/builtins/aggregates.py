@@ -12,7 +12,7 @@ def _numbers(items: list[Any], what: str) -> list[Decimal]:
     out = []
     for x in items:
         if x is None:
-            raise failure(f"{what}(): the list holds a null")
+            raise failure("the list holds a null")
         out.append(num(x, f"{what} item"))
     return out
 
@@ -40,7 +40,7 @@ def _sum(xs: list[Decimal]) -> Decimal | None:
 
 def _product(xs: list[Decimal]) -> Decimal:
     if not xs:
-        raise failure("product(): empty list")
+        raise failure("empty list")
     total = Decimal(1)
     for x in xs:
         total = DECIMAL.multiply(total, x)
@@ -65,7 +65,7 @@ def _median(xs: list[Decimal]) -> Decimal | None:
 
 def _stddev(xs: list[Decimal]) -> Decimal:
     if len(xs) < 2:
-        raise failure("stddev(): needs at least two numbers")
+        raise failure("needs at least two numbers")
     mean = _mean(xs)
     squares = Decimal(0)
     for x in xs:

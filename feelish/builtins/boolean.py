@@ -12,7 +12,7 @@ def _not(value: Any) -> bool | None:
     if value is None:
         return None
     if type(value) is not bool:
-        raise failure("not(): expects a boolean")
+        raise failure("expects a boolean")
     return not value
 
 

@@ -36,7 +36,7 @@ def _get_entries(m: Any) -> list[dict[str, Any]]:
 
 def _put(ctx: dict[str, Any], keys: list[Any], value: Any) -> dict[str, Any]:
     if not keys:
-        raise failure("context put(): keys must not be empty")
+        raise failure("keys must not be empty")
     name = text(keys[0], "key")
     out = dict(ctx)
     if len(keys) == 1:
@@ -46,7 +46,7 @@ def _put(ctx: dict[str, Any], keys: list[Any], value: Any) -> dict[str, Any]:
     if inner is None and name not in out:
         inner = {}
     if not isinstance(inner, dict):
-        raise failure(f"context put(): the entry at key {name!r} is not a context")
+        raise failure(f"the entry at key {name!r} is not a context")
     out[name] = _put(inner, keys[1:], value)
     return out
 

@@ -93,14 +93,14 @@ def _time_parts(hour: Any, minute: Any, second: Any, offset: Any = None) -> time
     tz = None
     if offset is not None:
         if not isinstance(offset, timedelta):
-            raise failure("time(): offset must be a days and time duration")
+            raise failure("offset must be a days and time duration")
         if abs(offset) >= timedelta(hours=18, seconds=1):
-            raise failure("time(): offset out of range")
+            raise failure("offset out of range")
         tz = timezone.utc if offset == timedelta(0) else timezone(offset)
     try:
         return time(h, m, whole, micro, tzinfo=tz)
     except ValueError:
-        raise failure("time(): not a valid time of day") from None
+        raise failure("not a valid time of day") from None
 
 
 # --------------------------------------------------------------------------- durations
@@ -137,7 +137,7 @@ _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 def _parse_number(s: str) -> Decimal:
     s = s.strip()
     if not _NUMBER_RE.match(s):
-        raise failure("number(): not a number")
+        raise failure("not a number")
     return DECIMAL.create_decimal(s) + 0
 
 
@@ -145,16 +145,16 @@ def _parse_number(s: str) -> Decimal:
 def _number(value: Any, grouping: Any = None, decimal_sep: Any = None) -> Decimal:
     s = text(value)
     if grouping is not None and grouping not in (" ", ",", "."):
-        raise failure("number(): the grouping separator must be a space, a comma or a dot")
+        raise failure("the grouping separator must be a space, a comma or a dot")
     if decimal_sep is not None and decimal_sep not in (",", "."):
-        raise failure("number(): the decimal separator must be a comma or a dot")
+        raise failure("the decimal separator must be a comma or a dot")
     if grouping is not None and grouping == decimal_sep:
-        raise failure("number(): the grouping and decimal separators must differ")
+        raise failure("the grouping and decimal separators must differ")
     if grouping is not None:
         s = s.replace(grouping, "")
     if decimal_sep is not None and decimal_sep != ".":
         if "." in s:
-            raise failure("number(): unexpected '.'")
+            raise failure("unexpected '.'")
         s = s.replace(decimal_sep, ".")
     return _parse_number(s)
 
@@ -174,12 +174,12 @@ def _context(entries: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for entry in as_list(entries):
         if not isinstance(entry, dict) or "key" not in entry or "value" not in entry:
-            raise failure("context(): each entry must be a context with 'key' and 'value'")
+            raise failure("each entry must be a context with 'key' and 'value'")
         key = entry["key"]
         if type(key) is not str:
-            raise failure("context(): entry keys must be strings")
+            raise failure("entry keys must be strings")
         if key in out:
-            raise failure(f"context(): duplicate key {key!r}")
+            raise failure(f"duplicate key {key!r}")
         out[key] = entry["value"]
     return out
 
@@ -194,7 +194,7 @@ def _from_json(value: Any) -> Any:
     try:
         return from_json_text(text(value))
     except (ValueError, RecursionError):
-        raise failure("from json(): invalid JSON") from None
+        raise failure("invalid JSON") from None
 
 
 # --------------------------------------------------------------------------- range(from)
@@ -210,7 +210,7 @@ _ENDPOINT_RE = re.compile(
 def _endpoint(src: str) -> Any:
     m = _ENDPOINT_RE.fullmatch(src)
     if not m:
-        raise failure("range(): endpoints must be literal values")
+        raise failure("endpoints must be literal values")
     if m.group("num") is not None:
         return _parse_number(m.group("num"))
     if m.group("str") is not None:
@@ -232,11 +232,11 @@ def _range(value: Any) -> Range:
     s = text(value).strip()
     m = re.fullmatch(r"([\[(\]])(.*?)\.\.(.*)([\])\[])", s, re.S)
     if not m:
-        raise failure("range(): expected a range like [1..10]")
+        raise failure("expected a range like [1..10]")
     start, end = _endpoint(m.group(2)), _endpoint(m.group(3))
     try:
         if compare(start, end) > 0:
-            raise failure("range(): the start lies after the end")
+            raise failure("the start lies after the end")
     except FeelFailure:
-        raise failure("range(): the endpoints must be of one ordered type") from None
+        raise failure("the endpoints must be of one ordered type") from None
     return Range(start, end, m.group(1) == "[", m.group(4) == "]")

@@ -64,15 +64,15 @@ def _extreme(items: list[Any], sign: int) -> Any:
         return None
     best = items[0]
     if best is None:
-        raise failure("min/max: null items are not comparable")
+        raise failure("null items are not comparable")
     for x in items[1:]:
         if x is None:
-            raise failure("min/max: null items are not comparable")
+            raise failure("null items are not comparable")
         try:
             if compare(x, best) * sign > 0:
                 best = x
         except FeelFailure:
-            raise failure("min/max: the items are not comparable") from None
+            raise failure("the items are not comparable") from None
     return to_decimal(best) if is_number(best) else best
 
 
@@ -153,7 +153,7 @@ def _sublist(items: Any, start: Any, length: Any = None) -> list[Any]:
         return xs[begin:]
     count = integer(length, "length")
     if count < 0:
-        raise failure("sublist(): negative length")
+        raise failure("negative length")
     return xs[begin:begin + count]
 
 
@@ -242,9 +242,9 @@ def _sort(ctx: Any, items: Any, precedes: Any = None) -> list[Any]:
         try:
             return sorted(xs, key=cmp_to_key(compare))
         except FeelFailure:
-            raise failure("sort(): the items are not comparable") from None
+            raise failure("the items are not comparable") from None
     if not isinstance(precedes, FeelFunction) or not _arity_ok(precedes, 2):
-        raise failure("sort(): precedes must be a function of two parameters")
+        raise failure("precedes must be a function of two parameters")
 
     def cmp(a: Any, b: Any) -> int:
         if precedes.invoke([a, b], ctx) is True:
@@ -266,7 +266,7 @@ def _partition(items: Any, size: Any) -> list[list[Any]]:
     xs = as_list(items)
     n = integer(size, "size")
     if n <= 0:
-        raise failure("partition(): size must be positive")
+        raise failure("size must be positive")
     return [xs[i:i + n] for i in range(0, len(xs), n)]
 
 
@@ -275,12 +275,12 @@ def _list_replace(ctx: Any, items: Any, position: Any, new: Any) -> list[Any]:
     xs = list(as_list(items))
     if isinstance(position, FeelFunction):
         if not _arity_ok(position, 2):
-            raise failure("list replace(): match must be a function of two parameters")
+            raise failure("match must be a function of two parameters")
         out = []
         for x in xs:
             hit = position.invoke([x, new], ctx)
             if type(hit) is not bool:
-                raise failure("list replace(): match must return a boolean")
+                raise failure("match must return a boolean")
             out.append(new if hit else x)
         return out
     xs[_index(position, len(xs))] = new

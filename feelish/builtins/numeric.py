@@ -37,7 +37,7 @@ def round_to(n: Any, scale: Any, mode: str | None) -> Decimal:
     if mode is None:  # UNNECESSARY: only when no digit is lost
         rounded = d.quantize(quantum, rounding=decimal.ROUND_DOWN, context=ctx)
         if rounded != d:
-            raise failure("decimal(): rounding necessary with mode UNNECESSARY")
+            raise failure("rounding necessary with mode UNNECESSARY")
         return rounded
     result = d.quantize(quantum, rounding=mode, context=ctx)
     return result + 0 if s < 0 else result
@@ -49,7 +49,7 @@ def _decimal(n: Any, scale: Any, mode: Any = None) -> Decimal:
         return round_to(n, scale, decimal.ROUND_HALF_EVEN)
     name = text(mode, "rounding mode").upper().replace(" ", "_")
     if name not in _MODES:
-        raise failure(f"decimal(): unknown rounding mode (use {', '.join(_MODES)})")
+        raise failure(f"unknown rounding mode (use {', '.join(_MODES)})")
     return round_to(n, scale, _MODES[name])
 
 
@@ -80,7 +80,7 @@ def _abs(n: Any) -> Any:
 def _modulo(dividend: Any, divisor: Any) -> Decimal:
     a, b = num(dividend, "dividend"), num(divisor, "divisor")
     if b.is_zero():
-        raise failure("modulo(): division by zero")
+        raise failure("division by zero")
     q = DECIMAL.divide(a, b).to_integral_value(rounding=decimal.ROUND_FLOOR)
     return DECIMAL.subtract(a, DECIMAL.multiply(b, q))
 
@@ -89,9 +89,9 @@ def _guarded(op: Any, x: Decimal, what: str) -> Decimal:
     try:
         result = op(x)
     except (decimal.Overflow, decimal.InvalidOperation):
-        raise failure(f"{what}(): result out of range") from None
+        raise failure("result out of range") from None
     if not result.is_finite():
-        raise failure(f"{what}(): result out of range")
+        raise failure("result out of range")
     return result
 
 
@@ -99,7 +99,7 @@ def _guarded(op: Any, x: Decimal, what: str) -> Decimal:
 def _sqrt(x: Any) -> Decimal:
     d = num(x)
     if d < 0:
-        raise failure("sqrt(): negative number")
+        raise failure("negative number")
     return _guarded(DECIMAL.sqrt, d, "sqrt")
 
 
@@ -107,7 +107,7 @@ def _sqrt(x: Any) -> Decimal:
 def _log(x: Any) -> Decimal:
     d = num(x)
     if d <= 0:
-        raise failure("log(): the number must be positive")
+        raise failure("the number must be positive")
     return _guarded(DECIMAL.ln, d, "log")
 
 

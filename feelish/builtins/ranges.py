@@ -22,7 +22,7 @@ def _c(x: Any, y: Any) -> int:
     try:
         return compare(x, y)
     except FeelFailure:
-        raise failure("range function: the values are not comparable") from None
+        raise failure("the values are not comparable") from None
 
 
 class _R:
@@ -32,7 +32,7 @@ class _R:
 
     def __init__(self, v: Any):
         if v is None:
-            raise failure("range function: null argument")
+            raise failure("null argument")
         if type(v) is Range:
             self.s = _NEG if v.start is None else v.start
             self.e = _POS if v.end is None else v.end
@@ -100,9 +100,9 @@ def _declare(name: str, fn: Callable[[_R, _R], bool], *, swap: bool = False,
         a, b = _R(x), _R(y)
         for want, got in ((first, a), (second, b)):
             if want == "range" and got.point:
-                raise failure(f"{name}(): expects a range")
+                raise failure(f"expects a range")
             if want == "point" and not got.point:
-                raise failure(f"{name}(): expects a point")
+                raise failure(f"expects a point")
         return fn(b, a) if swap else fn(a, b)
 
     for p in names:

@@ -23,13 +23,13 @@ def _substring(s: Any, start: Any, length: Any = None) -> str:
     pos = _position(start, "start position")
     n = len(chars)
     if pos == 0 or abs(pos) > n:
-        raise failure("substring(): start position out of range")
+        raise failure("start position out of range")
     begin = pos - 1 if pos > 0 else n + pos
     if length is None:
         return chars[begin:]
     count = _position(length, "length")
     if count < 0:
-        raise failure("substring(): negative length")
+        raise failure("negative length")
     return chars[begin:begin + count]
 
 
@@ -99,7 +99,7 @@ def _replace(s: Any, pattern: Any, replacement: Any, flags: Any = None) -> str:
 def _split(s: Any, delimiter: Any) -> list[str]:
     d = text(delimiter, "delimiter")
     if d == "":
-        raise failure("split(): the delimiter must not be empty")
+        raise failure("the delimiter must not be empty")
     return _regex.split(_regex.compile_pattern(d, ""), text(s))
 
 
@@ -144,7 +144,7 @@ def _uuid7() -> str:
 
 
 @builtin("uuid", "")
-def _uuid() -> str:
+def _new_uuid() -> str:
     return _uuid7()
 
 
@@ -159,5 +159,5 @@ def _from_base64(s: Any) -> str:
     try:
         return base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8")
     except (binascii.Error, ValueError, UnicodeError):
-        raise failure("from base64(): not valid base64-encoded UTF-8 text") from None
+        raise failure("not valid base64-encoded UTF-8 text") from None
 
