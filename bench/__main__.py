@@ -27,12 +27,17 @@ def _versions() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m bench", description=__doc__)
-    ap.add_argument("parts", nargs="*", choices=PARTS, metavar="part",
-                    help="which parts to run (default: all)")
+    ap.add_argument("parts", nargs="*", metavar="part",
+                    help="which parts to run: expr, http, memory (default: all)")
     ap.add_argument("--quick", action="store_true", help="short loops: a smoke run in well under a minute")
     ap.add_argument("--only", default="", help="expression workload letters to run, e.g. 'abl'")
     ap.add_argument("--out", default="bench-results/latest.json", help="where to write the JSON results")
+    ap.add_argument("--docs", action="store_true",
+                    help="also write docs/benchmarks.md and docs/benchmarks.json from this run")
     args = ap.parse_args(argv)
+    unknown = [p for p in args.parts if p not in PARTS]
+    if unknown:
+        ap.error(f"unknown part {unknown[0]!r}; choose from {', '.join(PARTS)}")
     parts = args.parts or list(PARTS)
     settings = timing.Settings.quick() if args.quick else timing.Settings()
 
@@ -82,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         json.dump(results, fh, indent=1, default=str)
     print(text)
     log(f"JSON written to {args.out}")
+    if args.docs:
+        from . import docs
+        docs.write(results)
+        log("docs/benchmarks.md and docs/benchmarks.json written")
     return 0
 
 

@@ -26,6 +26,8 @@ class Workload:
     cannot: dict = field(default_factory=dict)    # peer name -> why it cannot express the workload
 
 
+# NB: in FEEL a context entry shadows a variable of the same name for later entries, so no
+# entry here is named like a variable it reads (an entry `region` would change `label`).
 def _l_feel() -> str:
     return """{
   reference: "ORD-" + string(order.id) + "-" + order.currency,
@@ -36,7 +38,7 @@ def _l_feel() -> str:
   loyaltyYears: year - order.customer.since,
   loyal: year - order.customer.since >= 10 and order.customer.tier != "bronze",
   freeShipping: order.subtotal >= 1000 or order.customer.tier = "gold",
-  region: if region = "emea" then "Europe" else "Rest of world",
+  regionName: if region = "emea" then "Europe" else "Rest of world",
   lineFee: order.lines * 2 + 5,
   label: order.customer.last + "/" + region + "/" + string(year),
   priority: if order.subtotal > 2000 then "high" else if order.subtotal > 500 then "normal" else "low",
@@ -56,7 +58,7 @@ def _l_python() -> str:
   "loyaltyYears": v["year"] - v["order"]["customer"]["since"],
   "loyal": v["year"] - v["order"]["customer"]["since"] >= 10 and v["order"]["customer"]["tier"] != "bronze",
   "freeShipping": v["order"]["subtotal"] >= 1000 or v["order"]["customer"]["tier"] == "gold",
-  "region": "Europe" if v["region"] == "emea" else "Rest of world",
+  "regionName": "Europe" if v["region"] == "emea" else "Rest of world",
   "lineFee": v["order"]["lines"] * 2 + 5,
   "label": v["order"]["customer"]["last"] + "/" + v["region"] + "/" + str(v["year"]),
   "priority": "high" if v["order"]["subtotal"] > 2000 else ("normal" if v["order"]["subtotal"] > 500 else "low"),
@@ -76,7 +78,7 @@ def _l_simpleeval() -> str:
   "loyaltyYears": year - order["customer"]["since"],
   "loyal": year - order["customer"]["since"] >= 10 and order["customer"]["tier"] != "bronze",
   "freeShipping": order["subtotal"] >= 1000 or order["customer"]["tier"] == "gold",
-  "region": "Europe" if region == "emea" else "Rest of world",
+  "regionName": "Europe" if region == "emea" else "Rest of world",
   "lineFee": order["lines"] * 2 + 5,
   "label": order["customer"]["last"] + "/" + region + "/" + str(year),
   "priority": "high" if order["subtotal"] > 2000 else ("normal" if order["subtotal"] > 500 else "low"),
@@ -96,7 +98,7 @@ def _l_cel() -> str:
   "loyaltyYears": year - order.customer.since,
   "loyal": year - order.customer.since >= 10 && order.customer.tier != "bronze",
   "freeShipping": order.subtotal >= 1000 || order.customer.tier == "gold",
-  "region": region == "emea" ? "Europe" : "Rest of world",
+  "regionName": region == "emea" ? "Europe" : "Rest of world",
   "lineFee": order.lines * 2 + 5,
   "label": order.customer.last + "/" + region + "/" + string(year),
   "priority": order.subtotal > 2000 ? "high" : (order.subtotal > 500 ? "normal" : "low"),

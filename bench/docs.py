@@ -1,0 +1,54 @@
+"""Writes docs/benchmarks.md (method + the latest table) and docs/benchmarks.json from a run."""
+from __future__ import annotations
+
+import json
+import os
+
+METHOD = """# Benchmarks
+
+feelish is measured side by side with its Python peers and with hand-written Python in one
+process, on one machine, in one run.  **Ratios, not absolute times, are the result.**
+
+Reproduce with `{command}` (the whole suite, a few minutes), `python3 -m bench --quick`
+(a smoke run, under a minute), or one part: `python3 -m bench expr|http|memory`.  The peers come
+with the `bench` extra: `pip install -e '.[bench]'`.  Where feelish spends its time:
+`python3 -m bench.profile eval b` / `parse l` / `connector` (cProfile).
+
+## Method
+
+* **Workloads (a)-(l)** (`bench/workloads.py`) are written once in feelish, once in each peer that
+  can express them, and once as a hand-written Python lambda: the *floor*.  Every engine gets the
+  same Python objects as variables (cel-python's conversion with `json_to_cel` is done once,
+  outside the timed loop).  Before anything is timed, each engine's result is compared with the
+  floor's (numbers by value); a different result is reported as WRONG and not timed.
+* **Evaluation**: the statement `f(x)` in a `timeit` loop, calibrated until one loop lasts
+  0.2 s, repeated 5 times; the median time per call.  **Parse + compile**: the same for the
+  engine's uncached compile step (jmespath's memoising `Parser.parse` is bypassed).  The
+  reference is CPython's own `compile()` of the floor's lambda source.
+* **HTTP**: `bench/server.py`, a minimal asyncio HTTP/1.1 keep-alive server started as a
+  **subprocess** on 127.0.0.1 (so it never competes with the measured client for the GIL).  The
+  connector (URL, query and result mapping written in feelish) is compared with the same request
+  made by hand on one reused `httpx2.Client` (JSON decoded, the same three fields picked),
+  alternating blocks of calls; and with 50 concurrent calls, `run_async` vs a reused
+  `httpx2.AsyncClient`.  OAuth2 token requests are counted by the token endpoint itself.
+* **Memory**: `tracemalloc`: the peak and retained size of 10,000 distinct compiled expressions;
+  traced memory at ten checkpoints over 1,000,000 evaluations (growth = last - first checkpoint),
+  and over 200,000 evaluations that each raise a warning.
+* n/e = the peer cannot express the workload (the reason is listed under the table).
+
+## Latest results
+
+"""
+
+
+def write(results: dict, md_path: str = "docs/benchmarks.md",
+          json_path: str = "docs/benchmarks.json") -> None:
+    os.makedirs(os.path.dirname(md_path) or ".", exist_ok=True)
+    body = results["markdown"].split("\n", 2)[2] if results["markdown"].startswith("## ") else results["markdown"]
+    with open(md_path, "w", encoding="utf-8") as fh:
+        fh.write(METHOD.format(command=results["command"].replace(" --docs", "")))
+        fh.write(f"Command: `{results['command'].replace(' --docs', '')}`\n\n")
+        fh.write(body.strip() + "\n")
+    with open(json_path, "w", encoding="utf-8") as fh:
+        json.dump({k: v for k, v in results.items() if k != "markdown"}, fh, indent=1, default=str)
+        fh.write("\n")
