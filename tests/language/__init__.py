@@ -1,0 +1,1 @@
+"""Tests of the expression language: parser, syntax errors, parse properties."""
