@@ -38,6 +38,9 @@ from .values import FeelFunction, Range, YearsMonthsDuration
 # --- language API
 from .api import Expression, Result, compile, evaluate, unary_test  # noqa: A004
 
+# --- runtime (connectors)
+from .connector import Connector, InsecureConnectionWarning, Literal, Outcome, RequestSpec, Runtime
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -52,5 +55,7 @@ __all__ = [
     "FeelFunction", "Range", "YearsMonthsDuration",
     # language API
     "Expression", "Result", "compile", "evaluate", "unary_test",
+    # runtime
+    "Connector", "InsecureConnectionWarning", "Literal", "Outcome", "RequestSpec", "Runtime",
     "__version__",
 ]

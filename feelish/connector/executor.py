@@ -1,0 +1,350 @@
+"""`Connector`: compiled once from a mapping of fields; `run` / `run_async` / `dry_run`.
+
+One call:  evaluate the fields (only the connector's inputs and `context` are visible) ->
+prepare the request -> send (retrying per policy) -> build the response context ->
+error expression -> output mapping.  Any failure raises ConnectorError with every secret value
+that the call used redacted; nothing is mapped.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import httpx2
+
+from ..errors import ConnectorError
+from .body import afile_chunks, file_chunks, mime_of, multipart_files
+from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
+from .model import Outcome, RequestSpec, SecretRecorder, redact_error
+from .outputs import ERROR_FUNCTIONS, error_dict, examine, map_outputs
+from .request import PARTS, Prepared, assemble, build_part
+from .response import Collector, build_context, classify, filename_of
+from .retry import transport_error
+from .runtime import Runtime, default_runtime
+from .transport import warn_insecure
+
+try:
+    from .. import auth as _auth
+except ImportError:  # pragma: no cover - the auth package is optional for plain calls
+    _auth = None
+
+
+def _compiler():
+    try:
+        from .. import compile as compile_text  # the expression language's entry point
+    except ImportError:
+        return None
+    return compile_text
+
+
+class Connector:
+    """A REST (or token-retrieval) connector, compiled once, run many times, thread-safe."""
+
+    def __init__(self, fields: dict[str, Field], *, inputs: Iterable[str] | None, runtime: Runtime | None,
+                 name: str | None = None):
+        self.name = name or "connector"
+        self.fields = fields
+        self.inputs = None if inputs is None else tuple(inputs)
+        self._runtime = runtime
+        self.kind = fields["kind"].constant if "kind" in fields else "rest"
+        self.result_variable = fields["resultVariable"].constant if "resultVariable" in fields else None
+        self.result_expression = fields["resultExpression"].expression if "resultExpression" in fields else None
+        self.error_expression = fields["errorExpression"].expression if "errorExpression" in fields else None
+        for name_ in AFTER:
+            if name_ in fields and fields[name_].expression is None and fields[name_].constant is not None:
+                raise ConnectorError("INPUT_ERROR", f"{name_} must be an expression", field=name_)
+        request_fields = {n: f for n, f in fields.items() if n not in PLAIN and n not in AFTER}
+        self._static = {**DEFAULTS, **{n: f.constant for n, f in request_fields.items() if f.is_static}}
+        self._dynamic = [f for f in request_fields.values() if not f.is_static]
+        dynamic_names = {f.name for f in self._dynamic}
+        self._static_parts: dict[str, Any] = {}
+        self._dynamic_parts: list[str] = []
+        for part, reads in PARTS.items():
+            if dynamic_names.isdisjoint(reads) and not (part == "body" and "user_headers" in self._dynamic_parts):
+                if self.kind == "rest" or part not in ("target", "body"):
+                    self._static_parts[part] = build_part(part, self._static, self.runtime,
+                                                          self._static_parts)
+                else:
+                    self._static_parts[part] = None
+            else:
+                self._dynamic_parts.append(part)
+        self._static_auth = None
+        auth_field = fields.get("authentication")
+        if auth_field is not None and auth_field.is_static and _auth is not None and self.kind == "rest":
+            self._static_auth = _auth.build_auth(auth_field.constant, cache=self.runtime.token_cache)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_mapping(cls, fields: Mapping[str, Any], *, inputs: Iterable[str] | None = None,
+                     runtime: Runtime | None = None, name: str | None = None) -> "Connector":
+        """Build from `{field: expression text | Literal(value) | value | Expression}`.
+
+        `inputs`: the variable names the fields may read (None: all variables given to `run`).
+        Syntax errors raise FeelSyntaxError naming the field; bad constant fields raise
+        ConnectorError(INPUT_ERROR) here, before any call.
+        """
+        return cls(compile_fields(fields, _compiler()), inputs=inputs, runtime=runtime, name=name)
+
+    @property
+    def runtime(self) -> Runtime:
+        return self._runtime if self._runtime is not None else default_runtime()
+
+    def __repr__(self) -> str:
+        return f"Connector(name={self.name!r}, kind={self.kind!r}, fields={sorted(self.fields)})"
+
+    # ------------------------------------------------------------------ one call, shared parts
+    def _scope(self, variables, context) -> dict:
+        variables = variables or {}
+        if self.inputs is None:
+            scope = dict(variables)
+        else:
+            scope = {k: variables[k] for k in self.inputs if k in variables}
+        scope["context"] = dict(context) if context else {}
+        return scope
+
+    def _prepare(self, scope: dict, recorder, context) -> Prepared:
+        values = self._static
+        if self._dynamic:
+            values = dict(self._static)
+            for f in self._dynamic:
+                values[f.name] = f.value(scope, recorder)
+        parts = self._static_parts
+        if self._dynamic_parts:
+            parts = dict(parts)
+            for part in self._dynamic_parts:
+                if self.kind == "token" and part in ("target", "body"):
+                    parts[part] = None
+                    continue
+                parts[part] = build_part(part, values, self.runtime, parts)
+        auth = values["authentication"]
+        if self.kind == "token":
+            return Prepared("POST", None, None, [], None, {}, parts["transport"], False, parts["policy"],
+                            True, frozenset(), *parts["limits"], None, None, auth)
+        return assemble(parts, values, scope["context"], auth)
+
+    def _auth_for(self, prepared: Prepared):
+        if prepared.authentication is None or _auth is None:
+            return None
+        if self._static_auth is not None:
+            return self._static_auth
+        return _auth.build_auth(prepared.authentication, cache=self.runtime.token_cache)
+
+    def _request(self, p: Prepared, *, asynchronous: bool) -> tuple[httpx2.Request, list]:
+        body = p.body
+        opened: list = []
+        if body.kind == "multipart" and body.parts is not None:
+            data, parts = body.parts
+            files, opened = multipart_files(parts, self.runtime.documents)
+            request = httpx2.Request(p.method, p.url, headers=p.headers, data=data, files=files,
+                                     extensions=p.extensions)
+            return request, opened
+        if body.kind == "file":
+            content = afile_chunks(body.path) if asynchronous else file_chunks(body.path)
+        else:
+            content = body.content
+        return httpx2.Request(p.method, p.url, headers=p.headers, content=content,
+                              extensions=p.extensions), opened
+
+    def _status_failure(self, p: Prepared, ctx: dict) -> ConnectorError | None:
+        status = ctx["status"]
+        if status < 400 or not p.fail_on_status or status in p.ignore_status:
+            return None
+        return ConnectorError(str(status), ctx["reason"] or "[no reason]", response=ctx,
+                              variables={"response": {"headers": ctx["headers"], "body": ctx["body"]}},
+                              retryable=p.policy.status_retryable(status))
+
+    def _collector(self, p: Prepared, response: httpx2.Response) -> tuple[Collector | None, str]:
+        kind = classify(mime_of(response.headers.get("content-type")))
+        if p.method == "HEAD" or response.status_code in (204, 304):
+            return None, kind
+        return Collector(max_bytes=p.max_bytes, inline=p.inline, documents=self.runtime.documents,
+                         filename=filename_of(response.headers, response.url),
+                         to_file=kind == "binary"), kind
+
+    def _finish(self, outcome_parts, scope, recorder) -> Outcome:
+        ctx, warnings, attempts, error = outcome_parts
+        after_scope = {**scope, "response": ctx}
+        if self.error_expression is not None:
+            verdict = examine(self.error_expression,
+                              {**after_scope, "error": error_dict(error) if error else None, **ERROR_FUNCTIONS},
+                              recorder, ctx, error)
+            if verdict is not None:
+                return Outcome(verdict[1], ctx, tuple(warnings), attempts)
+        if error is not None:
+            raise error
+        outputs = map_outputs(self.result_variable, self.result_expression, after_scope, ctx, recorder)
+        return Outcome(outputs, ctx, tuple(warnings), attempts)
+
+    # ------------------------------------------------------------------ sync
+    def run(self, variables: Mapping[str, Any] | None = None, *, secrets=None,
+            context: Mapping[str, Any] | None = None) -> Outcome:
+        """Call the endpoint; returns Outcome(outputs, response, warnings, attempts)."""
+        recorder = SecretRecorder(self.runtime.provider(secrets))
+        try:
+            scope = self._scope(variables, context)
+            prepared = self._prepare(scope, recorder, scope["context"])
+            if self.kind == "token":
+                parts = self._token_sync(prepared)
+            else:
+                parts = self._send_sync(prepared)
+            return self._finish(parts, scope, recorder)
+        except ConnectorError as exc:
+            raise redact_error(exc, recorder) from None
+
+    def _send_sync(self, p: Prepared):
+        if p.insecure:
+            warn_insecure(str(p.url))
+        client = self.runtime.client(p.key)
+        auth = self._auth_for(p)
+        attempt = 0
+        while True:
+            attempt += 1
+            warnings: list = []
+            retry_after = None
+            try:
+                ctx = self._exchange_sync(client, p, auth, warnings)
+                error = self._status_failure(p, ctx)
+                if error is None:
+                    return ctx, warnings, attempt, None
+                retry_after = _header(ctx, "retry-after")
+            except ConnectorError as exc:
+                error = exc
+            if not (error.retryable and attempt <= p.policy.retries and p.policy.may_retry(p.method)):
+                return error.response, warnings, attempt, error
+            time.sleep(p.policy.wait(attempt, retry_after))
+
+    def _exchange_sync(self, client, p: Prepared, auth, warnings) -> dict:
+        request, opened = self._request(p, asynchronous=False)
+        try:
+            response = client.send(request, stream=True, auth=auth, follow_redirects=p.follow_redirects)
+            try:
+                collector, kind = self._collector(p, response)
+                data = None
+                if collector is not None:
+                    for chunk in response.iter_bytes():
+                        collector.feed(chunk)
+                    data = collector.finish()
+            finally:
+                response.close()
+            return build_context(response, collector, data, kind, warnings)
+        except httpx2.HTTPError as exc:
+            raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
+        finally:
+            for handle in opened:
+                handle.close()
+
+    def _token_sync(self, p: Prepared):
+        if _auth is None:  # pragma: no cover
+            raise ConnectorError("INPUT_ERROR", "token retrieval needs feelish.auth", field="kind")
+        client = self.runtime.client(p.key)
+        try:
+            token = _auth.retrieve_token(p.authentication, client=client, cache=self.runtime.token_cache)
+        except httpx2.HTTPError as exc:
+            raise transport_error(exc, connect_timeout=None, read_timeout=None) from None
+        return _token_context(token), [], 1, None
+
+    # ------------------------------------------------------------------ async
+    async def run_async(self, variables: Mapping[str, Any] | None = None, *, secrets=None,
+                        context: Mapping[str, Any] | None = None) -> Outcome:
+        """The async twin of `run`, on the runtime's AsyncClient for the running loop."""
+        recorder = SecretRecorder(self.runtime.provider(secrets))
+        try:
+            scope = self._scope(variables, context)
+            prepared = self._prepare(scope, recorder, scope["context"])
+            if self.kind == "token":
+                parts = await self._token_async(prepared)
+            else:
+                parts = await self._send_async(prepared)
+            return self._finish(parts, scope, recorder)
+        except ConnectorError as exc:
+            raise redact_error(exc, recorder) from None
+
+    async def _send_async(self, p: Prepared):
+        if p.insecure:
+            warn_insecure(str(p.url))
+        client = self.runtime.async_client(p.key)
+        auth = self._auth_for(p)
+        attempt = 0
+        while True:
+            attempt += 1
+            warnings: list = []
+            retry_after = None
+            try:
+                ctx = await self._exchange_async(client, p, auth, warnings)
+                error = self._status_failure(p, ctx)
+                if error is None:
+                    return ctx, warnings, attempt, None
+                retry_after = _header(ctx, "retry-after")
+            except ConnectorError as exc:
+                error = exc
+            if not (error.retryable and attempt <= p.policy.retries and p.policy.may_retry(p.method)):
+                return error.response, warnings, attempt, error
+            await asyncio.sleep(p.policy.wait(attempt, retry_after))
+
+    async def _exchange_async(self, client, p: Prepared, auth, warnings) -> dict:
+        request, opened = self._request(p, asynchronous=True)
+        try:
+            response = await client.send(request, stream=True, auth=auth,
+                                         follow_redirects=p.follow_redirects)
+            try:
+                collector, kind = self._collector(p, response)
+                data = None
+                if collector is not None:
+                    async for chunk in response.aiter_bytes():
+                        collector.feed(chunk)
+                    data = collector.finish()
+            finally:
+                await response.aclose()
+            return build_context(response, collector, data, kind, warnings)
+        except httpx2.HTTPError as exc:
+            raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
+        finally:
+            for handle in opened:
+                handle.close()
+
+    async def _token_async(self, p: Prepared):
+        client = self.runtime.async_client(p.key)
+        try:
+            token = await _auth.aretrieve_token(p.authentication, client=client,
+                                                cache=self.runtime.token_cache)
+        except httpx2.HTTPError as exc:
+            raise transport_error(exc, connect_timeout=None, read_timeout=None) from None
+        return _token_context(token), [], 1, None
+
+    # ------------------------------------------------------------------ dry run
+    def dry_run(self, variables: Mapping[str, Any] | None = None, *, secrets=None,
+                context: Mapping[str, Any] | None = None) -> RequestSpec:
+        """The request as data, nothing sent; secret values shown as `<<secrets.NAME>>`
+        (a secret that is not available is shown the same way instead of failing)."""
+        recorder = SecretRecorder(self.runtime.provider(secrets), lenient=True)
+        try:
+            scope = self._scope(variables, context)
+            p = self._prepare(scope, recorder, scope["context"])
+        except ConnectorError as exc:
+            raise redact_error(exc, recorder) from None
+        show = recorder.revealer()
+        if self.kind == "token":
+            return RequestSpec("POST", None, [], None, "token", show(p.authentication), {})
+        settings = {"followRedirects": p.follow_redirects, "connectionTimeoutInSeconds": p.connect_timeout,
+                    "readTimeoutInSeconds": p.read_timeout, "verify": p.key.verify,
+                    "proxy": p.key.proxy.url if p.key.proxy else None, "retries": p.policy.retries,
+                    "verbatimTarget": p.target.decode("ascii") if p.target else None}
+        url = str(p.url)
+        return RequestSpec(p.method, show(url), [(k, show(v)) for k, v in p.headers],
+                           show(p.body.preview), p.body.kind, show(p.authentication), settings)
+
+
+def _header(ctx: dict, name: str):
+    for key, value in ctx["headers"].items():
+        if key.lower() == name:
+            return value if isinstance(value, str) else value[0]
+    return None
+
+
+def _token_context(token: dict) -> dict:
+    return {"status": 200, "reason": "OK", "headers": {}, "body": token, "document": None}
+
+
+__all__ = ["Connector", "Outcome", "RequestSpec"]

@@ -1,0 +1,186 @@
+"""The connector's fields: names (Camunda's), defaults, and how each is compiled once.
+
+A field value in `Connector.from_mapping` is one of:
+- a `str`: feelish expression text, compiled once (a syntax error names the field);
+- `Literal(value)` or any non-str value: used as is. Strings inside a literal may still hold
+  `<<secrets.NAME>>` placeholders; they are resolved at call time, like everywhere else;
+- an object with an `evaluate(variables, *, secrets=None)` method: a precompiled expression.
+
+`resultVariable` and `kind` are plain names, never expressions. `resultExpression` and
+`errorExpression` are evaluated after the call, with `response` (and `error`) in scope.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ConnectorError, FeelishError, SourceError
+from ..secrets import PLACEHOLDER, split_placeholders
+
+MB = 1024 * 1024
+
+#: every field and its default (None = absent).  Order is the documentation order.
+DEFAULTS: dict[str, Any] = {
+    "kind": "rest",
+    "method": "GET",
+    "url": None,
+    "queryParameters": None,
+    "headers": None,
+    "body": None,
+    "contentType": None,
+    "charset": None,                      # None = UTF-8, not announced
+    "authentication": None,
+    "connectionTimeoutInSeconds": 20,
+    "readTimeoutInSeconds": 20,
+    "followRedirects": False,
+    "maxRedirects": 10,
+    "skipEncoding": False,
+    "ignoreNullValues": False,
+    "verify": True,
+    "caCertificate": None,
+    "clientCertificate": None,
+    "clientKey": None,
+    "clientKeyPassword": None,
+    "proxy": None,
+    "noProxy": None,
+    "responseMaxBytes": 50 * MB,
+    "inlineLimitBytes": MB + MB // 2,
+    "resultVariable": None,
+    "resultExpression": None,
+    "errorExpression": None,
+    "failOnStatus": True,
+    "ignoreStatus": None,
+    "retries": 0,
+    "retryBackoff": 0,
+    "retryOn": None,
+    "retryMaxDelay": 30,
+    "retryNonIdempotent": False,
+    "contextHeaders": False,
+}
+
+#: fields given as plain names, never evaluated
+PLAIN = frozenset({"kind", "resultVariable"})
+#: fields evaluated after the response arrives
+AFTER = frozenset({"resultExpression", "errorExpression"})
+KINDS = ("rest", "token")
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A field value to use as is (never compiled), e.g. `Literal("GET")`."""
+
+    value: Any
+
+
+class Field:
+    """One compiled field: a constant, a constant holding secret placeholders, or an expression."""
+
+    __slots__ = ("name", "constant", "expression", "has_secrets", "source")
+
+    def __init__(self, name: str, value: Any, compile_text):
+        self.name = name
+        self.expression = None
+        self.constant = None
+        self.has_secrets = False
+        self.source = None
+        if isinstance(value, Literal):
+            value = value.value
+        elif isinstance(value, str) and name not in PLAIN:
+            self.source = value
+            self.expression = _compile(name, value, compile_text)
+            return
+        elif hasattr(value, "evaluate") and not isinstance(value, (Mapping, list, tuple)):
+            self.expression = value
+            self.source = getattr(value, "source", None)
+            return
+        self.constant = value
+        self.has_secrets = _holds_placeholder(value)
+
+    @property
+    def is_static(self) -> bool:
+        return self.expression is None and not self.has_secrets
+
+    def value(self, scope: dict[str, Any], secrets) -> Any:
+        """Evaluate for one call. Raises ConnectorError(INPUT_ERROR) naming the field."""
+        if self.expression is not None:
+            try:
+                return self.expression.evaluate(scope, secrets=secrets)
+            except FeelishError as exc:
+                raise ConnectorError("INPUT_ERROR", f"field {self.name!r}: {_first_line(exc)}",
+                                     field=self.name) from None
+        if self.has_secrets:
+            return substitute_secrets(self.constant, secrets, self.name)
+        return self.constant
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).split("\n", 1)[0] if not isinstance(exc, SourceError) else str(exc)
+
+
+def _compile(name: str, text: str, compile_text):
+    if compile_text is None:
+        raise ConnectorError("INPUT_ERROR", f"field {name!r} is expression text, but the expression "
+                             "compiler is not available; pass Literal(...) for a plain value",
+                             field=name)
+    try:
+        return compile_text(text, origin=f"field {name}")
+    except SourceError as exc:
+        if exc.origin is None:
+            exc.origin = f"field {name}"
+        raise
+
+
+def _holds_placeholder(value: Any) -> bool:
+    if isinstance(value, str):
+        return PLACEHOLDER.search(value) is not None
+    if isinstance(value, Mapping):
+        return any(_holds_placeholder(k) or _holds_placeholder(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_placeholder(v) for v in value)
+    return False
+
+
+def substitute_secrets(value: Any, secrets, field: str) -> Any:
+    """Resolve `<<secrets.NAME>>` placeholders inside literal strings, deeply."""
+    if isinstance(value, str):
+        parts = split_placeholders(value)
+        if len(parts) == 1 and isinstance(parts[0], str):
+            return value
+        out = []
+        for part in parts:
+            if isinstance(part, tuple):
+                secret = secrets.get(part[0])
+                if secret is None:
+                    raise ConnectorError("INPUT_ERROR", f"field {field!r}: secret {part[0]!r} is not "
+                                         "available", field=field)
+                out.append(secret)
+            else:
+                out.append(part)
+        return "".join(out)
+    if isinstance(value, Mapping):
+        return {substitute_secrets(k, secrets, field): substitute_secrets(v, secrets, field)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [substitute_secrets(v, secrets, field) for v in value]
+    return value
+
+
+def compile_fields(mapping: Mapping[str, Any], compile_text) -> dict[str, Field]:
+    """Check names and compile every given field once."""
+    unknown = sorted(set(mapping) - set(DEFAULTS))
+    if unknown:
+        raise ConnectorError("INPUT_ERROR", f"unknown connector field(s): {', '.join(unknown)}; "
+                             f"known fields: {', '.join(DEFAULTS)}", field=unknown[0])
+    if mapping.get("url") is None and mapping.get("kind", "rest") == "rest":
+        raise ConnectorError("INPUT_ERROR", "field 'url' is required", field="url")
+    kind = mapping.get("kind", "rest")
+    if kind not in KINDS:
+        raise ConnectorError("INPUT_ERROR", f"field 'kind' must be one of {', '.join(KINDS)}, "
+                             f"not {kind!r}", field="kind")
+    result_variable = mapping.get("resultVariable")
+    if result_variable is not None and (not isinstance(result_variable, str) or not result_variable):
+        raise ConnectorError("INPUT_ERROR", "field 'resultVariable' must be a variable name",
+                             field="resultVariable")
+    return {name: Field(name, value, compile_text) for name, value in mapping.items()
+            if value is not None or name in ("body",)}

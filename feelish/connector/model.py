@@ -1,0 +1,102 @@
+"""Result types of a connector call, and the per-call secret bookkeeping."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ConnectorError, Warning
+from ..secrets import Redactor, SecretProvider
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A successful call: `outputs` (the variables to set, all of them) and the response
+    context `{status, reason, headers, body, document}`."""
+
+    outputs: dict[str, Any]
+    response: dict[str, Any] | None
+    warnings: tuple[Warning, ...] = ()
+    attempts: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    """What a call would send (dry run). Secret values appear as `<<secrets.NAME>>`."""
+
+    method: str
+    url: str | None
+    headers: list[tuple[str, str]]
+    body: Any                      # JSON/text as text, forms as text, files as "<file …>"
+    body_kind: str                 # none, json, text, form, multipart, bytes, file, token
+    authentication: Any = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": self.method, "url": self.url, "headers": [list(h) for h in self.headers],
+                "body": self.body, "bodyKind": self.body_kind, "authentication": self.authentication,
+                "settings": self.settings}
+
+
+class SecretRecorder:
+    """A SecretProvider wrapper that remembers which values one call used (for redaction)."""
+
+    __slots__ = ("provider", "used", "lenient")
+
+    def __init__(self, provider: SecretProvider, *, lenient: bool = False):
+        self.provider = provider
+        self.used: dict[str, str] = {}   # value -> name
+        self.lenient = lenient
+
+    def get(self, name: str) -> str | None:
+        value = self.provider.get(name)
+        if value is None:
+            if not self.lenient:
+                return None
+            value = f"<<secrets.{name}>>"
+        value = str(value)
+        if value:
+            self.used[value] = name
+        return value
+
+    def names(self):
+        return self.provider.names()
+
+    def __repr__(self) -> str:
+        return f"SecretRecorder(used={len(self.used)})"
+
+    def redactor(self) -> Redactor:
+        return Redactor(self.used)
+
+    def revealer(self):
+        """A function that deeply replaces each used value with its placeholder."""
+        if not self.used:
+            return lambda value: value
+        ordered = sorted(self.used, key=len, reverse=True)
+        pattern = re.compile("|".join(map(re.escape, ordered)))
+
+        def text(s: str) -> str:
+            return pattern.sub(lambda m: f"<<secrets.{self.used[m.group(0)]}>>", s)
+
+        def show(value):
+            if isinstance(value, str):
+                return text(value)
+            if isinstance(value, dict):
+                return {show(k): show(v) for k, v in value.items()}
+            if isinstance(value, (list, tuple)):
+                return [show(v) for v in value]
+            return value
+        return show
+
+
+def redact_error(exc: ConnectorError, recorder: SecretRecorder) -> ConnectorError:
+    if not recorder.used:
+        return exc
+    redactor = recorder.redactor()
+    exc.message = redactor.text(exc.message)
+    exc.args = (exc.message,)
+    if exc.response is not None:
+        exc.response = redactor.value(exc.response)
+    if exc.variables:
+        exc.variables = redactor.value(exc.variables)
+    return exc

@@ -1,0 +1,106 @@
+"""Output mapping (resultVariable, resultExpression) and the error expression.
+
+Both expressions see the connector's input variables, `context` (the engine context) and
+`response`; the error expression also sees `error` = `{code, message, type, variables}` (null
+after a success).  All outputs map or none do.
+
+The error expression decides what a call means (Camunda-style); it returns:
+- null or `{}`: default handling (a failure stays a failure, a success a success);
+- `bpmnError(code, message?, variables?)` or `{errorType: "bpmnError", code, message, variables}`:
+  raise `BusinessError(code)` with those variables, even after a 2xx;
+- `ignoreError(variables?)` or `{errorType: "ignoreError", variables}`: the failure is ignored,
+  the call succeeds and maps exactly those variables;
+- `jobError(message, variables?)` or `{errorType: "jobError", ...}`: fail with code JOB_ERROR.
+An error expression that itself fails never replaces the original failure (no instant incident
+because a field was missing: a missing field is null in feelish anyway).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import BusinessError, ConnectorError, FeelishError
+from ..values import FeelFunction
+
+
+class _OutcomeFunction(FeelFunction):
+    __slots__ = ("name", "params", "kind")
+
+    def __init__(self, name: str, kind: str, params: tuple[str, ...]):
+        self.name = name
+        self.kind = kind
+        self.params = params
+
+    def invoke(self, args: list[Any], ctx: Any) -> dict:
+        return self.invoke_named(dict(zip(self.params, args)), ctx)
+
+    def invoke_named(self, named: dict[str, Any], ctx: Any) -> dict:
+        return {"errorType": self.kind, **{k: v for k, v in named.items() if k in self.params}}
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+
+ERROR_FUNCTIONS = {
+    "bpmnError": _OutcomeFunction("bpmnError", "bpmnError", ("code", "message", "variables")),
+    "ignoreError": _OutcomeFunction("ignoreError", "ignoreError", ("variables",)),
+    "jobError": _OutcomeFunction("jobError", "jobError", ("message", "variables")),
+}
+
+
+def _kind_of(value) -> str:
+    return "a context" if isinstance(value, Mapping) else "a list" if isinstance(value, list) else \
+        "a string" if isinstance(value, str) else type(value).__name__
+
+
+def map_outputs(result_variable: str | None, result_expression, scope: dict, response: dict,
+                secrets) -> dict:
+    outputs: dict[str, Any] = {}
+    if result_variable:
+        outputs[result_variable] = response
+    if result_expression is not None:
+        try:
+            value = result_expression.evaluate(scope, secrets=secrets)
+        except FeelishError as exc:
+            raise ConnectorError("RESULT_ERROR", f"resultExpression failed: {exc}",
+                                 response=response, field="resultExpression") from None
+        if value is None:
+            return outputs
+        if not isinstance(value, Mapping):
+            raise ConnectorError("RESULT_ERROR", "resultExpression must return a context (its "
+                                 f"entries become variables), but returned {_kind_of(value)}",
+                                 response=response, field="resultExpression")
+        outputs.update(value)
+    return outputs
+
+
+def error_dict(error: ConnectorError) -> dict:
+    return {"code": error.code, "message": error.message, "type": type(error).__name__,
+            "variables": error.variables or ({"response": error.response} if error.response else {})}
+
+
+def examine(error_expression, scope: dict, secrets, response, error: ConnectorError | None):
+    """Run the error expression. Returns None (default handling), or ("ignore", variables);
+    raises BusinessError / ConnectorError when the expression says so."""
+    if error_expression is None:
+        return None
+    try:
+        verdict = error_expression.evaluate(scope, secrets=secrets)
+    except FeelishError:
+        return None  # keep the original outcome; never an instant incident
+    if not verdict or not isinstance(verdict, Mapping):
+        return None
+    kind = verdict.get("errorType") or ("bpmnError" if verdict.get("code") is not None else None)
+    variables = verdict.get("variables") if isinstance(verdict.get("variables"), Mapping) else {}
+    if kind == "bpmnError":
+        code = verdict.get("code")
+        if code is None or code == "":
+            return None
+        message = verdict.get("message") or (error.message if error else "business error")
+        raise BusinessError(str(code), str(message), response=response, variables=dict(variables))
+    if kind == "ignoreError":
+        return ("ignore", dict(variables))
+    if kind == "jobError":
+        raise ConnectorError("JOB_ERROR", str(verdict.get("message") or "job error"),
+                             response=response, variables=dict(variables))
+    return None

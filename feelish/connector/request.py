@@ -1,0 +1,208 @@
+"""Turn evaluated field values into a `Prepared` request: everything a send needs, computed once
+per call (and once per connector for the parts whose fields are all constant)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+
+from ..errors import ConnectorError
+from . import headers as hdr
+from .body import Body, build_body
+from .retry import RetryPolicy, seconds
+from .transport import TransportKey, proxy_settings
+from .urls import build_url
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+@dataclass(slots=True)
+class Prepared:
+    method: str
+    url: httpx2.URL
+    target: bytes | None
+    headers: list[tuple[str, str]]
+    body: Body
+    extensions: dict
+    key: TransportKey
+    follow_redirects: bool
+    policy: RetryPolicy
+    fail_on_status: bool
+    ignore_status: frozenset
+    max_bytes: int
+    inline: int
+    connect_timeout: float | None
+    read_timeout: float | None
+    authentication: Any = None
+    insecure: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _flag(value, name: str) -> bool:
+    if value is True or value is False:
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ConnectorError("INPUT_ERROR", f"{name} must be true or false", field=name)
+
+
+def _count(value, name: str, minimum: int = 0) -> int:
+    try:
+        number = int(value)
+        if number != value and not isinstance(value, str) or value is True or value is False:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ConnectorError("INPUT_ERROR", f"{name} must be a whole number", field=name) from None
+    if number < minimum:
+        raise ConnectorError("INPUT_ERROR", f"{name} must be at least {minimum}", field=name)
+    return number
+
+
+def method_of(v) -> str:
+    method = v["method"]
+    if not isinstance(method, str) or method.strip().upper() not in METHODS:
+        raise ConnectorError("INPUT_ERROR", f"unsupported method {method!r}; use one of "
+                             f"{', '.join(METHODS)}", field="method")
+    return method.strip().upper()
+
+
+def target_of(v):
+    return build_url(v["url"], v["queryParameters"], verbatim=_flag(v["skipEncoding"], "skipEncoding"))
+
+
+def user_headers_of(v):
+    return hdr.user_headers(v["headers"])
+
+
+def body_of(v, user_headers, files) -> Body:
+    given = v["contentType"]
+    if given is not None and not isinstance(given, str):
+        raise ConnectorError("INPUT_ERROR", "contentType must be a string", field="contentType")
+    content_type = given or hdr.find(user_headers, "content-type")
+    body = build_body(v["body"], content_type, v["charset"],
+                      drop_nulls=_flag(v["ignoreNullValues"], "ignoreNullValues"), files=files)
+    if v["charset"] is not None and body.content_type and "charset=" not in body.content_type.lower() \
+            and body.kind in ("text", "form", "json"):
+        body.content_type += f"; charset={v['charset']}"
+    return body
+
+
+def timeouts_of(v) -> tuple[dict, float | None, float | None]:
+    connect = seconds(v["connectionTimeoutInSeconds"], "connectionTimeoutInSeconds") or None
+    read = seconds(v["readTimeoutInSeconds"], "readTimeoutInSeconds") or None
+    ext = {"timeout": {"connect": connect, "read": read, "write": read, "pool": connect}}
+    return ext, connect, read
+
+
+def transport_of(v, runtime) -> TransportKey:
+    verify = _flag(v["verify"], "verify")
+    texts = {}
+    for name in ("caCertificate", "clientCertificate", "clientKey", "clientKeyPassword"):
+        value = v[name]
+        if value is not None and not isinstance(value, str):
+            raise ConnectorError("INPUT_ERROR", f"{name} must be PEM text or a file path", field=name)
+        texts[name] = value or None
+    if texts["clientKey"] and not texts["clientCertificate"]:
+        raise ConnectorError("INPUT_ERROR", "clientKey needs a clientCertificate",
+                             field="clientCertificate")
+    proxy = proxy_settings(v["proxy"], v["noProxy"]) if v["proxy"] is not None else runtime.proxy
+    key = TransportKey(verify and runtime.verify,
+                       texts["caCertificate"], texts["clientCertificate"], texts["clientKey"],
+                       texts["clientKeyPassword"], proxy,
+                       _count(v["maxRedirects"], "maxRedirects"))
+    return runtime.default_key if key == runtime.default_key else key
+
+
+def status_rules_of(v) -> tuple[bool, frozenset]:
+    fail = _flag(v["failOnStatus"], "failOnStatus")
+    ignore = v["ignoreStatus"] or ()
+    if not isinstance(ignore, (list, tuple, set, frozenset)):
+        ignore = (ignore,)
+    codes = set()
+    for item in ignore:
+        text = str(item).strip().lower()
+        if len(text) == 3 and text[0].isdigit() and text[1:] == "xx":
+            codes.update(range(int(text[0]) * 100, int(text[0]) * 100 + 100))
+            continue
+        try:
+            codes.add(int(text))
+        except ValueError:
+            raise ConnectorError("INPUT_ERROR", "ignoreStatus must list status codes (404) or "
+                                 "classes (\"4xx\")", field="ignoreStatus") from None
+    return fail, frozenset(codes)
+
+
+def policy_of(v) -> RetryPolicy:
+    return RetryPolicy.from_fields(v["retries"], v["retryBackoff"], v["retryOn"], v["retryMaxDelay"],
+                                   _flag(v["retryNonIdempotent"], "retryNonIdempotent"))
+
+
+def limits_of(v) -> tuple[int, int]:
+    return (_count(v["responseMaxBytes"], "responseMaxBytes", 1),
+            _count(v["inlineLimitBytes"], "inlineLimitBytes", 0))
+
+
+#: part name -> the fields it reads; a part whose fields are all constant is built once
+PARTS: dict[str, tuple[str, ...]] = {
+    "method": ("method",),
+    "target": ("url", "queryParameters", "skipEncoding"),
+    "user_headers": ("headers",),
+    "body": ("body", "contentType", "headers", "charset", "ignoreNullValues"),
+    "timeouts": ("connectionTimeoutInSeconds", "readTimeoutInSeconds"),
+    "transport": ("verify", "caCertificate", "clientCertificate", "clientKey", "clientKeyPassword",
+                  "proxy", "noProxy", "maxRedirects"),
+    "status": ("failOnStatus", "ignoreStatus"),
+    "policy": ("retries", "retryBackoff", "retryOn", "retryMaxDelay", "retryNonIdempotent"),
+    "limits": ("responseMaxBytes", "inlineLimitBytes"),
+    "redirects": ("followRedirects",),
+}
+
+
+def build_part(name: str, v: Mapping, runtime, parts: Mapping):
+    if name == "method":
+        return method_of(v)
+    if name == "target":
+        return target_of(v)
+    if name == "user_headers":
+        return user_headers_of(v)
+    if name == "body":
+        return body_of(v, parts["user_headers"], runtime.documents)
+    if name == "timeouts":
+        return timeouts_of(v)
+    if name == "transport":
+        return transport_of(v, runtime)
+    if name == "status":
+        return status_rules_of(v)
+    if name == "policy":
+        return policy_of(v)
+    if name == "limits":
+        return limits_of(v)
+    if name == "redirects":
+        return _flag(v["followRedirects"], "followRedirects")
+    raise KeyError(name)  # pragma: no cover
+
+
+def final_headers(user: list[tuple[str, str]], body: Body, context_headers) -> list[tuple[str, str]]:
+    headers = [pair for pair in user if pair[0].lower() != "content-type"] + context_headers
+    if body.content_type and body.kind != "multipart" or (body.kind == "multipart" and body.content_type):
+        headers.append(("Content-Type", body.content_type))
+    if body.kind == "file":
+        headers.append(("Content-Length", str(body.size)))
+    return hdr.merge(headers)
+
+
+def assemble(parts: Mapping, v: Mapping, context, authentication) -> Prepared:
+    url, target = parts["target"]
+    ext, connect, read = parts["timeouts"]
+    if target is not None:
+        ext = {**ext, "target": target}
+    body = parts["body"]
+    extra_headers = hdr.context_headers(v["contextHeaders"], context) if v["contextHeaders"] else []
+    fail, ignore = parts["status"]
+    max_bytes, inline = parts["limits"]
+    key = parts["transport"]
+    return Prepared(parts["method"], url, target, final_headers(parts["user_headers"], body, extra_headers),
+                    body, ext, key, parts["redirects"], parts["policy"], fail, ignore, max_bytes, inline,
+                    connect, read, authentication, insecure=not key.verify and url.scheme == "https")

@@ -1,0 +1,170 @@
+"""The response context `{status, reason, headers, body, document}`.
+
+- headers: names as the server sent them (first spelling wins), grouped case-insensitively;
+  a header seen once -> a string, seen several times (two `Set-Cookie`) -> a list of strings,
+  in order. Always this shape, whatever the header name.
+- body, by Content-Type: JSON (`application/json`, `*+json`) -> the parsed value (fractions as
+  Decimal, integers as int); invalid JSON -> the raw text plus a warning; text/*, XML and other
+  textual types -> a string decoded with the response charset (UTF-8 if none); an empty body, a
+  204 or a HEAD -> null, headers kept. Without a Content-Type: JSON if it parses as an object
+  or array, else text if it is UTF-8, else binary.
+- binary types, and any body larger than `inlineLimitBytes`, are written to a file in the
+  runtime's document folder and described in `document`; body is then null.
+- more than `responseMaxBytes` (after decompression) -> ConnectorError RESPONSE_TOO_LARGE,
+  partial files removed.
+"""
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote
+
+from ..errors import ConnectorError, Warning
+from .documents import Documents
+
+_TEXTUAL = ("text/", "application/xml", "application/javascript", "application/x-www-form-urlencoded",
+            "application/yaml", "application/x-yaml", "application/graphql", "application/csv",
+            "application/problem+xml", "application/ecmascript", "application/sql")
+_FILENAME = re.compile(r"""filename\*?\s*=\s*(?:UTF-8''|"?)([^";]+)"?""", re.IGNORECASE)
+
+
+def classify(mime: str) -> str:
+    if not mime:
+        return "unknown"
+    if mime in ("application/json", "text/json") or mime.endswith("+json"):
+        return "json"
+    if mime.startswith(_TEXTUAL) or mime.endswith("+xml"):
+        return "text"
+    return "binary"
+
+
+def header_context(raw) -> dict:
+    out: dict = {}
+    names: dict[str, str] = {}
+    for key_bytes, value_bytes in raw:
+        key = key_bytes.decode("latin-1")
+        value = value_bytes.decode("latin-1")
+        lower = key.lower()
+        name = names.get(lower)
+        if name is None:
+            names[lower] = key
+            out[key] = value
+        else:
+            seen = out[name]
+            if isinstance(seen, list):
+                seen.append(value)
+            else:
+                out[name] = [seen, value]
+    return out
+
+
+def filename_of(headers, url) -> str:
+    disposition = headers.get("content-disposition") or ""
+    match = _FILENAME.search(disposition)
+    if match:
+        return Path(unquote(match.group(1).strip())).name
+    last = url.path.rstrip("/").rsplit("/", 1)[-1]
+    return unquote(last) or "download"
+
+
+class Collector:
+    """Receives body chunks; holds small textual bodies in memory, spills the rest to a file."""
+
+    __slots__ = ("max_bytes", "inline", "documents", "filename", "size", "chunks", "file", "path",
+                 "to_file")
+
+    def __init__(self, *, max_bytes: int, inline: int, documents: Documents, filename: str,
+                 to_file: bool):
+        self.max_bytes = max_bytes
+        self.inline = inline
+        self.documents = documents
+        self.filename = filename
+        self.size = 0
+        self.chunks: list[bytes] = []
+        self.file = None
+        self.path: Path | None = None
+        self.to_file = to_file
+
+    def feed(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.max_bytes:
+            self.discard()
+            raise ConnectorError("RESPONSE_TOO_LARGE", f"the response body exceeds responseMaxBytes "
+                                 f"({self.max_bytes} bytes)", retryable=False)
+        if self.file is None and (self.to_file or self.size > self.inline):
+            self.path = self.documents.new_path(self.filename)
+            self.file = open(self.path, "wb")  # noqa: SIM115 - closed in finish()/discard()
+            for held in self.chunks:
+                self.file.write(held)
+            self.chunks = []
+        if self.file is not None:
+            self.file.write(chunk)
+        else:
+            self.chunks.append(chunk)
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+            self.path = None
+
+    def finish(self) -> bytes | None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+            return None
+        return self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks)
+
+
+def parse_body(data: bytes, kind: str, charset: str | None, warnings: list):
+    """Body bytes (held in memory) -> the FEEL value, per the rules above."""
+    if not data:
+        return None
+    if kind == "json":
+        text = data.decode(charset or "utf-8", errors="replace")
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except ValueError as exc:
+            warnings.append(Warning("invalid-response-body", f"the response says JSON but is not: "
+                                    f"{exc.msg} at position {exc.pos}; the body is kept as text"))
+            return text
+    if kind == "text":
+        return data.decode(charset or "utf-8", errors="replace")
+    # unknown: sniff
+    try:
+        text = data.decode(charset or "utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except ValueError:
+            pass
+    return text
+
+
+def build_context(response, collector: Collector | None, data: bytes | None, kind: str,
+                  warnings: list) -> dict:
+    headers = header_context(response.headers.raw)
+    document = None
+    body = None
+    if collector is not None and collector.path is not None:
+        document = {"kind": "document", "path": str(collector.path), "size": collector.size,
+                    "contentType": response.headers.get("content-type") or "application/octet-stream",
+                    "filename": collector.filename}
+    elif data:
+        if kind == "binary":
+            body = None
+        else:
+            body = parse_body(data, kind, response.charset_encoding, warnings)
+            if body is None and kind == "unknown":  # not text after all: keep it as a document
+                path = collector.documents.new_path(collector.filename)
+                path.write_bytes(data)
+                document = {"kind": "document", "path": str(path), "size": len(data),
+                            "contentType": "application/octet-stream", "filename": collector.filename}
+    return {"status": response.status_code, "reason": response.reason_phrase or "",
+            "headers": headers, "body": body, "document": document}

@@ -1,0 +1,185 @@
+"""Failures and retries.
+
+Error codes a call can fail with (ConnectorError.code):
+  "<status>"            the server answered >= 400 (e.g. "404"); message = reason phrase
+  TIMEOUT               connect, read, write or pool timeout (the message says which and how long)
+  CONNECTION_FAILED     the connection could not be made (refused, DNS, unreachable)
+  CONNECTION_ERROR      the connection broke mid-exchange (reset, closed, protocol violation)
+  TLS_ERROR             certificate verification or the TLS handshake failed
+  PROXY_ERROR           the proxy refused or failed the request
+  TOO_MANY_REDIRECTS    more than maxRedirects redirects
+  RESPONSE_TOO_LARGE    the body exceeded responseMaxBytes
+  INPUT_ERROR           a field is wrong (bad URL, bad header, missing secret, expression error)
+  RESULT_ERROR          resultExpression failed or returned something other than a context
+
+Retry policy: `retries` extra attempts (default 0) after a retryable failure: timeouts,
+connection errors, 5xx, and the codes in `retryOn` (e.g. [429]).  Only idempotent methods
+(GET, HEAD, OPTIONS, PUT, DELETE) retry unless `retryNonIdempotent` is true.  `retryBackoff`:
+seconds, a duration (`PT2S`, `duration("PT2S")`), or a context `{delay, factor, maxDelay,
+jitter}` for exponential backoff with jitter.  A `Retry-After` header (seconds or HTTP date)
+overrides the computed delay, capped by `retryMaxDelay` (default 30 s).
+Input errors never retry.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import email.utils
+import random
+import re
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import httpx2
+
+from ..errors import ConnectorError
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+_ISO = re.compile(r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?"
+                  r"(?:(\d+(?:\.\d+)?)S)?)?$", re.IGNORECASE)
+
+
+def seconds(value, field: str) -> float:
+    """A delay or a timeout given as seconds, a timedelta or an ISO-8601 duration text."""
+    if value is True or value is False:
+        raise ConnectorError("INPUT_ERROR", f"{field} must be a number of seconds or a duration",
+                             field=field)
+    if isinstance(value, (int, float, Decimal)):
+        number = float(value)
+    elif isinstance(value, _dt.timedelta):
+        number = value.total_seconds()
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        match = _ISO.match(text)
+        if match and text.upper() not in ("P", "PT"):
+            d, h, m, s = (float(g) if g else 0.0 for g in match.groups())
+            number = d * 86400 + h * 3600 + m * 60 + s
+        else:
+            try:
+                number = float(text)
+            except ValueError:
+                raise ConnectorError("INPUT_ERROR", f"{field} must be a number of seconds or an "
+                                     f"ISO-8601 duration such as PT30S, not {text!r}", field=field) from None
+    else:
+        raise ConnectorError("INPUT_ERROR", f"{field} must be a number of seconds or a duration",
+                             field=field)
+    if number < 0 or number != number:
+        raise ConnectorError("INPUT_ERROR", f"{field} must not be negative", field=field)
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    retries: int = 0
+    delay: float = 0.0
+    factor: float = 1.0
+    max_delay: float = 30.0
+    jitter: float = 0.0
+    retry_on: frozenset[int] = frozenset()
+    non_idempotent: bool = False
+
+    @classmethod
+    def from_fields(cls, retries, backoff, retry_on, max_delay, non_idempotent) -> "RetryPolicy":
+        try:
+            count = int(retries)
+            if count != retries or count < 0 or retries is True or retries is False:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ConnectorError("INPUT_ERROR", "retries must be a whole number >= 0",
+                                 field="retries") from None
+        limit = seconds(max_delay, "retryMaxDelay")
+        factor, jitter = 1.0, 0.0
+        if isinstance(backoff, Mapping):
+            delay = seconds(backoff.get("delay", backoff.get("initial", 0)), "retryBackoff.delay")
+            factor = float(backoff.get("factor", 2))
+            jitter = float(backoff.get("jitter", 0.1))
+            if "maxDelay" in backoff:
+                limit = seconds(backoff["maxDelay"], "retryBackoff.maxDelay")
+            if factor < 1 or not 0 <= jitter <= 1:
+                raise ConnectorError("INPUT_ERROR", "retryBackoff: factor must be >= 1 and jitter "
+                                     "between 0 and 1", field="retryBackoff")
+        else:
+            delay = seconds(backoff or 0, "retryBackoff")
+        codes = retry_on or ()
+        if not isinstance(codes, (list, tuple, set, frozenset)):
+            codes = (codes,)
+        try:
+            code_set = frozenset(int(c) for c in codes)
+        except (TypeError, ValueError):
+            raise ConnectorError("INPUT_ERROR", "retryOn must be a list of HTTP status codes",
+                                 field="retryOn") from None
+        return cls(count, delay, factor, limit, jitter, code_set, bool(non_idempotent))
+
+    def may_retry(self, method: str) -> bool:
+        return self.retries > 0 and (self.non_idempotent or method in IDEMPOTENT)
+
+    def status_retryable(self, status: int) -> bool:
+        return status >= 500 or status in self.retry_on
+
+    def wait(self, attempt: int, retry_after: str | None) -> float:
+        """Seconds to wait before retry number `attempt` (1-based)."""
+        hinted = parse_retry_after(retry_after) if retry_after else None
+        if hinted is not None:
+            return min(hinted, self.max_delay)
+        base = self.delay * (self.factor ** (attempt - 1))
+        if self.jitter:
+            base *= 1 + random.uniform(-self.jitter, self.jitter)  # noqa: S311 - not crypto
+        return max(0.0, min(base, self.max_delay))
+
+
+def parse_retry_after(value: str) -> float | None:
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_dt.timezone.utc)
+    return max(0.0, (when - _dt.datetime.now(_dt.timezone.utc)).total_seconds())
+
+
+def transport_error(exc: httpx2.HTTPError, *, connect_timeout: float | None,
+                    read_timeout: float | None) -> ConnectorError:
+    """An httpx2 exception -> a ConnectorError with a code that says what happened."""
+    detail = str(exc) or exc.__class__.__name__
+
+    def limit(value):
+        return "no limit" if value is None else f"{value:g} s"
+    if isinstance(exc, httpx2.ConnectTimeout):
+        return ConnectorError("TIMEOUT", f"connection timeout: no connection within "
+                              f"{limit(connect_timeout)}", retryable=True)
+    if isinstance(exc, httpx2.ReadTimeout):
+        return ConnectorError("TIMEOUT", f"read timeout: the server sent nothing for "
+                              f"{limit(read_timeout)}", retryable=True)
+    if isinstance(exc, httpx2.WriteTimeout):
+        return ConnectorError("TIMEOUT", "write timeout: the request body could not be sent in time",
+                              retryable=True)
+    if isinstance(exc, httpx2.PoolTimeout):
+        return ConnectorError("TIMEOUT", "pool timeout: no free connection in time", retryable=True)
+    if isinstance(exc, httpx2.ProxyError):
+        return ConnectorError("PROXY_ERROR", f"the proxy failed the request: {detail}", retryable=True)
+    if isinstance(exc, httpx2.TooManyRedirects):
+        return ConnectorError("TOO_MANY_REDIRECTS", detail)
+    if isinstance(exc, httpx2.ConnectError):
+        if _is_tls(exc):
+            return ConnectorError("TLS_ERROR", f"TLS handshake failed: {detail}")
+        return ConnectorError("CONNECTION_FAILED", f"could not connect: {detail}", retryable=True)
+    if isinstance(exc, (httpx2.ReadError, httpx2.WriteError, httpx2.RemoteProtocolError)):
+        if _is_tls(exc):
+            return ConnectorError("TLS_ERROR", f"TLS failure: {detail}")
+        return ConnectorError("CONNECTION_ERROR", f"the connection broke: {detail}", retryable=True)
+    if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
+        return ConnectorError("INPUT_ERROR", detail, field="url")
+    return ConnectorError("CONNECTION_ERROR", detail, retryable=isinstance(exc, httpx2.TransportError))
+
+
+def _is_tls(exc: BaseException) -> bool:
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError) or "SSL" in str(seen) or "CERTIFICATE" in str(seen).upper():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

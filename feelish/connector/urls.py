@@ -1,0 +1,121 @@
+"""URL checks, query parameters, and the rule that what the user wrote survives.
+
+Default mode: the URL is handed to httpx2 as written; httpx2 percent-encodes only what cannot
+appear in a URL (spaces, non-ASCII, controls) and leaves `+`, `%2F` and every existing `%XX`
+escape alone.  Query parameters from the `queryParameters` context are encoded here (every
+reserved character escaped, space -> `%20`, `+` -> `%2B`) and appended to the query already in
+the URL, which is kept byte for byte.
+
+`skipEncoding`: the path and query are sent exactly as written (the request target is set
+verbatim); characters that can never appear in a request line are refused instead.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from decimal import Decimal
+from urllib.parse import quote, urlsplit
+
+import httpx2
+
+from ..errors import ConnectorError
+from ..values import YearsMonthsDuration
+
+_SAFE_QUERY = "-._~"  # unreserved; everything else in a parameter is escaped
+
+
+def scalar_text(value, field: str, what: str) -> str:
+    """The text of a scalar FEEL value as it goes on the wire (headers, query, forms)."""
+    if isinstance(value, str):
+        return value
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and abs(value.adjusted()) < 30:
+            return str(value.quantize(Decimal(1)))
+        return format(value.normalize(), "f")
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return _duration_text(value)
+    if isinstance(value, YearsMonthsDuration):
+        return str(value)
+    kind = "a context" if isinstance(value, Mapping) else "a list" if isinstance(value, (list, tuple)) \
+        else type(value).__name__
+    raise ConnectorError("INPUT_ERROR", f"{what} must be a string, number or boolean, not {kind}",
+                         field=field)
+
+
+def _duration_text(delta: _dt.timedelta) -> str:
+    total = delta.total_seconds()
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"{sign}P{int(days)}D" if days else f"{sign}P"
+    time = "".join(f"{int(v)}{u}" for v, u in ((hours, "H"), (minutes, "M")) if v)
+    if seconds or not (days or time):
+        time += f"{seconds:g}S"
+    return text + ("T" + time if time else "")
+
+
+def check_url(url, field: str = "url") -> str:
+    if not isinstance(url, str):
+        raise ConnectorError("INPUT_ERROR", f"Invalid URL: expected a string, got "
+                             f"{'null' if url is None else type(url).__name__}", field=field)
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        raise ConnectorError("INPUT_ERROR", f"Invalid URL {text!r}: {exc}", field=field) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ConnectorError("INPUT_ERROR", f"Invalid URL {text!r}: it needs http:// or https:// "
+                             "and a host", field=field)
+    if any(ch in text for ch in "\r\n\t\x00"):
+        raise ConnectorError("INPUT_ERROR", f"Invalid URL {text!r}: control characters", field=field)
+    return text
+
+
+def encode_query(params, field: str = "queryParameters") -> str:
+    """`{"a": 1, "b": [x, y], "c": null}` -> `a=1&b=x&b=y` (nulls dropped, lists repeated)."""
+    if params is None:
+        return ""
+    if not isinstance(params, Mapping):
+        raise ConnectorError("INPUT_ERROR", "queryParameters must be a context", field=field)
+    pieces = []
+    for key, value in params.items():
+        name = quote(str(key), safe=_SAFE_QUERY)
+        values = value if isinstance(value, (list, tuple)) else (value,)
+        for item in values:
+            if item is None:
+                continue
+            text = scalar_text(item, field, f"query parameter {key!r}")
+            pieces.append(f"{name}={quote(text, safe=_SAFE_QUERY)}")
+    return "&".join(pieces)
+
+
+def build_url(url, params, *, verbatim: bool) -> tuple[httpx2.URL, bytes | None]:
+    """The URL to send and, for verbatim mode, the exact request target."""
+    text = check_url(url)
+    text, _, _fragment = text.partition("#")
+    query = encode_query(params)
+    if query:
+        text += ("&" if "?" in text and not text.endswith(("?", "&")) else
+                 "" if text.endswith(("?", "&")) else "?") + query
+    try:
+        parsed = httpx2.URL(text)
+    except (httpx2.InvalidURL, ValueError) as exc:
+        raise ConnectorError("INPUT_ERROR", f"Invalid URL {text!r}: {exc}", field="url") from None
+    if not verbatim:
+        return parsed, None
+    parts = urlsplit(text)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    bad = sorted({ch for ch in target if ord(ch) <= 32 or ord(ch) >= 127})
+    if bad:
+        raise ConnectorError("INPUT_ERROR", f"skipEncoding is on, but the URL holds characters that "
+                             f"cannot be sent unencoded: {', '.join(map(repr, bad))}", field="url")
+    return parsed, target.encode("ascii")
