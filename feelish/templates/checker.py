@@ -58,7 +58,7 @@ def check(template: Template) -> list[TemplateError]:
     """Every problem in `template`, in file order (an empty list means the template is fine)."""
     problems: list[TemplateError] = []
     builtins = _builtin_names()
-    visible: set[str] = set()
+    visible: set[str] = {"context"}  # the engine context, always there (may be empty)
     # inputs: defaults see the inputs declared before them
     for decl in template.inputs.values():
         if decl.default is not None:
@@ -255,7 +255,7 @@ def _kind_fits(kind: str, wanted: InputType | str) -> bool:
 
 def _field_type(template: Template, key: str, spec: F.FieldSpec, node: ast.Node,
                 expr: TemplateExpr) -> list[TemplateError]:
-    if spec.after_call and key != "resultVariable":
+    if spec.after_call or key in F.PLAIN:  # plain names are checked on their own
         return []
     kind = _literal_kind(node)
     span = _at(expr, node)

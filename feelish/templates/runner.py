@@ -9,6 +9,7 @@ The template's expressions see only its declared inputs (`bind_inputs`); values 
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,7 +23,8 @@ def connector_for(template: Template, runtime: Any = None):
     """The runtime `Connector` for a template (compiled once per call of this function)."""
     from ..connector import Connector
 
-    return Connector.from_mapping(template.to_mapping(), inputs=list(template.inputs), runtime=runtime)
+    return Connector.from_mapping(template.to_mapping(), inputs=list(template.inputs), runtime=runtime,
+                                  name=template.name)
 
 
 def _redactor(template: Template, scope: Mapping[str, Any]) -> Redactor:
@@ -70,5 +72,10 @@ def dry_run_template(template: Template, variables: Mapping[str, Any] | None = N
         request = connector.dry_run(scope, secrets=secrets, context=context)
     except ConnectorError as exc:
         raise _redact_error(exc, redactor) from None
-    data = request.to_dict() if hasattr(request, "to_dict") else dict(request)
+    if hasattr(request, "to_dict"):
+        data = request.to_dict()
+    elif dataclasses.is_dataclass(request):
+        data = dataclasses.asdict(request)
+    else:
+        data = dict(request)
     return redactor.value(data) if redactor else data
