@@ -30,6 +30,7 @@ _OPERATORS = ("**", "<=", ">=", "!=", "+", "-", "*", "/", "<", ">", "=", ".", ",
               "and", "or", "in", "between", "instance of", "not(")
 _BINARY = {"'+'", "'-'", "'*'", "'/'", "'**'", "'='", "'!='", "'<'", "'<='", "'>'", "'>='", "'and'",
            "'or'", "'between'", "'in'", "'instance of'"}
+_COMPARISONS = {"EQUAL", "LESSTHAN", "MORETHAN", "NOT_EQUAL", "LESS_EQUAL", "MORE_EQUAL"}
 _COMMENTS = re.compile(r'"(?:[^"\\]|\\[\s\S])*"|`[^`]*`|//[^\n]*|/\*[\s\S]*?\*/|(/\*)')
 _BLANK = re.compile(r'(?:\s|//[^\n]*|/\*[\s\S]*?\*/)*')
 
@@ -160,6 +161,13 @@ def translate(exc: UnexpectedInput, text: str, origin: str | None, lark: Lark,
         return _bad_character(err, text, tok.start_pos, expected)
 
     span = Span(tok.start_pos, tok.end_pos)
+    before = text[:tok.start_pos].rstrip()
+    if tok.type in _CLOSERS and before.endswith(","):
+        return err(f"a ',' must be followed by another item, not '{tok.value}'",
+                   Span(len(before) - 1, len(before)), expected, hint="remove the trailing ','")
+    if tok.type in _COMPARISONS and "an operator" in expected:
+        return err("comparisons do not chain", span, expected,
+                   hint="write `a < b and b < c`, or `b between a and c`")
     if tok.type == "EQUAL" and tok.start_pos > 0 and text[tok.start_pos - 1] == "=":
         return err("'==' is not an operator: FEEL compares with a single '='",
                    Span(tok.start_pos - 1, tok.end_pos), expected, hint="write `a = b`")
@@ -194,6 +202,10 @@ def _at_end(err, exc: UnexpectedToken, text: str, expected):
     # the last token: $END borrows its position
     last = exc.token.start_pos if exc.token.start_pos is not None else end
     op = _operator_at(text, last) if last < end else None
+    before = text[:last].rstrip()
+    if text.startswith(("]", ")"), last) and before.endswith(","):
+        return err(f"a ',' must be followed by another item, not '{text[last]}'",
+                   Span(len(before) - 1, len(before)), expected, hint="remove the trailing ','")
     if op is not None and "an expression" in expected and op not in (",", "("):
         return err(f"the text ends after '{op}': an operand is missing",
                    Span(last, last + len(op)), expected)
@@ -231,5 +243,6 @@ def _bad_character(err, text: str, pos: int, expected):
     shown = repr(ch) if ch.isprintable() and not ch.isspace() else f"U+{ord(ch):04X}"
     if ch in "(){}[],.:<>=+-*/?" or ch.isalnum():
         return err(f"unexpected {shown}; expected {_join(expected)}", span, expected)
+    inside_name = pos > 0 and text[pos - 1].isalnum() and text[pos + 1:pos + 2].isalnum()
     return err(f"unexpected character {shown}", span, expected,
-               hint="names with special characters are written in backticks: `a-b`")
+               hint="a name with special characters is written in backticks: `a#b`" if inside_name else None)
