@@ -1,7 +1,7 @@
 """A small HTTP/1.1 server on raw sockets that misbehaves on purpose.
 
 Routes (path, then query):
-  /echo                   200, body = the exact request bytes received (head + decoded body),
+  /echo, /echo/<anything> 200, body = the exact request bytes received (head + decoded body),
                           Content-Type application/octet-stream; also `X-Request-Line`.
   /json?v=<text>          200 application/json with body <text> as given (default `{"ok":true}`).
   /malformed-json         200 application/json with a body that is not JSON.
@@ -97,7 +97,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def route(self, path, query, request_line, head, body, headers) -> bool:
         server = self.server
-        if path == "/echo":
+        if path == "/echo" or path.startswith("/echo/"):
             return self.send(200, head + body, [("Content-Type", "application/octet-stream"),
                                                 ("X-Request-Line", request_line)])
         if path == "/json":
