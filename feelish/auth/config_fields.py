@@ -85,8 +85,8 @@ class Fields:
                 if value.lower() == spelling.lower():
                     return canonical
         options = ", ".join(f'"{c}"' for c in dict.fromkeys(choices.values()))
-        shown = f'"{value}"' if isinstance(value, str) and len(value) <= 40 else _describe(value)
-        raise input_error(key, f"must be one of {options}, got {shown}")
+        # the value is not repeated: a misplaced secret must not end up in an error
+        raise input_error(key, f"must be one of {options}")
 
     def string_map(self, name: str, *, required: bool = False, secret_values: bool = False,
                    aliases: Iterable[str] = ()) -> dict[str, str]:

@@ -50,7 +50,7 @@ def test_every_registered_mode_is_buildable():
 
 
 @pytest.mark.parametrize(("config", "field", "words"), [
-    ({"type": "kerberos"}, "authentication.type", "not an authentication type"),
+    ({"type": "kerberos"}, "authentication.type", "is not an authentication type; expected one of none, basic"),
     ({"username": "u"}, "authentication.type", "is required"),
     ({"type": "basic"}, "authentication.username", "is required"),
     ({"type": "basic", "username": ["u"]}, "authentication.username", "must be a string"),
