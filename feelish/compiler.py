@@ -91,7 +91,7 @@ class Compiler:
     def getter(self, name: str, *, record: bool = True) -> Closure:
         """A closure returning the value bound to `name`, or MISSING."""
         checks, hop = self.resolve(name)
-        if hop is None and record and self.filter_depth == 0:
+        if hop is None and record and self.filter_depth == 0 and not checks:
             self.free.add(name)
         if not checks:
             if hop is None:
