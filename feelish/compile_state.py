@@ -18,7 +18,7 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__slots
 
 #: Defaults for the bounds on one evaluation (each configurable on compile and on evaluate).
 DEFAULT_MAX_STEPS = 1_000_000        # loop iterations + list elements produced + function calls
-DEFAULT_MAX_STRING = 10_000_000      # characters in one string value
+DEFAULT_MAX_STRING = 5_000_000       # characters in one string value (below the operators' own cap)
 DEFAULT_MAX_DEPTH = 64               # nested user-function invocations
 
 
