@@ -57,7 +57,7 @@ def _clip(text: str) -> str:
 
 def _json(response: httpx2.Response) -> Any:
     try:
-        return json.loads(response.content.decode(response.encoding or "utf-8", "replace"))
+        return json.loads(response.content)  # bytes: UTF-8/16/32 detected as RFC 8259 allows
     except ValueError:
         return None
 
