@@ -72,6 +72,9 @@ def error_from_object(body: dict, *, status: int, grant: str, redactor: Redactor
     if error == "invalid_grant" and grant == "refresh_token":
         head = ("the refresh token was refused (invalid_grant): it has expired or been revoked; "
                 "re-authorisation is needed to obtain a new one")
+    elif error == "invalid_grant" and grant == "authorization_code":
+        head = ("the authorization code was refused (invalid_grant): it is single-use and short-lived, "
+                "and must match the redirect URI and PKCE verifier; a new authorization is needed")
     else:
         head = f"token request refused: {error}"
     message = head + (f": {desc}" if desc else "") + (f" (see {uri})" if uri else "")

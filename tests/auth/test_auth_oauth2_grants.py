@@ -110,6 +110,8 @@ def test_authorization_code_wrong_verifier_is_refused(oauth):
     with pytest.raises(AuthError) as info:
         me(oauth.url, build_auth(helpers.authorization_code(oauth.url, code, wrong), cache=TokenCache()))
     assert info.value.code == "invalid_grant"
+    assert "a new authorization is needed" in info.value.message
+    assert "Code challenge failed" in info.value.message  # the server's description is kept
 
 
 def test_authorization_code_without_verifier_is_refused(oauth):
@@ -171,3 +173,16 @@ def test_revoked_refresh_token_says_reauthorisation_is_needed(oauth):
     assert info.value.code == "invalid_grant"
     assert "re-authorisation is needed" in info.value.message
     assert original not in str(info.value) and original not in repr(info.value)
+
+
+def test_authorization_code_is_used_once(oauth):
+    code, verifier = helpers.authorize(oauth.url)
+    config = helpers.authorization_code(oauth.url, code, verifier)
+    cache = TokenCache()
+    assert me(oauth.url, build_auth(config, cache=cache)).status_code == 200
+    assert me(oauth.url, build_auth(config, cache=cache)).status_code == 200  # cached token
+    assert oauth.state.token_requests == 1
+    with pytest.raises(AuthError) as info:  # another runtime, same code: the server refuses it
+        me(oauth.url, build_auth(config, cache=TokenCache()))
+    assert info.value.code == "invalid_grant" and "new authorization is needed" in info.value.message
+    assert code not in str(info.value)
