@@ -74,7 +74,12 @@ def _bad(op: str, a: Any, b: Any | None = None) -> FeelFailure:
 
 
 def _dec(x: Any) -> Decimal:
-    return x if type(x) is Decimal else to_decimal(x)
+    if type(x) is Decimal and x.is_finite():
+        return x
+    d = to_decimal(x)  # None for NaN / infinity from host data
+    if d is None:
+        raise FeelFailure(WarningKind.INVALID_TYPE, "not a finite number")
+    return d
 
 
 def _num_result(fn, *args) -> Decimal:
