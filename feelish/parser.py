@@ -11,18 +11,21 @@ input) with a span inside the text; `parser_errors` words the messages.
 """
 from __future__ import annotations
 
+import os
 import threading
+from functools import lru_cache
+from pathlib import Path
 
 from lark import Lark
 from lark.exceptions import UnexpectedInput
 
 from . import ast
 from ._resources import grammar_text
-from .errors import LimitExceeded, Span
+from .errors import LimitExceeded, SourceError, Span
 from .parser_build import MAX_DEPTH, Builder
 from .parser_errors import translate
 
-__all__ = ["parse", "parse_unary_tests", "MAX_LENGTH", "MAX_DEPTH", "GRAMMAR_FILE"]
+__all__ = ["parse", "parse_unary_tests", "parse_uncached", "MAX_LENGTH", "MAX_DEPTH", "GRAMMAR_FILE"]
 
 #: The longest text accepted, in characters (a connector body of this size is already unusual).
 MAX_LENGTH = 256 * 1024
@@ -33,22 +36,51 @@ _parser: Lark | None = None
 _builder: Builder | None = None
 
 
+def _cache_file() -> str | bool:
+    """Lark's analysed tables, kept in the user's own cache folder (a pickle: never in a shared
+    temp folder). Building them takes ~0.25 s; loading ~0.01 s. Lark checks a hash of the
+    grammar and options before using the file, so a stale file is rebuilt."""
+    if os.environ.get("FEELISH_NO_GRAMMAR_CACHE"):
+        return False
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "feelish"
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+        probe = base / "lark-feelish.cache"
+        if probe.exists() and not os.access(probe, os.W_OK):
+            return False
+        return str(probe) if os.access(base, os.W_OK) else False
+    except (OSError, RuntimeError):
+        return False
+
+
+def _build(builder: Builder, cache: str | bool) -> Lark:
+    return Lark(
+        grammar_text(GRAMMAR_FILE),
+        parser="lalr",
+        lexer="contextual",
+        start=["expression", "unary_tests"],
+        keep_all_tokens=True,      # punctuation reaches the builder: exact spans
+        maybe_placeholders=True,
+        transformer=builder,       # build AST nodes during the parse (no tree, no recursion)
+        cache=cache,
+    )
+
+
 def _get() -> tuple[Lark, Builder]:
     global _parser, _builder
     if _parser is None:
         with _lock:
             if _parser is None:
                 builder = Builder()
-                _parser = Lark(
-                    grammar_text(GRAMMAR_FILE),
-                    parser="lalr",
-                    lexer="contextual",
-                    start=["expression", "unary_tests"],
-                    keep_all_tokens=True,
-                    maybe_placeholders=True,
-                    transformer=builder,
-                )
+                cache = _cache_file()
+                try:
+                    parser = _build(builder, cache)
+                except Exception:  # an unreadable or corrupt cache file: build from the grammar
+                    if cache is False:
+                        raise
+                    parser = _build(builder, False)
                 _builder = builder
+                _parser = parser
     return _parser, _builder  # type: ignore[return-value]
 
 
@@ -69,13 +101,37 @@ def _run(text: str, start: str, origin: str | None):
         builder.end()
 
 
+#: Texts up to this size are remembered (the AST is immutable, so sharing it is safe).
+CACHED_LENGTH = 4096
+
+
+@lru_cache(maxsize=1024)
+def _cached(text: str, start: str):
+    return _run(text, start, None)
+
+
+def _parse(text: str, start: str, origin: str | None):
+    if isinstance(text, str) and len(text) <= CACHED_LENGTH:
+        try:
+            return _cached(text, start)
+        except SourceError as err:
+            err.origin = origin
+            raise
+    return _run(text, start, origin)
+
+
 def parse(text: str, *, origin: str | None = None) -> ast.Node:
     """Parse one expression. Raises FeelSyntaxError or LimitExceeded (never anything else for
-    any str input)."""
-    return _run(text, "expression", origin)
+    any str input). `origin` (a file or field name) prefixes error positions."""
+    return _parse(text, "expression", origin)
 
 
 def parse_unary_tests(text: str, *, origin: str | None = None) -> ast.UnaryTests:
     """Parse decision-table input entries: `< 10`, `[1..5]`, `"a", "b"`, `not(1, 2)`, `-`,
     `? > 3` or any expression.  Always returns an `ast.UnaryTests`."""
-    return _run(text, "unary_tests", origin)
+    return _parse(text, "unary_tests", origin)
+
+
+def parse_uncached(text: str, *, origin: str | None = None, unary_tests: bool = False):
+    """Parse without the result cache (benchmarks measure the parser itself with this)."""
+    return _run(text, "unary_tests" if unary_tests else "expression", origin)
