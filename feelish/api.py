@@ -20,10 +20,11 @@ from functools import lru_cache
 from typing import Any
 
 from . import ast
-from .compile_state import (DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, DEFAULT_MAX_STRING, EvalContext)
+from .compile_state import (DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, DEFAULT_MAX_STRING, NO_SECRETS,
+                            EvalContext)
+from .compile_util import export
 from .errors import EvaluationError, FeelishError, LimitExceeded, Warning
 from .secrets import Redactor, SecretResolver
-from .values import to_python
 
 __all__ = ["Expression", "Result", "compile", "evaluate", "unary_test"]
 
@@ -56,6 +57,8 @@ class _Limits:
 
 
 def _resolver(secrets: Any) -> SecretResolver:
+    if secrets is None:
+        return NO_SECRETS
     return secrets if isinstance(secrets, SecretResolver) else SecretResolver(secrets)
 
 
@@ -78,26 +81,28 @@ def _run(fn, source: str, variables: Any, secrets: Any, strict: bool, limits: _L
          clock: Callable[[], _dt.datetime] | None, input_value: Any = None, test: bool = False):
     if variables is None:
         variables = {}
-    elif not isinstance(variables, Mapping):
+    elif type(variables) is not dict and not isinstance(variables, Mapping):
         raise TypeError(f"variables must be a mapping, not {type(variables).__name__}")
     resolver = _resolver(secrets)
-    ctx = EvalContext(variables, secrets=resolver, strict=strict, source=source,
-                      max_steps=limits.max_steps, max_string=limits.max_string_length,
-                      max_depth=limits.max_depth, clock=clock)
+    ctx = EvalContext(variables, resolver, strict, source, limits.max_steps,
+                      limits.max_string_length, limits.max_depth, clock)
     try:
         value = fn(None, ctx, input_value) if test else fn(None, ctx)
     except FeelishError as exc:
         if isinstance(exc, EvaluationError) and not exc.source:
             exc.source = source
-        _redact_error(exc, resolver.redactor())
+        if resolver.used:
+            _redact_error(exc, resolver.redactor())
         raise
     except RecursionError:
         raise LimitExceeded("expression nested too deeply to evaluate (runaway recursion?)",
                             source=source) from None
     except MemoryError:
         raise LimitExceeded("evaluation ran out of memory", source=source) from None
-    redactor = resolver.redactor()
-    return to_python(value), _redact_warnings(ctx.warnings, redactor), redactor
+    if resolver.used:
+        redactor = resolver.redactor()
+        return export(value), _redact_warnings(ctx.warnings, redactor), redactor
+    return export(value), tuple(ctx.warnings), None
 
 
 class Expression:
@@ -136,7 +141,7 @@ class Expression:
         value, warnings, redactor = _run(
             self._fn, self.source, variables, secrets, strict,
             self._limits.override(max_steps, max_string_length, max_depth), clock)
-        return Result(value, warnings, redactor if redactor else None)
+        return Result(value, warnings, redactor)
 
     def __repr__(self) -> str:
         return f"Expression({self.source!r})"

@@ -22,6 +22,10 @@ DEFAULT_MAX_STRING = 5_000_000       # characters in one string value (below the
 DEFAULT_MAX_DEPTH = 64               # nested user-function invocations
 
 
+#: The resolver of evaluations given no secrets: it resolves nothing, so it never remembers a value.
+NO_SECRETS = SecretResolver(None)
+
+
 def _system_now() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc).astimezone()
 
@@ -32,12 +36,12 @@ class EvalContext:
     __slots__ = ("vars", "secrets", "strict", "warnings", "steps", "max_steps", "max_string",
                  "depth", "max_depth", "input", "source", "clock", "_now", "_seen")
 
-    def __init__(self, variables: Mapping[str, Any] | None, *, secrets: SecretResolver | None = None,
+    def __init__(self, variables: Mapping[str, Any] | None, secrets: SecretResolver | None = None,
                  strict: bool = False, source: str = "", max_steps: int = DEFAULT_MAX_STEPS,
                  max_string: int = DEFAULT_MAX_STRING, max_depth: int = DEFAULT_MAX_DEPTH,
                  clock: Callable[[], _dt.datetime] | None = None):
         self.vars = {} if variables is None else variables
-        self.secrets = secrets if secrets is not None else SecretResolver(None)
+        self.secrets = secrets if secrets is not None else NO_SECRETS
         self.strict = strict
         self.warnings: list[Warning] = []
         self.steps = max_steps
@@ -49,14 +53,16 @@ class EvalContext:
         self.source = source
         self.clock = clock or _system_now
         self._now: _dt.datetime | None = None
-        self._seen: set[tuple[str, Span | None]] = set()
+        self._seen: set[tuple[str, Span | None]] | None = None
 
     # ------------------------------------------------------------------ warnings
 
     def warn(self, kind: str, message: str, span: Span | None = None) -> None:
         """Record a suppressed failure (once per kind and position); raise in strict mode."""
         key = (kind, span)
-        if key in self._seen:
+        if self._seen is None:
+            self._seen = set()
+        elif key in self._seen:
             return None
         self._seen.add(key)
         warning = Warning(kind, message, span)

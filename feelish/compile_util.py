@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -10,12 +11,74 @@ from . import ast
 from .compile_state import MISSING
 
 
+def clone(value: Any) -> Any:
+    """A fresh copy of the lists and dicts in a folded constant (scalars are immutable)."""
+    t = type(value)
+    if t is list:
+        return [clone(v) for v in value]
+    if t is dict:
+        return {k: clone(v) for k, v in value.items()}
+    return value
+
+
 def constant(value: Any):
-    """A closure that returns `value`; `.const` lets parents fold it."""
+    """A closure that returns `value`; `.const` lets parents fold it.
+
+    A folded list or context is copied at each evaluation, so a caller that mutates a result can
+    never change what the next evaluation returns.
+    """
+    if type(value) is list or type(value) is dict:
+        def const_container(s, c):
+            return clone(value)
+        const_container.const = value  # type: ignore[attr-defined]
+        return const_container
+
     def const(s, c):
         return value
     const.const = value  # type: ignore[attr-defined]
     return const
+
+
+_PLAIN = frozenset({str, Decimal, bool, type(None)})
+
+
+def export(value: Any) -> Any:
+    """Normalise a result for the host: int/float -> Decimal, tuple -> list, keys -> str.
+
+    Copy-on-write: containers that need no change are returned as they are (a result may share
+    structure with the variables passed in), so exporting a large host document costs one walk.
+    """
+    t = type(value)
+    if t in _PLAIN:
+        return value
+    if t is int or t is float:
+        from .values import to_decimal
+        return to_decimal(value)
+    if t is list:
+        out = None
+        for i, item in enumerate(value):
+            new = item if type(item) in _PLAIN else export(item)
+            if out is None:
+                if new is item:
+                    continue
+                out = value[:i]
+            out.append(new)
+        return value if out is None else out
+    if t is dict:
+        out_d = None
+        for i, (key, item) in enumerate(value.items()):
+            new = item if type(item) in _PLAIN else export(item)
+            if out_d is None:
+                if new is item and type(key) is str:
+                    continue
+                out_d = dict(itertools.islice(value.items(), i))
+            out_d[str(key)] = new
+        return value if out_d is None else out_d
+    if isinstance(value, (tuple, list)):
+        return [export(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): export(v) for k, v in value.items()}
+    return value
 
 
 def const_of(fn) -> Any:

@@ -293,6 +293,32 @@ def _name(comp: Compiler, node: ast.Name) -> Closure:
                 return missing_variable(c, name, span)
             return v
         return variable
+    if checks == [(0, "filter")] and hop is None:  # a bare name in a filter: entry, item, variable
+        if name == "item":
+            def item_name(s, c):
+                m = s[0]
+                if type(m) is dict:
+                    v = m.get(name, MISSING)
+                    if v is not MISSING:
+                        return v
+                elif isinstance(m, Mapping) and name in m:
+                    return m[name]
+                return m
+            return item_name
+
+        def entry_name(s, c):
+            m = s[0]
+            if type(m) is dict:
+                v = m.get(name, MISSING)
+                if v is not MISSING:
+                    return v
+            elif isinstance(m, Mapping) and name in m:
+                return m[name]
+            v = c.vars.get(name, MISSING)
+            if v is MISSING:
+                return missing_variable(c, name, span)
+            return v
+        return entry_name
     get = comp.getter(name)
 
     def scoped(s, c):
@@ -352,36 +378,57 @@ def path_step(c: EvalContext, v: Any, name: str, span: Span) -> Any:
         return failed(c, exc, span, WarningKind.NO_PROPERTY_FOUND)
 
 
-def _path(comp: Compiler, node: ast.Path) -> Closure:
-    chain: list[tuple[str, Span]] = []
+def _const_index(node: ast.Node) -> int | None:
+    """The whole number of a literal filter index (`[2]`, `[-1]`), else None."""
+    if type(node) is ast.NumberLit:
+        return as_int(node.value)
+    if type(node) is ast.Negate and type(node.operand) is ast.NumberLit:
+        i = as_int(node.operand.value)
+        return None if i is None else -i
+    return None
+
+
+def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
+    """`a.b.c[1].d`: consecutive paths and literal indexes compiled into one loop."""
+    steps: list[tuple[str | None, int, Span]] = []
     n: ast.Node = node
-    while type(n) is ast.Path:
-        chain.append((n.name, n.span))
-        n = n.base
-    chain.reverse()
+    while True:
+        if type(n) is ast.Path:
+            steps.append((n.name, 0, n.span))
+        elif type(n) is ast.Filter and _const_index(n.condition) is not None:
+            steps.append((None, _const_index(n.condition), n.span))  # type: ignore[arg-type]
+        else:
+            break
+        n = n.base  # type: ignore[attr-defined]
+    steps.reverse()
     base = comp.compile(n)
-    steps = tuple(chain)
-    if len(steps) == 1:
-        (name, span), = steps
+    steps_t = tuple(steps)
 
-        def path1(s, c):
-            v = base(s, c)
-            if type(v) is dict:
-                w = v.get(name, MISSING)
-                return no_entry(c, v, name, span) if w is MISSING else w
-            return path_step(c, v, name, span)
-        return path1
-
-    def path(s, c):
+    def chain(s, c):
         v = base(s, c)
-        for name, span in steps:
-            if type(v) is dict:
-                w = v.get(name, MISSING)
-                v = no_entry(c, v, name, span) if w is MISSING else w
-            else:
-                v = path_step(c, v, name, span)
+        for key, idx, span in steps_t:
+            if key is not None:
+                if type(v) is dict:
+                    w = v.get(key, MISSING)
+                    v = no_entry(c, v, key, span) if w is MISSING else w
+                else:
+                    v = path_step(c, v, key, span)
+            elif type(v) is list:
+                size = len(v)
+                if 0 < idx <= size:
+                    v = v[idx - 1]
+                elif 0 < -idx <= size:
+                    v = v[size + idx]
+                else:
+                    v = None
+            elif v is not None:
+                v = pick(c, _as_list(v), idx, span)
         return v
-    return path
+    return chain
+
+
+def _path(comp: Compiler, node: ast.Path) -> Closure:
+    return _access_chain(comp, node)
 
 
 def pick(c: EvalContext, items: list, index: Any, span: Span) -> Any:
@@ -407,6 +454,8 @@ def _as_list(v: Any) -> list | tuple:
 
 
 def _filter(comp: Compiler, node: ast.Filter) -> Closure:
+    if _const_index(node.condition) is not None:
+        return _access_chain(comp, node)
     base = comp.compile(node.base)
     span = node.span
     comp.push("filter", ())
@@ -505,6 +554,11 @@ def _arith(comp: Compiler, node: ast.Arith) -> Closure:
     return arith
 
 
+_FAST = (Decimal, int)  # host ints and Decimals compare exactly with Python's operators
+_NATIVE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+           ">=": lambda a, b: a >= b, "=": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
 def _compare(comp: Compiler, node: ast.Compare) -> Closure:
     left, right = comp.compile(node.left), comp.compile(node.right)
     span = node.span
@@ -520,10 +574,25 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
             return constant(op(a, b))
         except (FeelFailure, *_SOFT):
             pass
+    native = _NATIVE[node.op]
+    if b is not MISSING and type(b) in _FAST:  # `x > 5`: the most common shape in filters
+        def compare_const(s, c):
+            x = left(s, c)
+            if type(x) in _FAST:
+                return native(x, b)
+            try:
+                return op(x, b)
+            except (FeelFailure, *_SOFT) as exc:
+                return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
+        return compare_const
 
     def compare(s, c):
+        x, y = left(s, c), right(s, c)
+        tx = type(x)
+        if (tx is type(y) and (tx is str or tx is Decimal)) or (tx in _FAST and type(y) in _FAST):
+            return native(x, y)
         try:
-            return op(left(s, c), right(s, c))
+            return op(x, y)
         except (FeelFailure, *_SOFT) as exc:
             return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
     return compare
