@@ -71,9 +71,9 @@ def _describe(tok: Token) -> str:
     if tok.type == "NUMBER":
         return f"number {value}"
     if tok.type == "STRING":
-        return "a string"
+        return "string"
     if tok.type == "SECRET":
-        return "a secret placeholder"
+        return "secret placeholder"
     return f"'{value}'"
 
 
