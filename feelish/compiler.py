@@ -248,16 +248,28 @@ def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
     return context_lit
 
 
+def _bounds(start: Any, end: Any, si: bool, ei: bool, has_start: bool, has_end: bool) -> Range:
+    # A bound that is written but evaluates to null is a *null* bound, not an open one: the value
+    # model marks it as an included None (membership is then unknown, and `(null..10)` differs
+    # from `< 10`).
+    if start is None and has_start:
+        si = True
+    if end is None and has_end:
+        ei = True
+    return Range(start, end, si, ei)
+
+
 def _range(comp: Compiler, node: ast.RangeLit) -> Closure:
     start = comp.compile(node.start) if node.start is not None else constant(None)
     end = comp.compile(node.end) if node.end is not None else constant(None)
     si, ei = node.start_included, node.end_included
+    hs, he = node.start is not None, node.end is not None
     a, b = const_of(start), const_of(end)
     if a is not MISSING and b is not MISSING:
-        return constant(Range(a, b, si, ei))
+        return constant(_bounds(a, b, si, ei, hs, he))
 
     def range_lit(s, c):
-        return Range(start(s, c), end(s, c), si, ei)
+        return _bounds(start(s, c), end(s, c), si, ei, hs, he)
     return range_lit
 
 
