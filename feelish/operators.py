@@ -20,6 +20,7 @@ from .values import (DECIMAL, FeelFailure, FeelFunction, Range, YearsMonthsDurat
 MAX_STRING = 10 * 1024 * 1024  # longest string an operator or built-in may produce
 _ZERO_TD = timedelta(0)
 _UTC = temporal.UTC
+_ADD, _SUB, _MUL = DECIMAL.add, DECIMAL.subtract, DECIMAL.multiply
 
 
 def _kind(x: Any) -> str:
@@ -118,6 +119,11 @@ def _date_plus(d: date, td: timedelta) -> date:
 
 
 def add(a: Any, b: Any) -> Any:
+    if type(a) is Decimal and type(b) is Decimal and a.is_finite() and b.is_finite():
+        try:
+            return _ADD(a, b)
+        except (decimal.Overflow, decimal.InvalidOperation):
+            raise FeelFailure(WarningKind.INVALID_TYPE, "number out of range") from None
     if a is None or b is None:
         return None
     ka, kb = _kind(a), _kind(b)
@@ -146,6 +152,11 @@ def add(a: Any, b: Any) -> Any:
 
 
 def sub(a: Any, b: Any) -> Any:
+    if type(a) is Decimal and type(b) is Decimal and a.is_finite() and b.is_finite():
+        try:
+            return _SUB(a, b)
+        except (decimal.Overflow, decimal.InvalidOperation):
+            raise FeelFailure(WarningKind.INVALID_TYPE, "number out of range") from None
     if a is None or b is None:
         return None
     ka, kb = _kind(a), _kind(b)
@@ -193,6 +204,11 @@ def _scale_td(td: timedelta, factor: Decimal) -> timedelta:
 
 
 def mul(a: Any, b: Any) -> Any:
+    if type(a) is Decimal and type(b) is Decimal and a.is_finite() and b.is_finite():
+        try:
+            return _MUL(a, b)
+        except (decimal.Overflow, decimal.InvalidOperation):
+            raise FeelFailure(WarningKind.INVALID_TYPE, "number out of range") from None
     if a is None or b is None:
         return None
     ka, kb = _kind(a), _kind(b)
@@ -291,6 +307,9 @@ def _time_key(t: time) -> tuple:
 
 def equal(a: Any, b: Any) -> bool | None:
     """FEEL `=`: null only equals null; deep for lists and contexts; different types raise."""
+    ta = type(a)
+    if ta is type(b) and (ta is str or ta is bool):
+        return a == b
     if a is None or b is None:
         return a is None and b is None
     ka, kb = _kind(a), _kind(b)
@@ -376,6 +395,8 @@ def compare(a: Any, b: Any) -> int:
 
 
 def less(a: Any, b: Any) -> bool | None:
+    if type(a) is Decimal and type(b) is Decimal and a.is_finite() and b.is_finite():
+        return a < b
     if a is None or b is None:
         return None
     return compare(a, b) < 0
@@ -388,6 +409,8 @@ def less_equal(a: Any, b: Any) -> bool | None:
 
 
 def greater(a: Any, b: Any) -> bool | None:
+    if type(a) is Decimal and type(b) is Decimal and a.is_finite() and b.is_finite():
+        return a > b
     if a is None or b is None:
         return None
     return compare(a, b) > 0

@@ -249,9 +249,10 @@ def _inner_string(v: Any) -> str:
 # --------------------------------------------------------------------------- JSON
 
 
-def to_json_value(value: Any) -> Any:
-    """A FEEL value as plain JSON data: integral numbers -> int, others -> Decimal (json-able via
-    `json_text`), temporal values and durations -> ISO strings, ranges/functions -> their string."""
+def to_json_value(value: Any, *, floats: bool = False) -> Any:
+    """A FEEL value as plain JSON data: integral numbers -> int, others -> Decimal (or float with
+    `floats=True`, for `json.dumps`), temporal values and durations -> ISO strings (zone ids as
+    `+01:00[Europe/Berlin]`, days-time durations as `PT48H`), ranges/functions -> their string."""
     from . import temporal
     t = type(value)
     if value is None or t is bool or t is str:
@@ -262,11 +263,11 @@ def to_json_value(value: Any) -> Any:
             return None
         if d == d.to_integral_value():
             return int(d)
-        return d
+        return float(d) if floats else d
     if isinstance(value, dict):
-        return {str(k): to_json_value(v) for k, v in value.items()}
+        return {str(k): to_json_value(v, floats=floats) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [to_json_value(v) for v in value]
+        return [to_json_value(v, floats=floats) for v in value]
     text = temporal.format_json(value)
     if text is not None:
         return text
