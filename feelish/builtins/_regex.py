@@ -95,6 +95,47 @@ def _translate(pattern: str, dotall: bool) -> str:
     return "".join(out)
 
 
+MAX_EXPANSION = 100_000  # nested counted repeats like (a{1000}){1000} blow up at compile time
+_COUNT_RE = regex.compile(r"\{(\d+)(?:,(\d*))?\}")
+
+
+def _expansion(pattern: str) -> int:
+    """The largest product of nested `{n,m}` repeat counts (what the compiler would unroll)."""
+    stack = [1]          # per open group: the largest multiplier seen inside it
+    last = 1             # multiplier of the atom just before the current position
+    worst = 1
+    i, n, in_class = 0, len(pattern), False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            last = 1
+            continue
+        if in_class:
+            in_class = c != "]"
+            i += 1
+            continue
+        if c == "[":
+            in_class, last = True, 1
+        elif c == "(":
+            stack.append(1)
+        elif c == ")" and len(stack) > 1:
+            last = stack.pop()
+        elif c == "{":
+            m = _COUNT_RE.match(pattern, i)
+            if m:
+                count = int(m.group(2) or m.group(1)) if m.group(2) != "" else int(m.group(1))
+                last = max(1, count) * last
+                stack[-1] = max(stack[-1], last)
+                worst = max(worst, last)
+                i = m.end()
+                continue
+        else:
+            last = 1
+        i += 1
+    return worst
+
+
 @lru_cache(maxsize=256)
 def compile_pattern(pattern: str, flags: str = "") -> Any:
     """Compile an XPath-style pattern with XPath flags; FUNCTION_INVOCATION_FAILURE if invalid."""
@@ -106,6 +147,8 @@ def compile_pattern(pattern: str, flags: str = "") -> Any:
     else:
         body = _strip_whitespace(pattern) if "x" in flags else pattern
         body = _translate(body, "s" in flags)
+    if _expansion(body) > MAX_EXPANSION:
+        raise failure("regular expression too complex (nested repeat counts)")
     if "s" in flags:
         opts |= regex.DOTALL
     if "m" in flags:

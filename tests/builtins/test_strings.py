@@ -113,3 +113,11 @@ def test_string_results_are_bounded():
     big = "x" * (6 * 1024 * 1024)
     fails(FAIL, "string join", [big, big])
     fails(FAIL, "replace", big, "x", "yy")
+
+
+def test_nested_repeat_counts_are_refused_before_compiling():
+    start = time.perf_counter()
+    msg = fails(FAIL, "matches", "aaa", "((a{1000}){1000}){1000}")
+    assert "too complex" in msg
+    assert time.perf_counter() - start < 1
+    assert call("matches", "2024-01-05", r"^\d{4}-\d{2}-\d{2}$") is True
