@@ -205,6 +205,8 @@ def format_number(n: Any) -> str:
         return "null"
     if d.is_zero() and d.is_signed():
         d = d.copy_abs()
+    if abs(d.adjusted()) > 100_000:  # plain notation would be a huge string: keep the exponent
+        return str(d)
     return format(d, "f")
 
 
@@ -261,7 +263,7 @@ def to_json_value(value: Any, *, floats: bool = False) -> Any:
         d = to_decimal(value)
         if d is None:
             return None
-        if d == d.to_integral_value():
+        if d.adjusted() < 4000 and d == d.to_integral_value():
             return int(d)
         return float(d) if floats else d
     if isinstance(value, dict):
@@ -282,8 +284,7 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
 
     def render(v: Any, level: int) -> str:
         if isinstance(v, _Decimal):
-            text = format(v, "f")
-            return text
+            return format_number(v)
         if isinstance(v, dict):
             if not v:
                 return "{}"

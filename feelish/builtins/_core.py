@@ -79,7 +79,7 @@ class Builtin(FeelFunction):
         except FeelFailure:
             raise
         except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError,
-                OverflowError) as exc:
+                OverflowError, RecursionError) as exc:
             raise failure(f"invalid arguments ({type(exc).__name__})") from None
 
     def invoke(self, args: list[Any], ctx: Any) -> Any:

@@ -209,9 +209,21 @@ def _distinct(items: Any) -> list[Any]:
 def _duplicates(items: Any) -> list[Any]:
     xs = as_list(items)
     out: list[Any] = []
-    for i, x in enumerate(xs):
-        if any(feel_eq(x, y) for y in xs[:i]) and not any(feel_eq(x, o) for o in out):
-            out.append(x)
+    counts: dict[Any, int] = {}
+    seen_slow: list[Any] = []
+    reported_slow: list[Any] = []
+    for x in xs:
+        k = _key(x)
+        if k is not None:
+            counts[k] = counts.get(k, 0) + 1
+            if counts[k] == 2:
+                out.append(x)
+        elif any(feel_eq(x, y) for y in seen_slow):
+            if not any(feel_eq(x, o) for o in reported_slow):
+                reported_slow.append(x)
+                out.append(x)
+        else:
+            seen_slow.append(x)
     return out
 
 
