@@ -34,6 +34,8 @@ class _R:
         if v is None:
             raise failure("null argument")
         if type(v) is Range:
+            if (v.start is None and v.start_included) or (v.end is None and v.end_included):
+                raise failure("a range bound is null")  # `[null..10]`, unlike `< 10`
             self.s = _NEG if v.start is None else v.start
             self.e = _POS if v.end is None else v.end
             self.si, self.ei, self.point = v.start_included, v.end_included, False

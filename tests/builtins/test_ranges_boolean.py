@@ -82,3 +82,8 @@ def test_is(a, b, expected):
 def test_from_ai_returns_its_value():
     assert call("fromAi", D(5)) == D(5)
     assert call("fromAi", {"a": 1}, "a description", "context") == {"a": 1}
+
+
+def test_null_bound_differs_from_open_bound():
+    fails(FAIL, "includes", Range(None, D(10), True, True), D(5))  # [null..10]
+    assert call("includes", Range(None, D(10), False, True), D(5)) is True  # <= 10
