@@ -128,9 +128,10 @@ class Expression:
                  max_string_length: int | None = None, max_depth: int | None = None,
                  clock: Callable[[], _dt.datetime] | None = None) -> Any:
         """The value of the expression for `variables`. Failures give null (see `strict`)."""
-        value, _, _ = _run(self._fn, self.source, variables, secrets, strict,
-                           self._limits.override(max_steps, max_string_length, max_depth), clock)
-        return value
+        limits = self._limits
+        if max_steps is not None or max_string_length is not None or max_depth is not None:
+            limits = limits.override(max_steps, max_string_length, max_depth)
+        return _run(self._fn, self.source, variables, secrets, strict, limits, clock)[0]
 
     def evaluate_with_warnings(self, variables: Mapping[str, Any] | None = None, *,
                                secrets: Any = None, strict: bool = False,

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from . import ast, operators
 from .compile_state import MISSING, EvalContext
-from .compile_util import as_int, const_of, constant, describe, is_num
+from .compile_util import as_int, const_of, constant, describe, is_num, walk
 from .errors import EvaluationError, FeelishError, Span, WarningKind
 from .values import FeelFailure, Range
 
@@ -230,14 +230,27 @@ def _list(comp: Compiler, node: ast.ListLit) -> Closure:
 
 
 def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
-    comp.push("context", (e.key for e in node.entries))
-    try:
+    keys = frozenset(e.key for e in node.entries)
+    # When no entry can see another (no name of an entry, no function, no filter in the values),
+    # the entries need no scope of their own: build the dict in one comprehension.
+    self_contained = not any(
+        (type(n) is ast.Name and n.name in keys) or type(n) in (ast.FunctionDef, ast.Filter)
+        for e in node.entries for n in walk(e.value))
+    if self_contained:
         entries = tuple((e.key, comp.compile(e.value)) for e in node.entries)
-    finally:
-        comp.pop()
+    else:
+        comp.push("context", keys)
+        try:
+            entries = tuple((e.key, comp.compile(e.value)) for e in node.entries)
+        finally:
+            comp.pop()
     values = {k: const_of(f) for k, f in entries}
     if all(v is not MISSING for v in values.values()):
         return constant(values)
+    if self_contained:
+        def context_flat(s, c):
+            return {key: f(s, c) for key, f in entries}
+        return context_flat
 
     def context_lit(s, c):
         d: dict[str, Any] = {}
