@@ -298,6 +298,7 @@ def _not_comparable(a: Any, b: Any) -> FeelFailure:
 
 
 def _ms(x: Any) -> int:
+    """Times and date-times compare at millisecond precision (as the DMN TCK expects)."""
     return x.microsecond // 1000
 
 
@@ -384,10 +385,12 @@ def compare(a: Any, b: Any) -> int:
         if (a.tzinfo is None) != (b.tzinfo is None):
             raise FeelFailure(WarningKind.NOT_COMPARABLE,
                               "can't compare a local date and time with a zoned one")
+        a, b = a.replace(microsecond=_ms(a) * 1000), b.replace(microsecond=_ms(b) * 1000)
         x, y = (a, b) if a.tzinfo is None else (a.astimezone(_UTC), b.astimezone(_UTC))
     elif ka == "t":
         if (a.tzinfo is None) != (b.tzinfo is None):
             raise FeelFailure(WarningKind.NOT_COMPARABLE, "can't compare a local time with a zoned one")
+        a, b = a.replace(microsecond=_ms(a) * 1000), b.replace(microsecond=_ms(b) * 1000)
         x, y = (a, b) if a.tzinfo is None else (temporal.time_seconds(a), temporal.time_seconds(b))
     else:
         raise FeelFailure(WarningKind.NOT_COMPARABLE, f"values of type {type_name(a)} are not ordered")
