@@ -1,0 +1,241 @@
+"""Compiling names, `?`, paths (`a.b`, projections over lists) and filters (`xs[cond]`, `xs[1]`).
+
+Consecutive paths and literal indexes (`a.b.c[1].d`) compile into one loop over pre-split steps.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import ast, operators
+from .compile_state import MISSING, EvalContext
+from .compile_util import as_int, const_of, is_num
+from .compiler import _SOFT, Closure, Compiler, _at_hop, failed, missing_variable
+from .errors import EvaluationError, Span, WarningKind
+from .values import FeelFailure
+
+def _name(comp: Compiler, node: ast.Name) -> Closure:
+    name, span = node.name, node.span
+    checks, hop = comp.resolve(name)
+    if not checks and hop is not None:
+        return _at_hop(name, hop)
+    if not checks:
+        if comp.filter_depth == 0:
+            comp.free.add(name)
+
+        def variable(s, c):
+            v = c.vars.get(name, MISSING)
+            if v is MISSING:
+                return missing_variable(c, name, span)
+            return v
+        return variable
+    if checks == [(0, "filter")] and hop is None:  # a bare name in a filter: entry, item, variable
+        if name == "item":
+            def item_name(s, c):
+                m = s[0]
+                if type(m) is dict:
+                    v = m.get(name, MISSING)
+                    if v is not MISSING:
+                        return v
+                elif isinstance(m, Mapping) and name in m:
+                    return m[name]
+                return m
+            return item_name
+
+        def entry_name(s, c):
+            m = s[0]
+            if type(m) is dict:
+                v = m.get(name, MISSING)
+                if v is not MISSING:
+                    return v
+            elif isinstance(m, Mapping) and name in m:
+                return m[name]
+            v = c.vars.get(name, MISSING)
+            if v is MISSING:
+                return missing_variable(c, name, span)
+            return v
+        return entry_name
+    get = comp.getter(name)
+
+    def scoped(s, c):
+        v = get(s, c)
+        if v is MISSING:
+            return missing_variable(c, name, span)
+        return v
+    return scoped
+
+
+def _input(comp: Compiler, node: ast.InputRef) -> Closure:
+    span = node.span
+
+    def input_ref(s, c):
+        v = c.input
+        if v is MISSING:
+            raise EvaluationError("'?' (the input value) can only be used in a unary test",
+                                  source=c.source, span=span, warnings=tuple(c.warnings))
+        return v
+    return input_ref
+
+
+def no_entry(c: EvalContext, ctx: Mapping, name: str, span: Span) -> None:
+    keys = list(ctx.keys())
+    shown = ", ".join(repr(k) for k in keys[:12]) + (", ..." if len(keys) > 12 else "")
+    c.warn(WarningKind.NO_CONTEXT_ENTRY_FOUND,
+           f"no context entry found with key '{name}'; available keys: [{shown}]", span)
+    return None
+
+
+def _project(c: EvalContext, item: Any, name: str, span: Span) -> Any:
+    if isinstance(item, Mapping):
+        return item.get(name)
+    if item is None:
+        return None
+    if isinstance(item, (list, tuple)):
+        return [_project(c, x, name, span) for x in item]
+    try:
+        return operators.get_property(item, name)
+    except (FeelFailure, *_SOFT) as exc:
+        return failed(c, exc, span, WarningKind.NO_PROPERTY_FOUND)
+
+
+def path_step(c: EvalContext, v: Any, name: str, span: Span) -> Any:
+    """`v.name` for anything that is not a plain dict (the fast case is inlined)."""
+    if v is None:
+        return None
+    if isinstance(v, Mapping):
+        w = v.get(name, MISSING)
+        return no_entry(c, v, name, span) if w is MISSING else w
+    if isinstance(v, (list, tuple)):
+        c.charge(len(v), span)
+        return [_project(c, x, name, span) for x in v]
+    try:
+        return operators.get_property(v, name)
+    except (FeelFailure, *_SOFT) as exc:
+        return failed(c, exc, span, WarningKind.NO_PROPERTY_FOUND)
+
+
+def _const_index(node: ast.Node) -> int | None:
+    """The whole number of a literal filter index (`[2]`, `[-1]`), else None."""
+    if type(node) is ast.NumberLit:
+        return as_int(node.value)
+    if type(node) is ast.Negate and type(node.operand) is ast.NumberLit:
+        i = as_int(node.operand.value)
+        return None if i is None else -i
+    return None
+
+
+def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
+    """`a.b.c[1].d`: consecutive paths and literal indexes compiled into one loop."""
+    steps: list[tuple[str | None, int, Span]] = []
+    n: ast.Node = node
+    while True:
+        if type(n) is ast.Path:
+            steps.append((n.name, 0, n.span))
+        elif type(n) is ast.Filter and _const_index(n.condition) is not None:
+            steps.append((None, _const_index(n.condition), n.span))  # type: ignore[arg-type]
+        else:
+            break
+        n = n.base  # type: ignore[attr-defined]
+    steps.reverse()
+    base = comp.compile(n)
+    steps_t = tuple(steps)
+
+    def chain(s, c):
+        v = base(s, c)
+        for key, idx, span in steps_t:
+            if key is not None:
+                if type(v) is dict:
+                    w = v.get(key, MISSING)
+                    v = no_entry(c, v, key, span) if w is MISSING else w
+                else:
+                    v = path_step(c, v, key, span)
+            elif type(v) is list:
+                size = len(v)
+                if 0 < idx <= size:
+                    v = v[idx - 1]
+                elif 0 < -idx <= size:
+                    v = v[size + idx]
+                else:
+                    v = None
+            elif v is not None:
+                v = pick(c, _as_list(v), idx, span)
+        return v
+    return chain
+
+
+def _path(comp: Compiler, node: ast.Path) -> Closure:
+    return _access_chain(comp, node)
+
+
+def pick(c: EvalContext, items: list, index: Any, span: Span) -> Any:
+    """`items[index]`: 1-based, negative from the end, 0 / out of range / not whole -> null."""
+    i = as_int(index)
+    if i is None:
+        c.warn(WarningKind.INVALID_TYPE, "a list index must be a whole number", span)
+        return None
+    n = len(items)
+    if 0 < i <= n:
+        return items[i - 1]
+    if 0 < -i <= n:
+        return items[n + i]
+    return None
+
+
+def _as_list(v: Any) -> list | tuple:
+    if type(v) is list or type(v) is tuple:
+        return v
+    if isinstance(v, (list, tuple)):
+        return v
+    return [v]  # a filter on a non-list value treats it as a singleton list
+
+
+def _filter(comp: Compiler, node: ast.Filter) -> Closure:
+    if _const_index(node.condition) is not None:
+        return _access_chain(comp, node)
+    base = comp.compile(node.base)
+    span = node.span
+    comp.push("filter", ())
+    comp.filter_depth += 1
+    try:
+        cond = comp.compile(node.condition)
+    finally:
+        comp.filter_depth -= 1
+        comp.pop()
+    k = const_of(cond)
+    if k is not MISSING and is_num(k):
+        def index_filter(s, c):
+            v = base(s, c)
+            if v is None:
+                return None
+            return pick(c, _as_list(v), k, span)
+        return index_filter
+    if k is True or k is False:
+        def bool_filter(s, c):
+            v = base(s, c)
+            if v is None:
+                return None
+            return list(_as_list(v)) if k else []
+        return bool_filter
+
+    def filter_(s, c):
+        v = base(s, c)
+        if v is None:
+            return None
+        items = _as_list(v)
+        c.steps -= len(items)
+        if c.steps < 0:
+            c.exceeded(span)
+        out = []
+        first = True
+        for item in items:
+            r = cond((item, s), c)
+            if r is True:
+                out.append(item)
+            elif first and r is not None and r is not False and is_num(r):
+                return pick(c, items, r, span)  # the condition is an index
+            first = False
+        return out
+    return filter_
+
+
+HANDLERS = {ast.Name: _name, ast.InputRef: _input, ast.Path: _path, ast.Filter: _filter}
