@@ -138,7 +138,7 @@ def _parse_number(s: str) -> Decimal:
     s = s.strip()
     if not _NUMBER_RE.match(s):
         raise failure("not a number")
-    return DECIMAL.create_decimal(s) + 0
+    return DECIMAL.create_decimal(s)
 
 
 @builtin("number", "from, grouping separator?, decimal separator?")

@@ -40,7 +40,7 @@ def round_to(n: Any, scale: Any, mode: str | None) -> Decimal:
             raise failure("rounding necessary with mode UNNECESSARY")
         return rounded
     result = d.quantize(quantum, rounding=mode, context=ctx)
-    return result + 0 if s < 0 else result
+    return result
 
 
 @builtin("decimal", "n, scale, mode?")

@@ -100,3 +100,9 @@ def test_context_merge():
     assert call("context merge", {"a": D(1)}, {"b": D(2)}) == {"a": D(1), "b": D(2)}
     assert call("put all", [{"a": D(1)}]) == {"a": D(1)}
     fails(FAIL, "context merge", [{"a": D(1)}, D(2)])
+
+
+def test_34_digit_precision_is_kept():
+    assert call("number", "1234567890123456789012345678901234") == D("1234567890123456789012345678901234")
+    big = D("1234567890123456789012345678901234.5")
+    assert call("floor", big, D(-2)) == D("1234567890123456789012345678901200")
