@@ -392,6 +392,31 @@ def _is_function(v: Any) -> bool:
     return isinstance(v, FeelFunction) or (callable(v) and not isinstance(v, type))
 
 
+_PROBES = {"is defined", "get or else"}  # their first argument may be missing without a warning
+_ABSENT = (WarningKind.NO_VARIABLE_FOUND, WarningKind.NO_CONTEXT_ENTRY_FOUND)
+
+
+def _probe(f: Closure) -> Closure:
+    """Evaluate an argument whose absence is the question: drop missing-name warnings."""
+    def probe(s, c):
+        strict, before = c.strict, len(c.warnings)
+        c.strict = False
+        try:
+            return f(s, c)
+        finally:
+            c.strict = strict
+            if len(c.warnings) > before:
+                kept = [w for w in c.warnings[before:] if w.kind not in _ABSENT]
+                del c.warnings[before:]
+                for w in kept:
+                    c.warnings.append(w)
+                if kept and strict:
+                    raise EvaluationError(f"{kept[0].kind}: {kept[0].message}", source=c.source,
+                                          span=kept[0].span, warnings=tuple(c.warnings),
+                                          kind=kept[0].kind)
+    return probe
+
+
 def _call(comp: Compiler, node: ast.Call) -> Closure:
     span = node.span
     callee = node.callee
@@ -401,6 +426,8 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
         arg_fns = tuple(comp.compile(a.value) for a in node.named)
     else:
         arg_fns = tuple(comp.compile(a) for a in node.args)
+    if isinstance(callee, ast.Name) and callee.name in _PROBES and arg_fns:
+        arg_fns = (_probe(arg_fns[0]),) + arg_fns[1:]
 
     if isinstance(callee, ast.Name):
         fname = callee.name
@@ -408,7 +435,7 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
         checks, hop = comp.resolve(fname)
         get = comp.getter(fname, record=builtin is None)
 
-        def find(s, c):
+        def find_named(s, c):
             v = get(s, c)
             if v is not MISSING and _is_function(v):
                 return v
@@ -425,7 +452,9 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
                 if v is not MISSING and _is_function(v):
                     return v
                 return builtin
-            find = find_builtin  # noqa: F811
+            find = find_builtin
+        else:
+            find = find_named
     else:
         fname = "function"
         value = comp.compile(callee)
