@@ -178,8 +178,10 @@ def type_name(x: Any) -> str:
 def to_feel(host: Any) -> Any:
     """Convert host data deeply to FEEL values: int/float -> Decimal, tuple -> list, keys -> str."""
     t = type(host)
-    if host is None or t is bool or t is str or t is _Decimal:
+    if host is None or t is bool or t is str:
         return host
+    if t is _Decimal:
+        return host if host.is_finite() else None
     if t is int or t is float:
         return to_decimal(host)
     if t is dict or isinstance(host, dict):
