@@ -106,7 +106,14 @@ def _run(fn, source: str, variables: Any, secrets: Any, strict: bool, limits: _L
 
 
 class Expression:
-    """A compiled expression. Build with `feelish.compile(text)`."""
+    """A compiled expression. Build with `feelish.compile(text)`.
+
+    `names`: the free variable names the expression reads from `variables` (names bound by
+    contexts, parameters and iterators are not listed, nor are names inside a filter condition,
+    which usually are entries of the filtered items).  `secret_names`: every `<<secrets.NAME>>`.
+    Results may share structure with the variables passed in (a path returns the very object it
+    found); literals in the expression are fresh at every evaluation.
+    """
 
     __slots__ = ("source", "names", "secret_names", "origin", "_fn", "_limits")
 
