@@ -291,9 +291,9 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
             if not v:
                 return "{}"
             if indent is None:
-                return "{" + ",".join(json.dumps(k) + ":" + render(x, level) for k, x in v.items()) + "}"
+                return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + render(x, level) for k, x in v.items()) + "}"
             pad = "\n" + " " * (indent * (level + 1))
-            body = ",".join(pad + json.dumps(k) + ": " + render(x, level + 1) for k, x in v.items())
+            body = ",".join(pad + json.dumps(k, ensure_ascii=False) + ": " + render(x, level + 1) for k, x in v.items())
             return "{" + body + "\n" + " " * (indent * level) + "}"
         if isinstance(v, list):
             if not v:
