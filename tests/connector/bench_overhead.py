@@ -1,0 +1,91 @@
+"""Connector call cost vs a raw reused httpx2.Client request to the same local server.
+
+Run: python3 -m tests.connector.bench_overhead   (prints the ratio; not a test)
+"""
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx2
+
+from feelish import Connector, Literal, Runtime
+
+BODY = b'{"id": 42, "name": "pen", "price": 1.25, "tags": ["a", "b"], "ok": true}'
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    wbufsize = 65536            # one write per response (no Nagle / delayed-ACK stalls)
+    disable_nagle_algorithm = True
+
+    def _answer(self):
+        length = int(self.headers.get("content-length") or 0)
+        if length:
+            self.rfile.read(length)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(BODY)))
+        self.end_headers()
+        self.wfile.write(BODY)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+def serve():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def timed(fn, n):
+    start = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return (time.perf_counter() - start) / n
+
+
+def measure(n: int = 400, rounds: int = 5) -> dict:
+    server, base = serve()
+    raw_client = httpx2.Client(timeout=20)
+    runtime = Runtime(trust_env=False)
+    static = Connector.from_mapping({"url": Literal(f"{base}/items/42")}, runtime=runtime)
+    dynamic = Connector.from_mapping({
+        "method": '"POST"', "url": f'"{base}/items/" + string(id)',
+        "headers": '{"X-Request": "r-" + string(id)}', "body": "{id: id, name: name}",
+        "resultExpression": "{name: response.body.name}"}, inputs=["id", "name"], runtime=runtime)
+    variables = {"id": 42, "name": "pen"}
+
+    def raw_get():
+        raw_client.get(f"{base}/items/42").json()
+
+    def raw_post():
+        raw_client.post(f"{base}/items/42", json={"id": 42, "name": "pen"},
+                        headers={"X-Request": "r-42"}).json()
+
+    results = {}
+    for label, a, b in (("static GET", raw_get, lambda: static.run()),
+                        ("expressions POST", raw_post, lambda: dynamic.run(variables))):
+        for _ in range(50):
+            a(), b()
+        raws, ours = [], []
+        for _ in range(rounds):
+            raws.append(timed(a, n))
+            ours.append(timed(b, n))
+        raw, our = statistics.median(raws), statistics.median(ours)
+        results[label] = (raw * 1e6, our * 1e6, our / raw)
+    raw_client.close()
+    runtime.close()
+    server.shutdown()
+    return results
+
+
+if __name__ == "__main__":
+    for label, (raw, our, ratio) in measure().items():
+        print(f"{label:18s} raw httpx2 {raw:7.1f} us   connector {our:7.1f} us   ratio {ratio:.3f}")
