@@ -1,0 +1,289 @@
+"""`feelish repl`: evaluate expressions, load data, and debug connector templates interactively.
+
+Type an expression to see its value (as FEEL and as JSON) and any warnings with carets.  Input
+continues on the next line while brackets are open or the line ends with `\\`.  Commands start
+with `:` (`:help` lists them).  An error never ends the session; Ctrl-D or `:quit` does.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+from .errors import ConnectorError, FeelishError
+from .repl_complete import ReplCompleter
+from .repl_inputs import UsageError, load_vars_file, parse_json, read_text, to_json
+from .secrets import SecretResolver, as_provider
+from .values import feel_string
+
+HELP = """\
+expressions     type any expression; `response` is there after :response or :run
+:vars           list the variables (values shown as FEEL)
+:load FILE      load variables from a JSON object file
+:set NAME = EXPR   set a variable to the value of an expression
+:unset NAME     remove a variable
+:response FILE  load a recorded response (JSON: {status, headers, body} or just a body)
+:template REF   load a template (a file or a built-in name) and show its inputs
+:dry            dry-run the loaded template with the variables: show the request
+:run            run the loaded template for real; keeps `response`, shows the outputs
+:secrets        list the secret names (never values)
+:warnings       show the warnings of the last evaluation again
+:help           this text
+:quit           leave (Ctrl-D works too)"""
+
+COMMANDS = (":vars", ":load", ":set", ":unset", ":response", ":template", ":dry", ":run", ":secrets",
+            ":warnings", ":help", ":quit", ":exit")
+
+
+def needs_more(text: str) -> bool:
+    """Whether multi-line input should continue: open brackets or string, or a trailing `\\`."""
+    if text.rstrip().endswith("\\"):
+        return True
+    depth, quote, i = 0, False, 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quote = False
+        elif ch == '"':
+            quote = True
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        i += 1
+    return depth > 0 or quote
+
+
+class Repl:
+    def __init__(self, *, variables: Mapping[str, Any] | None = None, secrets: Any = None,
+                 history: str | None = None, input=None, output=None, out=None, runtime=None):
+        self.variables: dict[str, Any] = dict(variables or {})
+        self.secrets = as_provider(secrets)
+        self.out = out or sys.stdout
+        self.template = None
+        self.runtime = runtime
+        self.last_warnings: list[str] = []
+        if history is None and input is None:
+            history = os.path.join(os.path.expanduser("~"), ".feelish_history")
+        self.session = PromptSession(
+            history=FileHistory(history) if history else InMemoryHistory(),
+            completer=ReplCompleter(lambda: self.variables, COMMANDS),
+            complete_while_typing=False, input=input, output=output)
+
+    # ------------------------------------------------------------------ loop
+
+    def write(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def read(self) -> str | None:
+        try:
+            text = self.session.prompt("feelish> ")
+            while needs_more(text):
+                more = self.session.prompt("....... ")
+                text = (text.rstrip()[:-1] if text.rstrip().endswith("\\") else text) + "\n" + more
+            return text
+        except EOFError:
+            return None
+        except KeyboardInterrupt:
+            return ""
+
+    def run(self) -> int:
+        self.write("feelish REPL - :help lists the commands, Ctrl-D leaves")
+        while True:
+            text = self.read()
+            if text is None:
+                break
+            if not self.handle(text):
+                break
+        self._close()
+        return 0
+
+    def _close(self) -> None:
+        if self.runtime is not None:
+            try:
+                self.runtime.close()
+            except Exception:
+                pass
+
+    def handle(self, text: str) -> bool:
+        """Run one input; False ends the session.  Never raises for a user mistake."""
+        text = text.strip()
+        if not text:
+            return True
+        try:
+            if text.startswith(":"):
+                return self.command(text)
+            self.show(self.evaluate(text))
+        except ConnectorError as exc:
+            self.write("connector error: " + to_json(exc.to_dict(), compact=True))
+        except FeelishError as exc:
+            self.write(f"error: {exc}")
+        except Exception as exc:  # a bug: report it, keep the session
+            self.write(f"internal error ({type(exc).__name__}); the session goes on")
+        return True
+
+    # ------------------------------------------------------------------ evaluation
+
+    def evaluate(self, text: str) -> tuple[Any, Any]:
+        from . import compile as compile_expression
+
+        expression = compile_expression(text, origin="<repl>")
+        resolver = SecretResolver(self.secrets)
+        result = expression.evaluate_with_warnings(self.variables, secrets=resolver)
+        redactor = resolver.redactor()
+        self.last_warnings = [redactor.text(w.render(text)) for w in result.warnings]
+        for warning in self.last_warnings:
+            self.write("warning: " + warning)
+        return result.value, redactor
+
+    def show(self, evaluated: tuple[Any, Any]) -> None:
+        value, redactor = evaluated
+        shown = redactor.value(value) if redactor else value
+        feel = feel_string(shown) if not isinstance(shown, str) else _quoted(shown)
+        self.write(feel)
+        json_text = to_json(shown, compact=True)
+        if json_text != feel:
+            self.write("json: " + json_text)
+
+    # ------------------------------------------------------------------ commands
+
+    def command(self, text: str) -> bool:
+        name, _, arg = text.partition(" ")
+        arg = arg.strip()
+        if name in (":quit", ":exit", ":q"):
+            return False
+        handler = getattr(self, "cmd_" + name[1:], None)
+        if handler is None:
+            raise UsageError(f"unknown command {name}", hint=":help lists the commands")
+        handler(arg)
+        return True
+
+    def cmd_help(self, arg: str) -> None:
+        self.write(HELP)
+
+    def cmd_vars(self, arg: str) -> None:
+        if not self.variables:
+            self.write("(no variables)")
+        for name, value in self.variables.items():
+            self.write(f"{name} = {_short(value)}")
+
+    def cmd_load(self, arg: str) -> None:
+        if not arg:
+            raise UsageError(":load needs a file name")
+        loaded = load_vars_file(arg)
+        self.variables.update(loaded)
+        self.write(f"loaded {len(loaded)} variable(s): {', '.join(loaded) or '-'}")
+
+    def cmd_set(self, arg: str) -> None:
+        name, sep, expr = arg.partition("=")
+        name = name.strip()
+        if not sep or not name or not expr.strip():
+            raise UsageError(":set needs NAME = EXPRESSION")
+        value, redactor = self.evaluate(expr.strip())
+        self.variables[name] = value
+        self.write(f"{name} = {_short(redactor.value(value) if redactor else value)}")
+
+    def cmd_unset(self, arg: str) -> None:
+        if self.variables.pop(arg, _MISSING) is _MISSING:
+            raise UsageError(f"no variable {arg!r}")
+        self.write(f"removed {arg}")
+
+    def cmd_response(self, arg: str) -> None:
+        if not arg:
+            raise UsageError(":response needs a JSON file (a recorded response or a body)")
+        data = parse_json(read_text(arg, ":response"), arg)
+        if isinstance(data, dict) and ("status" in data or "body" in data):
+            response = {"status": data.get("status", 200), "reason": data.get("reason"),
+                        "headers": data.get("headers") or {}, "body": data.get("body"),
+                        "document": data.get("document")}
+        else:
+            response = {"status": 200, "reason": "OK", "headers": {}, "body": data, "document": None}
+        self.variables["response"] = response
+        self.write(f"response loaded: status {response['status']}; try response.body")
+
+    def cmd_template(self, arg: str) -> None:
+        from .templates import load
+
+        if not arg:
+            raise UsageError(":template needs a file or a built-in connector name")
+        self.template = load(arg)
+        self.write(self.template.summary())
+
+    def _need_template(self):
+        if self.template is None:
+            raise UsageError("no template loaded", hint=":template FILE|NAME first")
+        return self.template
+
+    def _runtime(self):
+        if self.runtime is None:
+            from .connector import Runtime
+            self.runtime = Runtime(file_roots=[os.getcwd()])
+        return self.runtime
+
+    def cmd_dry(self, arg: str) -> None:
+        from .templates import dry_run_template
+
+        request = dry_run_template(self._need_template(), self.variables, secrets=self.secrets,
+                                   runtime=self._runtime())
+        self.write(to_json(request))
+
+    def cmd_run(self, arg: str) -> None:
+        from .templates import run_template
+
+        try:
+            outcome = run_template(self._need_template(), self.variables, secrets=self.secrets,
+                                   runtime=self._runtime())
+        except ConnectorError as exc:
+            if exc.response is not None:
+                self.variables["response"] = exc.response
+                self.write("(the failed call's response is kept in `response`)")
+            raise
+        self.variables["response"] = outcome.response
+        self.write(f"status {outcome.response.get('status') if outcome.response else '-'}; "
+                   "`response` kept; outputs:")
+        self.write(to_json(outcome.outputs))
+
+    def cmd_secrets(self, arg: str) -> None:
+        names = list(self.secrets.names())
+        self.write(", ".join(names) if names else "(no secrets; start with --secrets-file or --secrets-env)")
+
+    def cmd_warnings(self, arg: str) -> None:
+        if not self.last_warnings:
+            self.write("(no warnings)")
+        for warning in self.last_warnings:
+            self.write("warning: " + warning)
+
+
+_MISSING = object()
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = _quoted(value) if isinstance(value, str) else feel_string(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def main() -> int:  # `python -m feelish.repl`
+    return Repl().run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["Repl", "needs_more", "HELP", "COMMANDS"]
