@@ -52,7 +52,7 @@ DEFAULTS: dict[str, Any] = {
     "failOnStatus": True,
     "ignoreStatus": None,
     "retries": 0,
-    "retryBackoff": 0,
+    "retryBackoff": None,                 # None = exponential: 1 s, x2, jitter 0.1, capped
     "retryOn": None,
     "retryMaxDelay": 30,
     "retryNonIdempotent": False,

@@ -14,8 +14,8 @@ Error codes a call can fail with (ConnectorError.code):
 
 Retry policy: `retries` extra attempts (default 0) after a retryable failure: timeouts,
 connection errors, 5xx, and the codes in `retryOn` (e.g. [429]).  Only idempotent methods
-(GET, HEAD, OPTIONS, PUT, DELETE) retry unless `retryNonIdempotent` is true.  `retryBackoff`:
-seconds, a duration (`PT2S`, `duration("PT2S")`), or a context `{delay, factor, maxDelay,
+(GET, HEAD, OPTIONS, PUT, DELETE) retry unless `retryNonIdempotent` is true.  `retryBackoff` (default:
+exponential from 1 s, factor 2, jitter 0.1 — never a tight loop): seconds, a duration (`PT2S`, `duration("PT2S")`), or a context `{delay, factor, maxDelay,
 jitter}` for exponential backoff with jitter.  A `Retry-After` header (seconds or HTTP date)
 overrides the computed delay, capped by `retryMaxDelay` (default 30 s).
 Input errors never retry.
@@ -99,8 +99,10 @@ class RetryPolicy:
             if factor < 1 or not 0 <= jitter <= 1:
                 raise ConnectorError("INPUT_ERROR", "retryBackoff: factor must be >= 1 and jitter "
                                      "between 0 and 1", field="retryBackoff")
+        elif backoff is None:  # never a tight loop by default
+            delay, factor, jitter = 1.0, 2.0, 0.1
         else:
-            delay = seconds(backoff or 0, "retryBackoff")
+            delay = seconds(backoff, "retryBackoff")
         codes = retry_on or ()
         if not isinstance(codes, (list, tuple, set, frozenset)):
             codes = (codes,)

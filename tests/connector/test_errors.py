@@ -99,14 +99,14 @@ def test_post_is_not_retried_unless_asked(make, fault_server):
               "retries": 3}).run()
     assert fault_server.extra["counts"][k] == 1
     out = make({"method": '"POST"', "url": Literal(f"{fault_server.url}/retry?key={k}x&fail=1"),
-                "retries": 3, "retryNonIdempotent": True}).run()
+                "retries": 3, "retryNonIdempotent": True, "retryBackoff": 0.01}).run()
     assert out.attempts == 2
 
 
 def test_configured_codes_retry_others_do_not(make, fault_server):
     k = key()
     out = make({"url": Literal(f"{fault_server.url}/retry?key={k}&fail=1&status=429"), "retries": 2,
-                "retryOn": "[429]"}).run()
+                "retryOn": "[429]", "retryBackoff": 0.01}).run()
     assert out.attempts == 2
     k2 = key()
     with pytest.raises(ConnectorError):
@@ -118,7 +118,7 @@ def test_timeouts_are_retried(make, fault_url):
     started = time.monotonic()
     with pytest.raises(ConnectorError) as info:
         make({"url": Literal(f"{fault_url}/stall?seconds=3"), "readTimeoutInSeconds": 0.2,
-              "retries": 2}).run()
+              "retries": 2, "retryBackoff": 0.01}).run()
     assert info.value.code == "TIMEOUT" and time.monotonic() - started >= 0.6
 
 
