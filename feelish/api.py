@@ -99,10 +99,15 @@ def _run(fn, source: str, variables: Any, secrets: Any, strict: bool, limits: _L
                             source=source) from None
     except MemoryError:
         raise LimitExceeded("evaluation ran out of memory", source=source) from None
+    try:
+        value = export(value)
+    except RecursionError:
+        raise LimitExceeded("the result is nested too deeply (or contains itself)",
+                            source=source) from None
     if resolver.used:
         redactor = resolver.redactor()
-        return export(value), _redact_warnings(ctx.warnings, redactor), redactor
-    return export(value), tuple(ctx.warnings), None
+        return value, _redact_warnings(ctx.warnings, redactor), redactor
+    return value, tuple(ctx.warnings), None
 
 
 class Expression:

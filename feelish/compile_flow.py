@@ -209,7 +209,13 @@ def _for(comp: Compiler, node: ast.For) -> Closure:
     body, span = loop.body, node.span
     uses_partial = mentions(node.body, {"partial"})
     # `partial` is the live result list, unless the body might keep a reference to it
+    # (reading it through a filter, a path or as a call argument keeps no reference; a call that
+    # returns its argument itself is caught below with `r is out`)
     safe = {id(n.base) for n in walk(node.body) if type(n) in (ast.Filter, ast.Path)}
+    for n in walk(node.body):
+        if type(n) is ast.Call:
+            safe.update(id(a) for a in n.args)
+            safe.update(id(a.value) for a in (n.named or ()))
     snapshot = uses_partial and any(
         type(n) is ast.Name and n.name == "partial" and id(n) not in safe for n in walk(node.body))
 
@@ -229,9 +235,15 @@ def _for(comp: Compiler, node: ast.For) -> Closure:
                 c.exceeded(span, f"this iteration would run {n} times, more than the remaining "
                                  f"budget of {max(c.steps + n, 0)} steps")
             append = out.append
-            for v in dom:
-                d[name] = v
-                append(body(layer, c))
+            if uses_partial:
+                for v in dom:
+                    d[name] = v
+                    r = body(layer, c)
+                    append(list(r) if r is out else r)
+            else:
+                for v in dom:
+                    d[name] = v
+                    append(body(layer, c))
             return out
         return for_simple
 

@@ -154,3 +154,16 @@ def test_between_and_in_three_valued():
     assert feelish.evaluate("x between 1 and 10", {"x": None}) is None
     assert feelish.evaluate("x in (1, null)", {"x": None}) is True
     assert feelish.evaluate('x in (< 5, "a")', {"x": "a"}) is True
+
+
+def test_partial_read_by_calls_is_not_copied_and_never_aliased():
+    counts = feelish.evaluate("for i in 1..3000 return count(partial)")
+    assert counts[-1] == 2999  # linear work: no copy of `partial` per iteration
+    assert feelish.evaluate("for i in 1..3 return get or else(partial, 0)") == [[], [[]], [[], [[]]]]
+
+
+def test_self_referencing_host_value_is_a_limit_not_a_crash():
+    looped: list = [1]
+    looped.append(looped)
+    with pytest.raises(feelish.LimitExceeded):
+        feelish.evaluate("x", {"x": looped})
