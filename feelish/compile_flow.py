@@ -92,6 +92,11 @@ def _domain_value(c: EvalContext, v: Any, span: Span):
         if v.start is None or v.end is None:
             c.warn(WarningKind.INVALID_TYPE, "cannot iterate over an unbounded range", span)
             return None
+        if type(v.start) is _dt.date and type(v.end) is _dt.date:
+            one = _dt.timedelta(days=1)
+            a = v.start if v.start_included else v.start + one
+            b = v.end if v.end_included else v.end - one
+            return _range_domain(c, a, b, span) if a <= b else []
         i, j = as_int(v.start), as_int(v.end)
         if i is None or j is None or i > j:
             c.warn(WarningKind.INVALID_TYPE, "can only iterate over a range of whole numbers", span)
