@@ -72,7 +72,8 @@ class Connector:
                 self._dynamic_parts.append(part)
         self._static_auth = None
         auth_field = fields.get("authentication")
-        if auth_field is not None and auth_field.is_static and _auth is not None and self.kind == "rest":
+        if auth_field is not None and auth_field.is_static and _auth is not None and self.kind == "rest" \
+                and "authenticationConfiguration" not in fields:
             self._static_auth = _auth.build_auth(auth_field.constant, cache=self.runtime.token_cache)
 
     # ------------------------------------------------------------------ construction
@@ -119,10 +120,15 @@ class Connector:
                     continue
                 parts[part] = build_part(part, values, self.runtime, parts)
         auth = values["authentication"]
+        if values["authenticationConfiguration"] is not None:
+            auth = self.runtime.credential(values["authenticationConfiguration"], recorder)
         if self.kind == "token":
             return Prepared("POST", None, None, [], None, {}, parts["transport"], False, parts["policy"],
                             True, frozenset(), *parts["limits"], None, None, auth)
-        return assemble(parts, values, scope["context"], auth)
+        prepared = assemble(parts, values, scope["context"], auth)
+        if self.runtime.guards_urls:
+            self.runtime.check_url(prepared.url)
+        return prepared
 
     def _auth_for(self, prepared: Prepared):
         if prepared.authentication is None or _auth is None:

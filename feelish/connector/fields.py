@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "contentType": None,
     "charset": None,                      # None = UTF-8, not announced
     "authentication": None,
+    "authenticationConfiguration": None,  # a Runtime credential name (or a context); wins
     "connectionTimeoutInSeconds": 20,
     "readTimeoutInSeconds": 20,
     "followRedirects": False,

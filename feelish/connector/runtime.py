@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import httpx2
 
+from ..errors import ConnectorError
 from ..secrets import ChainSecrets, SecretProvider, as_provider
 from .documents import Documents
+from .fields import substitute_secrets
 from .transport import ProxySettings, TransportKey, environment_proxy, make_client, proxy_settings
 
 try:  # the auth package is a sibling part of feelish; the runtime works without it
@@ -31,13 +34,19 @@ class Runtime:
     max_connections / max_keepalive: pool limits, per client.
     document_folder: where large and binary responses are written (a temp folder by default).
     file_roots:     extra folders that document contexts may be read from for uploads.
+    credentials:    reusable authentication contexts by name, for `authenticationConfiguration`
+                    (strings inside may hold `<<secrets.NAME>>` placeholders).
+    blocked_urls / blocked_ports: an SSRF guard: regular expressions searched in every URL
+                    (redirect targets included) and ports that are refused (INPUT_ERROR).
     """
 
     def __init__(self, *, secrets: SecretProvider | Mapping[str, Any] | None = None,
                  proxy: str | Mapping[str, Any] | None = None, no_proxy: Iterable[str] | str = (),
                  verify: bool = True, trust_env: bool = True, max_connections: int = 100,
                  max_keepalive: int = 20, document_folder: str | os.PathLike | None = None,
-                 file_roots: Iterable[str | os.PathLike] = (), token_cache=None):
+                 file_roots: Iterable[str | os.PathLike] = (), token_cache=None,
+                 credentials: Mapping[str, Mapping[str, Any]] | None = None,
+                 blocked_urls: Iterable[str] = (), blocked_ports: Iterable[int] = ()):
         self.secrets = as_provider(secrets)
         if proxy is not None:
             self.proxy: ProxySettings | None = proxy_settings(proxy, no_proxy)
@@ -50,6 +59,9 @@ class Runtime:
         self.token_cache = token_cache if token_cache is not None else (
             _TokenCache() if _TokenCache is not None else None)
         self.default_key = TransportKey(verify=self.verify, proxy=self.proxy)
+        self.credentials = dict(credentials or {})
+        self._blocked = tuple(re.compile(p) for p in blocked_urls)
+        self._blocked_ports = frozenset(int(p) for p in blocked_ports)
         self._clients: dict[TransportKey, httpx2.Client] = {}
         self._aclients: dict[tuple[TransportKey, int], tuple[Any, httpx2.AsyncClient]] = {}
         self._lock = threading.Lock()
@@ -66,6 +78,41 @@ class Runtime:
             return self.secrets
         return ChainSecrets(as_provider(secrets), self.secrets)
 
+    def credential(self, ref, secrets) -> Mapping[str, Any]:
+        """The authentication context named by `authenticationConfiguration`."""
+        if isinstance(ref, Mapping):
+            return ref
+        config = self.credentials.get(ref) if isinstance(ref, str) else None
+        if config is None:
+            raise ConnectorError("INPUT_ERROR", f"no credential configuration named {ref!r}; known: "
+                                 f"{', '.join(sorted(self.credentials)) or 'none'}",
+                                 field="authenticationConfiguration")
+        return substitute_secrets(config, secrets, "authenticationConfiguration")
+
+    @property
+    def guards_urls(self) -> bool:
+        return bool(self._blocked or self._blocked_ports)
+
+    def check_url(self, url: httpx2.URL) -> None:
+        """Refuse blocked URLs and ports (the SSRF guard); a no-op without a blocklist."""
+        text = str(url)
+        for number, pattern in enumerate(self._blocked, 1):
+            if pattern.search(text):
+                raise ConnectorError("INPUT_ERROR", f"the URL is not allowed (blocked by rule {number})",
+                                     field="url")
+        if url.port in self._blocked_ports or (url.port is None and
+                                               (443 if url.scheme == "https" else 80) in self._blocked_ports):
+            raise ConnectorError("INPUT_ERROR", "the URL's port is not allowed", field="url")
+
+    def _hooks(self, asynchronous: bool):
+        if not self.guards_urls:
+            return None
+        if asynchronous:
+            async def check(request):
+                self.check_url(request.url)
+            return {"request": [check]}
+        return {"request": [lambda request: self.check_url(request.url)]}
+
     # -------------------------------------------------------------------- clients
     def client(self, key: TransportKey | None = None) -> httpx2.Client:
         key = key or self.default_key
@@ -75,7 +122,8 @@ class Runtime:
                 self._check_open()
                 client = self._clients.get(key)
                 if client is None:
-                    client = self._clients[key] = make_client(key, self.limits, asynchronous=False)
+                    client = self._clients[key] = make_client(key, self.limits, asynchronous=False,
+                                                                   hooks=self._hooks(False))
         return client
 
     def async_client(self, key: TransportKey | None = None) -> httpx2.AsyncClient:
@@ -88,7 +136,8 @@ class Runtime:
                 self._check_open()
                 entry = self._aclients.get((key, id(loop)))
                 if entry is None or entry[0] is not loop:
-                    entry = (loop, make_client(key, self.limits, asynchronous=True))
+                    entry = (loop, make_client(key, self.limits, asynchronous=True,
+                                                          hooks=self._hooks(True)))
                     self._aclients[(key, id(loop))] = entry
         return entry[1]
 

@@ -168,7 +168,7 @@ def client_kwargs(key: TransportKey, limits: httpx2.Limits) -> dict:
     return kwargs
 
 
-def make_client(key: TransportKey, limits: httpx2.Limits, *, asynchronous: bool):
+def make_client(key: TransportKey, limits: httpx2.Limits, *, asynchronous: bool, hooks=None):
     kwargs = client_kwargs(key, limits)
     transport_args = kwargs.pop("transport_args")
     transport_cls = httpx2.AsyncHTTPTransport if asynchronous else httpx2.HTTPTransport
@@ -176,6 +176,8 @@ def make_client(key: TransportKey, limits: httpx2.Limits, *, asynchronous: bool)
     if mounts:
         kwargs["mounts"] = {pattern: None if proxy is None else transport_cls(proxy=proxy, **transport_args)
                             for pattern, proxy in mounts.items()}
+    if hooks:
+        kwargs["event_hooks"] = hooks
     client_cls = httpx2.AsyncClient if asynchronous else httpx2.Client
     return client_cls(transport=transport_cls(**transport_args), **kwargs)
 
