@@ -23,8 +23,8 @@ from typing import Any, Callable
 
 from . import ast, operators
 from .compile_state import MISSING, EvalContext
-from .compile_util import const_of, constant, describe, walk
-from .errors import EvaluationError, FeelishError, Span, WarningKind
+from .compile_util import const_of, constant, walk
+from .errors import EvaluationError, Span, WarningKind
 from .values import FeelFailure, Range
 
 Closure = Callable[[Any, EvalContext], Any]
