@@ -129,37 +129,3 @@ def as_int(x: Any) -> int | None:
     if t is float:
         return int(x) if x.is_integer() else None
     return None
-
-
-def describe(value: Any) -> str:
-    """A type name for messages (never the value itself: it may hold a secret)."""
-    if value is None:
-        return "null"
-    t = type(value)
-    if t is bool:
-        return "boolean"
-    if is_num(value):
-        return "number"
-    if t is str:
-        return "string"
-    if isinstance(value, (list, tuple)):
-        return "list"
-    if isinstance(value, dict):
-        return "context"
-    import datetime as dt
-    if t is dt.date:
-        return "date"
-    if t is dt.datetime:
-        return "date and time"
-    if t is dt.time:
-        return "time"
-    if t is dt.timedelta:
-        return "days and time duration"
-    name = t.__name__
-    if name == "YearsMonthsDuration":
-        return "years and months duration"
-    if name == "Range":
-        return "range"
-    if callable(value) or name.endswith("Function"):
-        return "function"
-    return name
