@@ -68,7 +68,8 @@ def checked(template: Template) -> Template:
     problems = check(template)
     if problems:
         first = problems[0]
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        extra = len(problems) - 1
+        more = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
         raise TemplateError(first.message + more, source=first.source, span=first.span,
                             origin=first.origin, hint=first.hint, problems=tuple(problems))
     return template
