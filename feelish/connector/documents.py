@@ -38,7 +38,8 @@ class Documents:
             return self._folder
 
     def new_path(self, filename: str | None) -> Path:
-        name = _SAFE_NAME.sub("_", filename or "")[-80:].lstrip(".") or "document"
+        name = re.sub(r"\.{2,}", ".", _SAFE_NAME.sub("_", Path(filename or "").name))[-80:].lstrip(".")
+        name = name or "document"
         return self.folder / f"{uuid.uuid4().hex[:12]}-{name}"
 
     def check(self, value) -> Path:
