@@ -116,3 +116,21 @@ def test_fixed_expressions_over_random_json(env):
 def test_arithmetic_matches_python_decimal(n, m):
     got = feelish.evaluate("a * b + a - b", {"a": n, "b": m})
     assert got == Decimal(n * m + n - m)
+
+
+@SETTINGS
+@given(x=st.integers(-20, 20), lo=st.integers(-20, 20), hi=st.integers(-20, 20),
+       test=st.sampled_from(["< lo", "<= hi", "> lo", ">= hi", "[lo..hi]", "(lo..hi)", "lo, hi",
+                             "not(lo, hi)", "-", "? > lo", "[lo..hi), > 10"]))
+def test_unary_tests_agree_with_in_and_with_python(x, lo, hi, test):
+    env = {"lo": lo, "hi": hi}
+    direct = feelish.unary_test(test, x, env)
+    if not test.startswith("not") and test != "-" and "?" not in test:
+        assert feelish.evaluate(f"x in ({test})", {**env, "x": x}) == direct
+    python = {
+        "< lo": x < lo, "<= hi": x <= hi, "> lo": x > lo, ">= hi": x >= hi,
+        "[lo..hi]": lo <= x <= hi, "(lo..hi)": lo < x < hi, "lo, hi": x in (lo, hi),
+        "not(lo, hi)": x not in (lo, hi), "-": True, "? > lo": x > lo,
+        "[lo..hi), > 10": lo <= x < hi or x > 10,
+    }[test]
+    assert direct is python
