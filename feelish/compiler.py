@@ -12,8 +12,22 @@ variable is one or two tuple indexes; a free name is one `c.vars.get`; only cont
 entries (visible to functions defined in that context, so recursion works) and filter items
 (whose entry names are only known at run time) need a run-time check.
 
-Control flow, calls and functions live in `compile_flow.py`; `in`, `between` and unary tests in
-`compile_unary.py`.
+Control flow, calls and functions live in `compile_flow.py`; names, paths and filters in
+`compile_access.py`; `in`, `between` and unary tests in `compile_unary.py`.
+
+Semantic choices where the reference engines disagree (each is in tests/spec/*.json):
+  * a filter on a non-list value treats it as a one-element list (DMN, feelin; feel-scala: null);
+  * a `for` iterator may use an earlier one (`for x in 1..3, y in x..3`), as in feelin;
+  * a function defined in a context sees every entry of that context when it is called, so
+    recursion through a context entry works (feel-scala: null);
+  * `if` takes the else branch for any condition that is not `true`; `and`/`or`/`some`/`every`
+    are three-valued (`every x in [1, null] satisfies x > 0` is null); `between` never swaps its
+    bounds -- all as feel-scala;
+  * inside a filter a bare name is an entry of the item, else `item`, else a variable;
+  * `is defined(x)` / `get or else(x, d)` may name something missing without a warning, even in
+    strict mode (their point is to ask);
+  * a range bound that is written but null (`(null..10]`) is a null bound, not an open end;
+  * `for` also iterates a range of dates, one day at a time (DMN 1.5).
 """
 from __future__ import annotations
 
