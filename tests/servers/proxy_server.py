@@ -39,7 +39,7 @@ def start_proxy(*, credentials: str | None = None, timeout: float = 15.0) -> Run
     def stop() -> None:
         proc.terminate()
         try:
-            proc.wait(timeout=5)
+            proc.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
