@@ -23,7 +23,7 @@ from . import ast
 from .compile_state import (DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, DEFAULT_MAX_STRING, NO_SECRETS,
                             EvalContext)
 from .compile_util import export
-from .errors import EvaluationError, FeelishError, LimitExceeded, Warning
+from .errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Warning
 from .secrets import Redactor, SecretResolver
 
 __all__ = ["Expression", "Result", "compile", "evaluate", "unary_test"]
@@ -78,7 +78,8 @@ def _redact_error(exc: FeelishError, redactor: Redactor) -> None:
 
 
 def _run(fn, source: str, variables: Any, secrets: Any, strict: bool, limits: _Limits,
-         clock: Callable[[], _dt.datetime] | None, input_value: Any = None, test: bool = False):
+         clock: Callable[[], _dt.datetime] | None, input_value: Any = None, test: bool = False,
+         origin: str | None = None):
     if variables is None:
         variables = {}
     elif type(variables) is not dict and not isinstance(variables, Mapping):
@@ -89,8 +90,11 @@ def _run(fn, source: str, variables: Any, secrets: Any, strict: bool, limits: _L
     try:
         value = fn(None, ctx, input_value) if test else fn(None, ctx)
     except FeelishError as exc:
-        if isinstance(exc, EvaluationError) and not exc.source:
-            exc.source = source
+        if isinstance(exc, SourceError):
+            if not exc.source:
+                exc.source = source
+            if exc.origin is None and exc.source == source:
+                exc.origin = origin
         if resolver.used:
             _redact_error(exc, resolver.redactor())
         raise
@@ -143,7 +147,8 @@ class Expression:
         limits = self._limits
         if max_steps is not None or max_string_length is not None or max_depth is not None:
             limits = limits.override(max_steps, max_string_length, max_depth)
-        return _run(self._fn, self.source, variables, secrets, strict, limits, clock)[0]
+        return _run(self._fn, self.source, variables, secrets, strict, limits, clock,
+                    origin=self.origin)[0]
 
     def evaluate_with_warnings(self, variables: Mapping[str, Any] | None = None, *,
                                secrets: Any = None, strict: bool = False,
@@ -153,7 +158,8 @@ class Expression:
         """Like `evaluate`, also returning every warning (kind, message, span)."""
         value, warnings, redactor = _run(
             self._fn, self.source, variables, secrets, strict,
-            self._limits.override(max_steps, max_string_length, max_depth), clock)
+            self._limits.override(max_steps, max_string_length, max_depth), clock,
+            origin=self.origin)
         return Result(value, warnings, redactor)
 
     def __repr__(self) -> str:

@@ -190,3 +190,11 @@ def test_secret_in_assert_message_is_redacted():
     with pytest.raises(EvaluationError) as info:
         feelish.evaluate('assert(1, false, "<<secrets.T>>")', secrets={"T": SECRET})
     assert SECRET not in str(info.value)
+
+
+def test_evaluation_errors_carry_the_origin():
+    expr = feelish.compile("1 + x", origin="orders.connector")
+    with pytest.raises(EvaluationError) as info:
+        expr.evaluate(strict=True)
+    assert info.value.origin == "orders.connector"
+    assert str(info.value).splitlines()[1].startswith("orders.connector:1:5")
