@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 from collections.abc import Iterator
 from decimal import Decimal
@@ -86,6 +87,11 @@ def const_of(fn) -> Any:
     return getattr(fn, "const", MISSING)
 
 
+@functools.cache
+def _child_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "span")
+
+
 def walk(node: Any) -> Iterator[ast.Node]:
     """Every AST node in the subtree of `node` (itself included), depth first."""
     stack = [node]
@@ -93,9 +99,8 @@ def walk(node: Any) -> Iterator[ast.Node]:
         current = stack.pop()
         if isinstance(current, ast.Node):
             yield current
-            for field in dataclasses.fields(current):
-                if field.name != "span":
-                    stack.append(getattr(current, field.name))
+            for name in _child_fields(type(current)):
+                stack.append(getattr(current, name))
         elif isinstance(current, (tuple, list)):
             stack.extend(current)
 
