@@ -17,7 +17,7 @@ import httpx2
 from ..errors import ConnectorError
 from .body import afile_chunks, file_chunks, mime_of, multipart_files
 from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
-from .model import Outcome, RequestSpec, SecretRecorder, redact_error
+from .model import Outcome, RequestSpec, SecretRecorder, enter_call, leave_call, redact_error
 from .outputs import ERROR_FUNCTIONS, error_dict, examine, map_outputs
 from .request import PARTS, Prepared, assemble, build_part
 from .response import Collector, build_context, classify, filename_of
@@ -171,6 +171,8 @@ class Connector:
 
     def _finish(self, outcome_parts, scope, recorder) -> Outcome:
         ctx, warnings, attempts, error = outcome_parts
+        if recorder.warnings:
+            warnings = recorder.warnings + warnings
         after_scope = {**scope, "response": ctx}
         if self.error_expression is not None:
             verdict = examine(self.error_expression,
@@ -188,6 +190,7 @@ class Connector:
             context: Mapping[str, Any] | None = None) -> Outcome:
         """Call the endpoint; returns Outcome(outputs, response, warnings, attempts)."""
         recorder = SecretRecorder(self.runtime.provider(secrets))
+        token = enter_call(recorder)
         try:
             scope = self._scope(variables, context)
             prepared = self._prepare(scope, recorder, scope["context"])
@@ -198,6 +201,8 @@ class Connector:
             return self._finish(parts, scope, recorder)
         except ConnectorError as exc:
             raise redact_error(exc, recorder) from None
+        finally:
+            leave_call(token)
 
     def _send_sync(self, p: Prepared):
         if p.insecure:
@@ -256,6 +261,7 @@ class Connector:
                         context: Mapping[str, Any] | None = None) -> Outcome:
         """The async twin of `run`, on the runtime's AsyncClient for the running loop."""
         recorder = SecretRecorder(self.runtime.provider(secrets))
+        token = enter_call(recorder)
         try:
             scope = self._scope(variables, context)
             prepared = self._prepare(scope, recorder, scope["context"])
@@ -266,6 +272,8 @@ class Connector:
             return self._finish(parts, scope, recorder)
         except ConnectorError as exc:
             raise redact_error(exc, recorder) from None
+        finally:
+            leave_call(token)
 
     async def _send_async(self, p: Prepared):
         if p.insecure:

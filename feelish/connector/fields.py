@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ConnectorError, FeelishError, SourceError
+from ..errors import ConnectorError, FeelishError, SourceError, Warning
 from ..secrets import PLACEHOLDER, split_placeholders
 
 MB = 1024 * 1024
@@ -106,7 +106,13 @@ class Field:
         """Evaluate for one call. Raises ConnectorError(INPUT_ERROR) naming the field."""
         if self.expression is not None:
             try:
-                return self.expression.evaluate(scope, secrets=secrets)
+                sink = getattr(secrets, "warnings", None)
+                if sink is None or not hasattr(self.expression, "evaluate_with_warnings"):
+                    return self.expression.evaluate(scope, secrets=secrets)
+                result = self.expression.evaluate_with_warnings(scope, secrets=secrets)
+                for w in result.warnings:
+                    sink.append(Warning(w.kind, f"field {self.name}: {w.message}", w.span))
+                return result.value
             except FeelishError as exc:
                 raise ConnectorError("INPUT_ERROR", f"field {self.name!r}: {_first_line(exc)}",
                                      field=self.name) from None

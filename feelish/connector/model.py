@@ -1,7 +1,9 @@
 """Result types of a connector call, and the per-call secret bookkeeping."""
 from __future__ import annotations
 
+import logging
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +43,13 @@ class RequestSpec:
 class SecretRecorder:
     """A SecretProvider wrapper that remembers which values one call used (for redaction)."""
 
-    __slots__ = ("provider", "used", "lenient")
+    __slots__ = ("provider", "used", "lenient", "warnings")
 
     def __init__(self, provider: SecretProvider, *, lenient: bool = False):
         self.provider = provider
         self.used: dict[str, str] = {}   # value -> name
         self.lenient = lenient
+        self.warnings: list[Warning] = []   # from evaluating the request fields
 
     def get(self, name: str) -> str | None:
         value = self.provider.get(name)
@@ -87,6 +90,35 @@ class SecretRecorder:
                 return [show(v) for v in value]
             return value
         return show
+
+
+_current: ContextVar[SecretRecorder | None] = ContextVar("feelish_connector_call", default=None)
+
+
+class _HttpxLogFilter(logging.Filter):
+    """httpx2 logs each request URL at INFO. A URL built with a secret (an API key in the query)
+    must not reach the logs: mask the values the current call used (a context variable, so
+    threads and asyncio tasks each see their own call)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        recorder = _current.get()
+        if recorder is not None and recorder.used:
+            text = record.getMessage()
+            masked = recorder.redactor().text(text)
+            if masked != text:
+                record.msg, record.args = masked, None
+        return True
+
+
+logging.getLogger("httpx2").addFilter(_HttpxLogFilter())
+
+
+def enter_call(recorder: SecretRecorder):
+    return _current.set(recorder)
+
+
+def leave_call(token) -> None:
+    _current.reset(token)
 
 
 def redact_error(exc: ConnectorError, recorder: SecretRecorder) -> ConnectorError:

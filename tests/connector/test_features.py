@@ -77,3 +77,34 @@ def test_odata_style_parameters(make, httpbin_url):
     out = make({"url": Literal(f"{httpbin_url}/get"),
                 "queryParameters": '{"$filter": "Name eq \'A+B\'", "$top": 2}'}).run()
     assert out.response["body"]["args"] == {"$filter": "Name eq 'A+B'", "$top": "2"}
+
+
+def test_secrets_in_urls_never_reach_httpx2_logs(make, httpbin_url, caplog):
+    import logging
+    with caplog.at_level(logging.INFO, logger="httpx2"):
+        make({"url": '"' + httpbin_url + '/get?api_key=" + "<<secrets.TOKEN>>"'}).run()
+    assert "HTTP Request" in caplog.text and "tok-Secret-9f8e" not in caplog.text
+
+
+def test_expression_warnings_reach_the_outcome(make, httpbin_url):
+    out = make({"url": Literal(f"{httpbin_url}/headers"), "headers": '{"X-A": missingVar}'}).run({})
+    assert any(w.kind == "no-variable-found" and "headers" in w.message for w in out.warnings)
+
+
+def test_async_uploads_stream_files_and_multipart(httpbin_url, tmp_path):
+    import asyncio
+    path = tmp_path / "up.txt"
+    path.write_bytes(b"async bytes")
+    doc = {"kind": "document", "path": str(path), "contentType": "text/plain", "filename": "up.txt"}
+
+    async def main():
+        async with Runtime(trust_env=False, document_folder=tmp_path) as runtime:
+            raw = Connector.from_mapping({"method": '"PUT"', "url": Literal(f"{httpbin_url}/put"),
+                                          "body": "doc"}, inputs=["doc"], runtime=runtime)
+            multi = Connector.from_mapping({"method": '"POST"', "url": Literal(f"{httpbin_url}/post"),
+                                            "contentType": '"multipart/form-data"', "body": "{f: doc, t: 1}"},
+                                           inputs=["doc"], runtime=runtime)
+            return await raw.run_async({"doc": doc}), await multi.run_async({"doc": doc})
+    raw, multi = asyncio.run(main())
+    assert raw.response["body"]["data"] == "async bytes"
+    assert multi.response["body"]["files"] == {"f": "async bytes"} and multi.response["body"]["form"] == {"t": "1"}
