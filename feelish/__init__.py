@@ -41,6 +41,10 @@ from .api import Expression, Result, compile, evaluate, unary_test  # noqa: A004
 # --- runtime (connectors)
 from .connector import Connector, InsecureConnectionWarning, Literal, Outcome, RequestSpec, Runtime
 
+# --- templates
+from .templates import Template, builtin_names as builtin_connectors, check as check_template
+from .templates import dry_run_template, load as load_template, run_template
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -57,5 +61,8 @@ __all__ = [
     "Expression", "Result", "compile", "evaluate", "unary_test",
     # runtime
     "Connector", "InsecureConnectionWarning", "Literal", "Outcome", "RequestSpec", "Runtime",
+    # templates
+    "Template", "builtin_connectors", "check_template", "dry_run_template", "load_template",
+    "run_template",
     "__version__",
 ]
