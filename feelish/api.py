@@ -20,8 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import ast
-from .compile_state import (DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, DEFAULT_MAX_STRING, NO_SECRETS,
-                            EvalContext)
+from .compile_state import NO_SECRETS, EvalContext, Limits
 from .compile_util import export
 from .errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Warning
 from .secrets import Redactor, SecretResolver
@@ -40,20 +39,6 @@ class Result:
     def __repr__(self) -> str:
         text = f"Result(value={self.value!r}, warnings={list(self.warnings)!r})"
         return self._redactor.text(text) if self._redactor else text
-
-
-@dataclass(frozen=True, slots=True)
-class _Limits:
-    max_steps: int = DEFAULT_MAX_STEPS
-    max_string_length: int = DEFAULT_MAX_STRING
-    max_depth: int = DEFAULT_MAX_DEPTH
-
-    def override(self, max_steps, max_string_length, max_depth) -> "_Limits":
-        if max_steps is None and max_string_length is None and max_depth is None:
-            return self
-        return _Limits(self.max_steps if max_steps is None else max_steps,
-                       self.max_string_length if max_string_length is None else max_string_length,
-                       self.max_depth if max_depth is None else max_depth)
 
 
 def _resolver(secrets: Any) -> SecretResolver:
@@ -77,18 +62,18 @@ def _redact_error(exc: FeelishError, redactor: Redactor) -> None:
         exc.warnings = _redact_warnings(list(exc.warnings), redactor)
 
 
-def _run(fn, source: str, variables: Any, secrets: Any, strict: bool, limits: _Limits,
+def _run(fn, source: str, variables: Any, secrets: Any, strict: bool, limits: Limits,
          clock: Callable[[], _dt.datetime] | None, input_value: Any = None, test: bool = False,
-         origin: str | None = None):
+         origin: str | None = None) -> tuple[Any, EvalContext]:
+    """Evaluate a compiled closure once: (exported value, the finished context)."""
     if variables is None:
         variables = {}
     elif type(variables) is not dict and not isinstance(variables, Mapping):
         raise TypeError(f"variables must be a mapping, not {type(variables).__name__}")
-    resolver = _resolver(secrets)
-    ctx = EvalContext(variables, resolver, strict, source, limits.max_steps,
-                      limits.max_string_length, limits.max_depth, clock)
+    resolver = NO_SECRETS if secrets is None else _resolver(secrets)
+    ctx = EvalContext(variables, resolver, strict, source, limits, clock)
     try:
-        value = fn(None, ctx, input_value) if test else fn(None, ctx)
+        return export(fn(None, ctx, input_value) if test else fn(None, ctx)), ctx
     except FeelishError as exc:
         if isinstance(exc, SourceError):
             if not exc.source:
@@ -99,19 +84,17 @@ def _run(fn, source: str, variables: Any, secrets: Any, strict: bool, limits: _L
             _redact_error(exc, resolver.redactor())
         raise
     except RecursionError:
-        raise LimitExceeded("expression nested too deeply to evaluate (runaway recursion?)",
-                            source=source) from None
+        raise LimitExceeded("expression or result nested too deeply (runaway recursion, or a "
+                            "value that contains itself?)", source=source, origin=origin) from None
     except MemoryError:
-        raise LimitExceeded("evaluation ran out of memory", source=source) from None
-    try:
-        value = export(value)
-    except RecursionError:
-        raise LimitExceeded("the result is nested too deeply (or contains itself)",
-                            source=source) from None
-    if resolver.used:
-        redactor = resolver.redactor()
-        return value, _redact_warnings(ctx.warnings, redactor), redactor
-    return value, tuple(ctx.warnings), None
+        raise LimitExceeded("evaluation ran out of memory", source=source, origin=origin) from None
+
+
+def _warnings(ctx: EvalContext) -> tuple[tuple[Warning, ...], Redactor | None]:
+    if ctx.secrets.used:
+        redactor = ctx.secrets.redactor()
+        return _redact_warnings(ctx.warnings, redactor), redactor
+    return tuple(ctx.warnings), None
 
 
 class Expression:
@@ -127,7 +110,7 @@ class Expression:
     __slots__ = ("source", "names", "secret_names", "origin", "_fn", "_limits")
 
     def __init__(self, source: str, fn, names: frozenset[str], secret_names: frozenset[str],
-                 limits: _Limits, origin: str | None = None):
+                 limits: Limits, origin: str | None = None):
         set_ = object.__setattr__
         set_(self, "source", source)
         set_(self, "names", names)
@@ -156,10 +139,10 @@ class Expression:
                                max_depth: int | None = None,
                                clock: Callable[[], _dt.datetime] | None = None) -> Result:
         """Like `evaluate`, also returning every warning (kind, message, span)."""
-        value, warnings, redactor = _run(
-            self._fn, self.source, variables, secrets, strict,
-            self._limits.override(max_steps, max_string_length, max_depth), clock,
-            origin=self.origin)
+        value, ctx = _run(self._fn, self.source, variables, secrets, strict,
+                          self._limits.override(max_steps, max_string_length, max_depth), clock,
+                          origin=self.origin)
+        warnings, redactor = _warnings(ctx)
         return Result(value, warnings, redactor)
 
     def __repr__(self) -> str:
@@ -175,7 +158,7 @@ def compile(text: str, *, origin: str | None = None, max_steps: int | None = Non
         raise TypeError(f"an expression must be a string, not {type(text).__name__}")
     node = parse(text, origin=origin)
     fn, names, secret_names = compile_node(node, text)
-    limits = _Limits().override(max_steps, max_string_length, max_depth)
+    limits = Limits().override(max_steps, max_string_length, max_depth)
     return Expression(text, fn, names, secret_names, limits, origin)
 
 
@@ -216,6 +199,6 @@ def unary_test(tests: str, input: Any, variables: Mapping[str, Any] | None = Non
     True or False, or None when the tests cannot decide (a null input, values not comparable).
     """
     compiled = _cached_tests(tests)
-    value, _, _ = _run(compiled.test, compiled.source, variables, secrets, strict, _Limits(), None,
+    value, _ = _run(compiled.test, compiled.source, variables, secrets, strict, Limits(), None,
                        input, test=True)
     return value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import EvaluationError, LimitExceeded, Span, Warning
@@ -30,30 +31,59 @@ def _system_now() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc).astimezone()
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The bounds on one evaluation."""
+
+    max_steps: int = DEFAULT_MAX_STEPS
+    max_string_length: int = DEFAULT_MAX_STRING
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+    def override(self, max_steps: int | None = None, max_string_length: int | None = None,
+                 max_depth: int | None = None) -> "Limits":
+        if max_steps is None and max_string_length is None and max_depth is None:
+            return self
+        return Limits(self.max_steps if max_steps is None else max_steps,
+                      self.max_string_length if max_string_length is None else max_string_length,
+                      self.max_depth if max_depth is None else max_depth)
+
+
+DEFAULT_LIMITS = Limits()
+
+
 class EvalContext:
     """Mutable state of one evaluation. Never shared between evaluations or threads."""
 
-    __slots__ = ("vars", "secrets", "strict", "warnings", "steps", "max_steps", "max_string",
-                 "depth", "max_depth", "input", "source", "clock", "_now", "_seen")
+    __slots__ = ("vars", "secrets", "strict", "warnings", "steps", "limits", "depth", "input",
+                 "source", "clock", "_now", "_seen")
 
-    def __init__(self, variables: Mapping[str, Any] | None, secrets: SecretResolver | None = None,
-                 strict: bool = False, source: str = "", max_steps: int = DEFAULT_MAX_STEPS,
-                 max_string: int = DEFAULT_MAX_STRING, max_depth: int = DEFAULT_MAX_DEPTH,
+    def __init__(self, variables: Mapping[str, Any], secrets: SecretResolver = NO_SECRETS,
+                 strict: bool = False, source: str = "", limits: Limits = DEFAULT_LIMITS,
                  clock: Callable[[], _dt.datetime] | None = None):
-        self.vars = {} if variables is None else variables
-        self.secrets = secrets if secrets is not None else NO_SECRETS
+        self.vars = variables
+        self.secrets = secrets
         self.strict = strict
         self.warnings: list[Warning] = []
-        self.steps = max_steps
-        self.max_steps = max_steps
-        self.max_string = max_string
+        self.steps = limits.max_steps
+        self.limits = limits
         self.depth = 0
-        self.max_depth = max_depth
         self.input = MISSING
         self.source = source
-        self.clock = clock or _system_now
+        self.clock = clock
         self._now: _dt.datetime | None = None
         self._seen: set[tuple[str, Span | None]] | None = None
+
+    @property
+    def max_steps(self) -> int:
+        return self.limits.max_steps
+
+    @property
+    def max_string(self) -> int:
+        return self.limits.max_string_length
+
+    @property
+    def max_depth(self) -> int:
+        return self.limits.max_depth
 
     # ------------------------------------------------------------------ warnings
 
@@ -99,7 +129,7 @@ class EvalContext:
     def now(self) -> _dt.datetime:
         """The evaluation's current date and time (zoned), fixed for the whole evaluation."""
         if self._now is None:
-            self._now = self.clock()
+            self._now = (self.clock or _system_now)()
         return self._now
 
     def today(self) -> _dt.date:
