@@ -262,8 +262,18 @@ def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
     if all(v is not MISSING for v in values.values()):
         return constant(values)
     if self_contained:
+        # A template holds the entries in order, with the immutable constants filled in; each
+        # evaluation copies it and sets only the computed entries.
+        template = {k: (v if v is not MISSING and type(v) not in (list, dict) else None)
+                    for k, v in values.items()}
+        computed = tuple((k, f) for k, f in entries
+                         if values[k] is MISSING or type(values[k]) in (list, dict))
+
         def context_flat(s, c):
-            return {key: f(s, c) for key, f in entries}
+            d = template.copy()
+            for key, f in computed:
+                d[key] = f(s, c)
+            return d
         return context_flat
 
     def context_lit(s, c):
