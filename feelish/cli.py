@@ -128,6 +128,8 @@ def cmd_run(args, out, err) -> int:
             out.write(to_json(request, compact=args.compact) + "\n")
             return EXIT_OK
         outcome = run_template(template, variables, secrets=secrets, runtime=runtime)
+    for warning in getattr(outcome, "warnings", ()):
+        err.write(f"warning: {warning.render()}\n")
     data = outcome.outputs
     if args.response:
         data = {"outputs": outcome.outputs, "response": outcome.response}

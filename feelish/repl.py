@@ -251,6 +251,9 @@ class Repl:
                 self.write("(the failed call's response is kept in `response`)")
             raise
         self.variables["response"] = outcome.response
+        self.last_warnings = [w.render() for w in getattr(outcome, "warnings", ())]
+        for warning in self.last_warnings:
+            self.write("warning: " + warning)
         self.write(f"status {outcome.response.get('status') if outcome.response else '-'}; "
                    "`response` kept; outputs:")
         self.write(to_json(outcome.outputs))

@@ -222,3 +222,14 @@ def test_python_m_feelish_user_mistakes_print_no_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "feelish", "eval", "[1, 2][-1]"], capture_output=True,
                           text=True, timeout=60)
     assert (proc.returncode, proc.stdout.strip()) == (0, "2")
+
+
+def test_run_prints_expression_warnings_to_stderr(example_api, tmp_path):
+    template = tmp_path / "w.feelish"
+    template.write_text('input base: string required\ninput extra: context = {}\n'
+                        'url: base + "/weather/current?city=Paris"\n'
+                        'queryParameters: {unit: extra.unit}\n'
+                        'resultExpression: {t: response.body.temperature}\n')
+    code, out, err = cli("run", str(template), "--arg", f"base={example_api.url}", "-c")
+    assert code == 0 and json.loads(out) == {"t": 18.5}
+    assert "warning:" in err and "unit" in err
