@@ -137,11 +137,23 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
             break
         n = n.base  # type: ignore[attr-defined]
     steps.reverse()
-    base = comp.compile(n)
     steps_t = tuple(steps)
+    root: str | None = None
+    base: Closure | None = None
+    if type(n) is ast.Name and comp.resolve(n.name) == ([], None):
+        root, root_span = n.name, n.span  # the common `variable.a.b[1]`: read it inline
+        if comp.filter_depth == 0:
+            comp.free.add(root)
+    else:
+        base = comp.compile(n)
 
     def chain(s, c):
-        v = base(s, c)
+        if root is not None:
+            v = c.vars.get(root, MISSING)
+            if v is MISSING:
+                v = missing_variable(c, root, root_span)
+        else:
+            v = base(s, c)
         for key, idx, span in steps_t:
             if key is not None:
                 if type(v) is dict:
