@@ -74,9 +74,11 @@ class Repl:
         self.template = None
         self.runtime = runtime
         self.last_warnings: list[str] = []
+        # piped standard input (a script): read plain lines, no prompts or screen drawing
+        self.plain_input = sys.stdin if input is None and not _isatty(sys.stdin) else None
         if history is None and input is None:
             history = os.path.join(os.path.expanduser("~"), ".feelish_history")
-        self.session = PromptSession(
+        self.session = None if self.plain_input is not None else PromptSession(
             history=FileHistory(history) if history else InMemoryHistory(),
             completer=ReplCompleter(lambda: self.variables, COMMANDS),
             complete_while_typing=False, input=input, output=output)
@@ -87,11 +89,19 @@ class Repl:
         self.out.write(text + "\n")
         self.out.flush()
 
+    def _prompt(self, prompt: str) -> str:
+        if self.plain_input is None:
+            return self.session.prompt(prompt)
+        line = self.plain_input.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+
     def read(self) -> str | None:
         try:
-            text = self.session.prompt("feelish> ")
+            text = self._prompt("feelish> ")
             while needs_more(text):
-                more = self.session.prompt("....... ")
+                more = self._prompt("....... ")
                 text = (text.rstrip()[:-1] if text.rstrip().endswith("\\") else text) + "\n" + more
             return text
         except EOFError:
@@ -100,7 +110,8 @@ class Repl:
             return ""
 
     def run(self) -> int:
-        self.write("feelish REPL - :help lists the commands, Ctrl-D leaves")
+        if self.plain_input is None:
+            self.write("feelish REPL - :help lists the commands, Ctrl-D leaves")
         while True:
             text = self.read()
             if text is None:
@@ -270,6 +281,13 @@ class Repl:
 
 
 _MISSING = object()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def _quoted(text: str) -> str:

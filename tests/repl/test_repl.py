@@ -116,3 +116,17 @@ def test_completion_of_variables_context_keys_builtins_and_commands():
 ])
 def test_needs_more(text, more):
     assert needs_more(text) is more
+
+
+def test_feelish_repl_reads_a_piped_script(tmp_path):
+    import subprocess
+    import sys
+    script = '{a:\n  [1, 2]}\n:set n = count(a)\nn * 10\n1 +\n"<<secrets.PW>>"\n:secrets\n:quit\n99\n'
+    proc = subprocess.run([sys.executable, "-m", "feelish", "repl", "--secrets-env", "H6TEST_"],
+                          input=script, capture_output=True, text=True, timeout=60,
+                          env={"PATH": "", "HOME": str(tmp_path), "H6TEST_PW": "pw-9876"})
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[:2] == ["{a:[1, 2]}", 'json: {"a":[1,2]}']
+    assert "n = 2" in lines and "20" in lines and '"***"' in lines and "PW" in lines
+    assert "pw-9876" not in proc.stdout and "99" not in lines  # :quit ended the session
