@@ -121,7 +121,7 @@ def test_needs_more(text, more):
 def test_feelish_repl_reads_a_piped_script(tmp_path):
     import subprocess
     import sys
-    script = '{a:\n  [1, 2]}\n:set n = count(a)\nn * 10\n1 +\n"<<secrets.PW>>"\n:secrets\n:quit\n99\n'
+    script = '{a:\n  [1, 2]}\n:set a = [1, 2]\n:set n = count(a)\nn * 10\n1 +\n"<<secrets.PW>>"\n:secrets\n:quit\n99\n'
     proc = subprocess.run([sys.executable, "-m", "feelish", "repl", "--secrets-env", "H6TEST_"],
                           input=script, capture_output=True, text=True, timeout=60,
                           env={"PATH": "", "HOME": str(tmp_path), "H6TEST_PW": "pw-9876"})
