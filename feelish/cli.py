@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check templates; report every problem with its position")
     p.add_argument("templates", nargs="+", metavar="TEMPLATE")
+    p.add_argument("--vars", action="append", default=[], metavar="FILE|-",
+                   help="also check these variables against the inputs (required, types)")
+    p.add_argument("--var", action="append", default=[], metavar="NAME=JSON")
+    p.add_argument("--arg", action="append", default=[], metavar="NAME=TEXT")
 
     p = sub.add_parser("repl", help="interactive expressions and connector debugging")
     _add_inputs(p)
@@ -138,12 +142,17 @@ def cmd_run(args, out, err) -> int:
 
 
 def cmd_check(args, out, err) -> int:
-    from .templates import check, parse_file
+    from .templates import check, check_inputs, parse_file
 
+    given = args.vars or args.var or args.arg
+    variables = _variables(args) if given else None
     failed = 0
     for ref in args.templates:
         try:
-            problems = check(parse_file(ref))
+            template = parse_file(ref)
+            problems = check(template)
+            if variables is not None:
+                problems += check_inputs(template, variables)
         except TemplateError as exc:
             problems = [exc]
         if problems:

@@ -8,7 +8,7 @@ See docs/templates.md for the format.
 """
 from __future__ import annotations
 
-from .binding import bind_inputs, to_mapping, unknown_variables
+from .binding import bind_inputs, check_inputs, to_mapping, unknown_variables
 from .checker import check, free_names
 from .library import builtin_dir, builtin_names, builtin_path, load, loads, parse_file, resolve
 from .model import FieldDecl, InputDecl, InputType, Template, TemplateExpr
@@ -17,7 +17,7 @@ from .runner import connector_for, dry_run_template, run_template
 
 __all__ = [
     "FieldDecl", "InputDecl", "InputType", "Template", "TemplateExpr",
-    "bind_inputs", "builtin_dir", "builtin_names", "builtin_path", "check", "connector_for",
+    "bind_inputs", "builtin_dir", "check_inputs", "builtin_names", "builtin_path", "check", "connector_for",
     "dry_run_template", "free_names", "load", "loads", "parse_file", "parse_template", "resolve",
     "run_template", "to_mapping", "unknown_variables",
 ]

@@ -69,6 +69,27 @@ def _decl_error(template: Template, decl: InputDecl, message: str, hint: str | N
                          hint=hint)
 
 
+def _given_problem(template: Template, decl: InputDecl, given: Mapping[str, Any]) -> TemplateError | None:
+    """What is wrong with the value given for one input (None: fine, or not given and optional)."""
+    value = given.get(decl.name)
+    if value is not None:
+        if not decl.type.accepts(value):
+            return _decl_error(template, decl, f"input {decl.name!r} must be a {decl.type}, "
+                               f"not {_describe(value)}")
+        return None
+    if decl.required:
+        return _decl_error(template, decl, f"missing required input {decl.name!r}",
+                           hint=f"pass it with --var {decl.name}=JSON or in --vars"
+                           + (f" ({decl.doc})" if decl.doc else ""))
+    return None
+
+
+def check_inputs(template: Template, variables: Mapping[str, Any] | None) -> list[TemplateError]:
+    """Every missing required input and every mistyped value, at the inputs' declarations."""
+    given = dict(variables or {})
+    return [p for decl in template.inputs.values() if (p := _given_problem(template, decl, given))]
+
+
 def bind_inputs(template: Template, variables: Mapping[str, Any] | None, *,
                 secrets: Any = None) -> dict[str, Any]:
     """The declared inputs' values: given ones (type-checked), then defaults; unknown names dropped."""
@@ -77,26 +98,20 @@ def bind_inputs(template: Template, variables: Mapping[str, Any] | None, *,
     given = dict(variables or {})
     scope: dict[str, Any] = {}
     for name, decl in template.inputs.items():
-        if name in given and given[name] is not None:
-            value = given[name]
-            if not decl.type.accepts(value):
-                raise _decl_error(template, decl, f"input {name!r} must be a {decl.type}, "
-                                  f"not {_describe(value)}")
-            scope[name] = value
-            continue
-        if decl.required:
-            raise _decl_error(template, decl, f"missing required input {name!r}",
-                              hint=f"pass it with --var {name}=JSON or in --vars"
-                              + (f" ({decl.doc})" if decl.doc else ""))
-        if decl.default is None:
+        problem = _given_problem(template, decl, given)
+        if problem is not None:
+            raise problem
+        if given.get(name) is not None:
+            scope[name] = given[name]
+        elif decl.default is None:
             scope[name] = None
-            continue
-        try:
-            scope[name] = evaluate(decl.default.text, dict(scope), secrets=secrets)
-        except FeelishError as exc:
-            raise TemplateError(f"default of input {name!r} failed: {exc.message}",
-                                source=template.source, span=decl.default.span,
-                                origin=template.origin) from None
+        else:
+            try:
+                scope[name] = evaluate(decl.default.text, dict(scope), secrets=secrets)
+            except FeelishError as exc:
+                raise TemplateError(f"default of input {name!r} failed: {exc.message}",
+                                    source=template.source, span=decl.default.span,
+                                    origin=template.origin) from None
     return scope
 
 

@@ -92,6 +92,11 @@ def check(template: Template) -> list[TemplateError]:
         if key not in template.fields and not (token_kind and key == "url"):
             problems.append(_problem(template, f"missing required field {key!r}", _head_span(template),
                                      hint=f"add a line `{key}: ...`"))
+    for head in F.GROUPS:
+        dotted = [d for k, d in template.fields.items() if k.startswith(head + ".")]
+        if head in template.fields and dotted:
+            problems.append(_problem(template, f"set either {head!r} or {head}.* fields, not both",
+                                     dotted[0].key_span))
     for key in F.PLAIN:
         if key in template.fields:
             expr = template.fields[key].value

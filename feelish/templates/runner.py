@@ -13,8 +13,9 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import ConnectorError
+from ..errors import ConnectorError, TemplateError
 from ..secrets import Redactor
+from . import fields as F
 from .binding import bind_inputs, secret_input_values
 from .model import Template
 
@@ -23,8 +24,21 @@ def connector_for(template: Template, runtime: Any = None):
     """The runtime `Connector` for a template (compiled once per call of this function)."""
     from ..connector import Connector
 
-    return Connector.from_mapping(template.to_mapping(), inputs=list(template.inputs), runtime=runtime,
-                                  name=template.name)
+    try:
+        return Connector.from_mapping(template.to_mapping(), inputs=list(template.inputs),
+                                      runtime=runtime, name=template.name)
+    except ConnectorError as exc:  # a constant field the runtime refuses: the template is wrong
+        raise _template_error(template, exc) from None
+
+
+def _template_error(template: Template, exc: ConnectorError) -> TemplateError:
+    field = (exc.field or "").split(".")[0]
+    span = None
+    for key, decl in template.fields.items():
+        if key == field or key.startswith(field + ".") or F.ALIASES.get(key) == field:
+            span = decl.value.span if key == field else decl.key_span
+            break
+    return TemplateError(exc.message, source=template.source, span=span, origin=template.origin)
 
 
 def _redactor(template: Template, scope: Mapping[str, Any]) -> Redactor:

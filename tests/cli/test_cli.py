@@ -233,3 +233,22 @@ def test_run_prints_expression_warnings_to_stderr(example_api, tmp_path):
     code, out, err = cli("run", str(template), "--arg", f"base={example_api.url}", "-c")
     assert code == 0 and json.loads(out) == {"t": 18.5}
     assert "warning:" in err and "unit" in err
+
+
+def test_check_with_variables_reports_missing_and_mistyped_inputs(tmp_path):
+    template = tmp_path / "t.feelish"
+    template.write_text('input base: string required\ninput n: number = 1\ninput k: string required\n'
+                        'url: base + k\n')
+    code, out, err = cli("check", str(template), "--var", 'n="x"', "--arg", "k=a")
+    assert code == 2
+    assert f"{template}:1:7" in err and "missing required input 'base'" in err
+    assert f"{template}:2:7" in err and "input 'n' must be a number, not a string" in err
+    code, out, _ = cli("check", str(template), "--arg", "base=http://x", "--arg", "k=/y")
+    assert code == 0 and out.endswith(": ok\n")
+
+
+def test_check_reports_a_group_set_twice(tmp_path):
+    template = tmp_path / "t.feelish"
+    template.write_text('url: "http://x"\nauthentication: {type: "basic"}\nauthentication.username: "u"\n')
+    code, _, err = cli("check", str(template))
+    assert code == 2 and f"{template}:3:1" in err and "not both" in err
