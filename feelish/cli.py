@@ -101,12 +101,16 @@ def cmd_eval(args, out, err) -> int:
     text = args.expression
     if text.startswith("@") and len(text) > 1:
         text = read_text(text[1:], "eval")
+    from .secrets import SecretResolver
+
     expression = compile_expression(text, origin="<expression>")
-    result = expression.evaluate_with_warnings(_variables(args), secrets=_secrets(args),
-                                               strict=args.strict)
+    resolver = SecretResolver(_secrets(args))  # remembers the secret values used, for redaction
+    result = expression.evaluate_with_warnings(_variables(args), secrets=resolver, strict=args.strict)
+    redactor = resolver.redactor()
     for warning in result.warnings:
-        err.write("warning: " + warning.render(text) + "\n")
-    out.write(to_json(result.value, compact=args.compact) + "\n")
+        err.write("warning: " + redactor.text(warning.render(text)) + "\n")
+    # a secret value is never printed: results that carry one show *** in its place
+    out.write(to_json(redactor.value(result.value), compact=args.compact) + "\n")
     return EXIT_OK
 
 
@@ -118,7 +122,7 @@ def _runtime(args):
 
 
 def cmd_run(args, out, err) -> int:
-    from .templates import dry_run_template, load, run_template, unknown_variables
+    from .templates import dry_run_template, load, output_redactor, run_template, unknown_variables
 
     template = load(args.template)
     variables = _variables(args)
@@ -137,7 +141,8 @@ def cmd_run(args, out, err) -> int:
     data = outcome.outputs
     if args.response:
         data = {"outputs": outcome.outputs, "response": outcome.response}
-    out.write(to_json(data, compact=args.compact) + "\n")
+    redactor = output_redactor(template, variables, secrets)
+    out.write(to_json(redactor.value(data) if redactor else data, compact=args.compact) + "\n")
     return EXIT_OK
 
 

@@ -251,7 +251,7 @@ class Repl:
         self.write(to_json(request))
 
     def cmd_run(self, arg: str) -> None:
-        from .templates import run_template
+        from .templates import output_redactor, run_template
 
         try:
             outcome = run_template(self._need_template(), self.variables, secrets=self.secrets,
@@ -267,7 +267,8 @@ class Repl:
             self.write("warning: " + warning)
         self.write(f"status {outcome.response.get('status') if outcome.response else '-'}; "
                    "`response` kept; outputs:")
-        self.write(to_json(outcome.outputs))
+        redactor = output_redactor(self.template, self.variables, self.secrets)
+        self.write(to_json(redactor.value(outcome.outputs) if redactor else outcome.outputs))
 
     def cmd_secrets(self, arg: str) -> None:
         names = list(self.secrets.names())

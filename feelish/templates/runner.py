@@ -93,3 +93,15 @@ def dry_run_template(template: Template, variables: Mapping[str, Any] | None = N
     else:
         data = dict(request)
     return redactor.value(data) if redactor else data
+
+
+def output_redactor(template: Template, variables: Mapping[str, Any] | None, secrets: Any) -> Redactor:
+    """For printing a call's outputs: hides the values of the secrets the template names and of
+    the inputs it declares `secret` (the CLI and the REPL apply it; `run_template` does not)."""
+    from ..secrets import as_provider, iter_secret_names
+
+    provider = as_provider(secrets)
+    values = [provider.get(name) for name in set(iter_secret_names(template.source))]
+    given = variables or {}
+    values += [given.get(name) for name, decl in template.inputs.items() if decl.secret]
+    return Redactor(v for v in values if isinstance(v, str) and v)

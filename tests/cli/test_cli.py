@@ -71,9 +71,18 @@ def test_eval_secrets_from_file_and_environment(tmp_path, monkeypatch):
     secrets = tmp_path / ".env"
     secrets.write_text("API_KEY=from-file\n")
     monkeypatch.setenv("APP_TOKEN", "from-env")
-    code, out, _ = cli("eval", '["<<secrets.API_KEY>>", "<<secrets.TOKEN>>"]', "--secrets-file",
-                       str(secrets), "--secrets-env", "APP_", "-c")
-    assert (code, json.loads(out)) == (0, ["from-file", "from-env"])
+    code, out, _ = cli("eval", '["<<secrets.API_KEY>>" = "from-file", string length("<<secrets.TOKEN>>")]',
+                       "--secrets-file", str(secrets), "--secrets-env", "APP_", "-c")
+    assert (code, json.loads(out)) == (0, [True, 8])
+
+
+def test_eval_never_prints_a_secret_value(tmp_path):
+    secrets = tmp_path / ".env"
+    secrets.write_text("API_KEY=k-123456\n")
+    code, out, err = cli("eval", '{auth: "Bearer <<secrets.API_KEY>>", n: missing}', "--secrets-file",
+                         str(secrets), "-c")
+    assert code == 0 and json.loads(out) == {"auth": "Bearer ***", "n": None}
+    assert "k-123456" not in out + err
 
 
 def test_eval_missing_secret_names_it_without_value():
@@ -252,3 +261,19 @@ def test_check_reports_a_group_set_twice(tmp_path):
     template.write_text('url: "http://x"\nauthentication: {type: "basic"}\nauthentication.username: "u"\n')
     code, _, err = cli("check", str(template))
     assert code == 2 and f"{template}:3:1" in err and "not both" in err
+
+
+def test_run_output_hides_the_template_secrets(httpbin_url, tmp_path):
+    template = tmp_path / "echo.feelish"
+    template.write_text('input base: string required\ninput pin: string secret = null\n'
+                        'url: base + "/headers"\n'
+                        'headers: {"X-Key": "<<secrets.API_KEY>>", "X-Pin": pin}\n'
+                        'resultExpression: {echoed: response.body.headers}\n')
+    secrets = tmp_path / ".env"
+    secrets.write_text("API_KEY=key-7777\n")
+    code, out, err = cli("run", str(template), "--arg", f"base={httpbin_url}", "--arg", "pin=p-4242",
+                         "--secrets-file", str(secrets), "-c")
+    assert code == 0, err
+    echoed = json.loads(out)["echoed"]
+    assert echoed["X-Key"] == "***" and echoed["X-Pin"] == "***"
+    assert "key-7777" not in out + err and "p-4242" not in out + err
