@@ -17,7 +17,7 @@ from prompt_toolkit.history import FileHistory, InMemoryHistory
 from .errors import ConnectorError, FeelishError
 from .repl_complete import ReplCompleter
 from .repl_inputs import UsageError, load_vars_file, parse_json, read_text, to_json
-from .secrets import SecretResolver, as_provider
+from .secrets import Redactor, SecretResolver, as_provider
 from .values import feel_string
 
 HELP = """\
@@ -74,6 +74,7 @@ class Repl:
         self.template = None
         self.runtime = runtime
         self.last_warnings: list[str] = []
+        self.used_secrets: set[str] = set()  # every secret value this session has seen: never shown
         # piped standard input (a script): read plain lines, no prompts or screen drawing
         self.plain_input = sys.stdin if input is None and not _isatty(sys.stdin) else None
         if history is None and input is None:
@@ -153,11 +154,15 @@ class Repl:
         expression = compile_expression(text, origin="<repl>")
         resolver = SecretResolver(self.secrets)
         result = expression.evaluate_with_warnings(self.variables, secrets=resolver)
-        redactor = resolver.redactor()
+        self.used_secrets |= resolver.used
+        redactor = self.redactor()
         self.last_warnings = [redactor.text(w.render(text)) for w in result.warnings]
         for warning in self.last_warnings:
             self.write("warning: " + warning)
         return result.value, redactor
+
+    def redactor(self) -> Redactor:
+        return Redactor(self.used_secrets)
 
     def show(self, evaluated: tuple[Any, Any]) -> None:
         value, redactor = evaluated
@@ -187,8 +192,9 @@ class Repl:
     def cmd_vars(self, arg: str) -> None:
         if not self.variables:
             self.write("(no variables)")
+        redactor = self.redactor()
         for name, value in self.variables.items():
-            self.write(f"{name} = {_short(value)}")
+            self.write(f"{name} = {_short(redactor.value(value) if redactor else value)}")
 
     def cmd_load(self, arg: str) -> None:
         if not arg:

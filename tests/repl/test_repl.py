@@ -67,7 +67,8 @@ def test_recorded_response_for_writing_result_expressions(tmp_path):
 
 
 def test_secret_names_are_listed_and_values_never_shown():
-    text, _ = session(':secrets\n"Bearer <<secrets.API_TOKEN>>"\n:set t = "<<secrets.API_TOKEN>>"\n',
+    text, _ = session(':secrets\n"Bearer <<secrets.API_TOKEN>>"\n:set t = "<<secrets.API_TOKEN>>"\n'
+                      't\n{a: t + "!"}\n:vars\n',
                       secrets={"API_TOKEN": "tok-XYZ-123", "OTHER": "v"})
     assert "API_TOKEN, OTHER" in text
     assert "tok-XYZ-123" not in text and '"Bearer ***"' in text
