@@ -10,7 +10,7 @@ from typing import Any
 from . import ast, operators
 from .compile_state import MISSING, EvalContext
 from .compile_util import as_int, const_of, contains, mentions, walk
-from .compiler import Closure, Compiler, _builtin, failed, missing_variable
+from .compiler import Closure, Compiler, _builtin
 from .errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
 from .values import FeelFailure, FeelFunction, Range
 
@@ -527,4 +527,4 @@ HANDLERS = {
     ast.Call: _call, ast.IterRange: _iter_range_value,
 }
 
-__all__ = ["HANDLERS", "UserFunction", "invoke", "missing_variable", "failed"]
+__all__ = ["HANDLERS", "UserFunction", "invoke"]
