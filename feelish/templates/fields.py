@@ -107,8 +107,23 @@ GROUPS = ("authentication", "proxy")
 PLAIN = ("kind", "resultVariable")
 
 FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in _SPECS}
+FIELDS["authenticationConfiguration"] = FieldSpec(
+    "authenticationConfiguration", "any", "a Runtime credential name (or a context); wins over authentication")
 for _alias, _target in ALIASES.items():
     FIELDS[_alias] = dataclasses.replace(FIELDS[_target], name=_alias)
+
+
+def _runtime_fields() -> None:
+    """Fields the runtime gained after this table was written are accepted too (kind `any`)."""
+    try:
+        from ..connector.fields import DEFAULTS
+    except Exception:  # pragma: no cover - the runtime is part of the package
+        return
+    for name in DEFAULTS:
+        FIELDS.setdefault(name, FieldSpec(name, "any", "see docs/connector.md"))
+
+
+_runtime_fields()
 
 #: fields a template must set
 REQUIRED_FIELDS = ("url",)

@@ -277,3 +277,24 @@ def test_run_output_hides_the_template_secrets(httpbin_url, tmp_path):
     echoed = json.loads(out)["echoed"]
     assert echoed["X-Key"] == "***" and echoed["X-Pin"] == "***"
     assert "key-7777" not in out + err and "p-4242" not in out + err
+
+
+def test_an_internal_bug_is_exit_70_without_traceback_unless_asked(monkeypatch):
+    import feelish.cli as cli_module
+
+    def broken(args, out, err):
+        raise RuntimeError("secret-looking detail")
+    monkeypatch.setitem(cli_module.COMMANDS, "connectors", broken)
+    code, _, err = cli("connectors")
+    assert code == 70 and "internal error (RuntimeError)" in err
+    assert "Traceback" not in err and "secret-looking detail" not in err
+    monkeypatch.setenv("FEELISH_DEBUG", "1")
+    code, _, err = cli("connectors")
+    assert code == 70 and "Traceback" in err
+
+
+def test_version_and_no_command():
+    code, out, _ = cli("--version")
+    assert code == 0 and out.startswith("feelish 0.")
+    code, _, err = cli()
+    assert code == 2 and "COMMAND" in err

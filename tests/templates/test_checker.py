@@ -145,3 +145,33 @@ def test_unknown_builtin_name_lists_the_library():
     with pytest.raises(TemplateError) as info:
         load("gett")
     assert "no built-in connector named 'gett'" in info.value.message and "get" in info.value.hint
+
+
+def test_the_field_table_matches_the_runtime():
+    from feelish.connector.fields import DEFAULTS
+    from feelish.templates import fields as F
+
+    for name in F.FIELDS:
+        head, dot, _ = name.partition(".")
+        if name in F.ALIASES:
+            assert F.ALIASES[name] in DEFAULTS
+        elif dot:
+            assert head in F.GROUPS and head in DEFAULTS
+        else:
+            assert name in DEFAULTS, name
+    assert set(DEFAULTS) <= set(F.FIELDS)  # every runtime field can be set from a template
+
+
+@pytest.mark.parametrize("name, value", [
+    ("method", '"POST"'), ("url", '"http://a"'), ("queryParameters", "{a: 1}"), ("headers", "{}"),
+    ("body", "[1, {b: null}]"), ("contentType", '"text/plain"'), ("charset", '"UTF-8"'),
+    ("followRedirects", "true"), ("connectionTimeoutInSeconds", "5"), ("readTimeoutInSeconds", "0.5"),
+    ("authentication", '{type: "basic", username: "u", password: "p"}'), ("proxy", '"http://p:3128"'),
+    ("proxy.url", '"http://p:3128"'), ("verify", "false"), ("clientTls.trustedCertificate", '"PEM"'),
+    ("failOnStatus", "false"), ("ignoreStatus", '[404, "5xx"]'), ("retries", "2"), ("retryBackoff", '"PT1S"'),
+    ("resultVariable", '"r"'), ("resultExpression", "{s: response.status}"),
+    ("errorExpression", 'if response.status = 204 then bpmnError("EMPTY") else null'), ("kind", '"rest"'),
+])
+def test_each_field_kind_is_accepted(name, value):
+    text = ('url: "http://a"\n' if name != "url" else "") + f"{name}: {value}\n"
+    assert problems(text) == []
