@@ -222,7 +222,9 @@ def main(argv: Sequence[str] | None = None, *, out=None, err=None) -> int:
         err.write(f"feelish: {exc}\n")
         return EXIT_USAGE
     except SourceError as exc:
-        err.write(f"error: {exc}\n")
+        problems = getattr(exc, "problems", ()) or (exc,)
+        for problem in problems:
+            err.write(f"error: {problem}\n")
         return EXIT_USAGE
     except FeelishError as exc:
         err.write(f"error: {exc}\n")

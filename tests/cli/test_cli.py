@@ -298,3 +298,11 @@ def test_version_and_no_command():
     assert code == 0 and out.startswith("feelish 0.")
     code, _, err = cli()
     assert code == 2 and "COMMAND" in err
+
+
+def test_run_of_a_broken_template_lists_every_problem(tmp_path):
+    template = tmp_path / "t.feelish"
+    template.write_text('url: base\nmethod: 7\n')
+    code, out, err = cli("run", str(template))
+    assert code == 2 and out == ""
+    assert f"{template}:1:6" in err and f"{template}:2:9" in err and err.count("error: ") == 2
