@@ -35,7 +35,8 @@ expressions     type any expression; `response` is there after :response or :run
 :help           this text
 :quit           leave (Ctrl-D works too)"""
 
-COMMANDS = (":vars", ":load", ":set", ":unset", ":response", ":template", ":dry", ":run", ":secrets",
+COMMANDS = (":vars", ":load", ":set", ":unset", ":response", ":template", ":dry", ":run", ":outputs",
+            ":secrets",
             ":warnings", ":help", ":quit", ":exit")
 
 
@@ -275,6 +276,47 @@ class Repl:
                    "`response` kept; outputs:")
         redactor = output_redactor(self.template, self.variables, self.secrets)
         self.write(to_json(redactor.value(outcome.outputs) if redactor else outcome.outputs))
+
+    def cmd_outputs(self, arg: str) -> None:
+        """The template's resultExpression / errorExpression on the current `response`, with
+        warnings pointing into the template file: write mappings against a recorded response."""
+        from . import compile as compile_expression
+        from .errors import caret_snippet
+
+        template = self._need_template()
+        if "response" not in self.variables:
+            raise UsageError("no response yet", hint=":response FILE (a recorded one) or :run")
+        scope = {k: self.variables[k] for k in template.inputs if k in self.variables}
+        scope.update(response=self.variables["response"], context={}, error=None)
+        try:
+            from .connector.outputs import ERROR_FUNCTIONS
+            scope.update(ERROR_FUNCTIONS)
+        except ImportError:  # pragma: no cover
+            pass
+        shown = False
+        for key in ("resultVariable", "resultExpression", "errorExpression"):
+            decl = template.fields.get(key)
+            if decl is None:
+                continue
+            shown = True
+            resolver = SecretResolver(self.secrets)
+            result = compile_expression(decl.value.text).evaluate_with_warnings(scope, secrets=resolver)
+            self.used_secrets |= resolver.used
+            redactor = self.redactor()
+            self.last_warnings = []
+            for w in result.warnings:
+                where = ""
+                if w.span is not None:
+                    start = decl.value.offset + w.span.start
+                    where = "\n" + caret_snippet(template.source, start, decl.value.offset + w.span.end,
+                                                 origin=template.origin)
+                self.last_warnings.append(redactor.text(f"{w.kind}: {w.message}{where}"))
+            for warning in self.last_warnings:
+                self.write("warning: " + warning)
+            value = redactor.value(result.value) if redactor else result.value
+            self.write(f"{key}: " + to_json(value, compact=True))
+        if not shown:
+            self.write("(the template maps no outputs)")
 
     def cmd_secrets(self, arg: str) -> None:
         names = list(self.secrets.names())

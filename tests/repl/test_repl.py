@@ -131,3 +131,17 @@ def test_feelish_repl_reads_a_piped_script(tmp_path):
     assert lines[:2] == ["{a:[1, 2]}", 'json: {"a":[1,2]}']
     assert "n = 2" in lines and "20" in lines and '"***"' in lines and "PW" in lines
     assert "pw-9876" not in proc.stdout and "99" not in lines  # :quit ended the session
+
+
+def test_outputs_maps_a_recorded_response_with_template_positions(tmp_path):
+    template = tmp_path / "w.feelish"
+    template.write_text('input city: string required\nurl: "http://x"\n'
+                        'resultExpression:\n  {t: response.body.temp, c: city, w: response.body.wind}\n'
+                        'errorExpression: if response.status = 404 then bpmnError("NF", city) else null\n')
+    rec = tmp_path / "r.json"
+    rec.write_text('{"status": 404, "body": {"temp": 12.5}}')
+    text, _ = session(f":template {template}\n:outputs\n:response {rec}\n:set city = \"Oslo\"\n:outputs\n")
+    assert "no response yet" in text
+    assert 'resultExpression: {"t":12.5,"c":"Oslo","w":null}' in text
+    assert f"{template}:4:39" in text and "no-context-entry-found" in text
+    assert 'errorExpression: {"errorType":"bpmnError","code":"NF","message":"Oslo"}' in text
