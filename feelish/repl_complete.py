@@ -9,7 +9,6 @@ from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.document import Document
 
 _PATH = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\.([A-Za-z0-9_]*)$")
-_WORD = re.compile(r"([A-Za-z_:][A-Za-z0-9_ ]*)$")
 
 
 def _builtins() -> list[str]:
