@@ -75,7 +75,7 @@ def check_charset(charset) -> str:
 # ----------------------------------------------------------------------------- JSON
 
 
-def _jsonable(value, drop_nulls: bool, files):
+def _jsonable(value, drop_nulls: bool, files, exact: list):
     """FEEL value -> JSON-ready Python; Decimals become int / float / exact text tokens."""
     if value is None or isinstance(value, (str, bool, int)):
         return value
@@ -85,16 +85,17 @@ def _jsonable(value, drop_nulls: bool, files):
         as_float = float(value)
         if Decimal(repr(as_float)) == value:
             return as_float
+        exact.append(True)
         return _ExactNumber(value)
     if isinstance(value, float):
         return value
     if isinstance(value, Mapping):
         if is_document(value):
             return base64.b64encode(files.read(value)).decode("ascii")
-        return {str(k): _jsonable(v, drop_nulls, files) for k, v in value.items()
+        return {str(k): _jsonable(v, drop_nulls, files, exact) for k, v in value.items()
                 if not (drop_nulls and v is None)}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v, drop_nulls, files) for v in value]
+        return [_jsonable(v, drop_nulls, files, exact) for v in value]
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, (_dt.date, _dt.time)):
@@ -114,16 +115,6 @@ class _ExactNumber(float):
         obj = super().__new__(cls, float(value))
         obj.text = format(value, "f")
         return obj
-
-
-def _has_exact(value) -> bool:
-    if isinstance(value, _ExactNumber):
-        return True
-    if isinstance(value, dict):
-        return any(_has_exact(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_exact(v) for v in value)
-    return False
 
 
 def _exact_chunks(value):
@@ -147,8 +138,9 @@ def _exact_chunks(value):
 
 
 def json_bytes(value, *, drop_nulls: bool = False, files=None) -> bytes:
-    data = _jsonable(value, drop_nulls, files)
-    if _has_exact(data):
+    exact: list = []
+    data = _jsonable(value, drop_nulls, files, exact)
+    if exact:
         text = "".join(_exact_chunks(data))
     else:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

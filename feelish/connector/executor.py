@@ -20,7 +20,7 @@ from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
 from .model import Outcome, RequestSpec, SecretRecorder, enter_call, leave_call, redact_error
 from .outputs import ERROR_FUNCTIONS, error_dict, examine, map_outputs
 from .request import PARTS, Prepared, assemble, build_part
-from .response import Collector, build_context, classify, filename_of
+from .response import Collector, build_context, classify
 from .retry import transport_error
 from .runtime import Runtime, default_runtime
 from .transport import warn_insecure
@@ -166,7 +166,7 @@ class Connector:
         if p.method == "HEAD" or response.status_code in (204, 304):
             return None, kind
         return Collector(max_bytes=p.max_bytes, inline=p.inline, documents=self.runtime.documents,
-                         filename=filename_of(response.headers, response.url),
+                         response=response,
                          to_file=kind == "binary"), kind
 
     def _finish(self, outcome_parts, scope, recorder) -> Outcome:

@@ -90,6 +90,8 @@ class Field:
         elif isinstance(value, str) and name not in PLAIN:
             self.source = value
             self.expression = _compile(name, value, compile_text)
+            if name not in AFTER:
+                self._fold_constant()
             return
         elif hasattr(value, "evaluate") and not isinstance(value, (Mapping, list, tuple)):
             self.expression = value
@@ -97,6 +99,20 @@ class Field:
             return
         self.constant = value
         self.has_secrets = _holds_placeholder(value)
+
+    def _fold_constant(self) -> None:
+        """An expression that reads no variable, no secret and calls no function (so not
+        `now()`) has one value: compute it now, so the parts built from it are built once."""
+        expr = self.expression
+        if getattr(expr, "names", None) or getattr(expr, "secret_names", None) \
+                or not hasattr(expr, "names") or "(" in (self.source or "("):
+            return
+        try:
+            result = expr.evaluate_with_warnings({})
+        except FeelishError:
+            return  # reported per call, with the field's name
+        if not result.warnings:
+            self.expression, self.constant = None, result.value
 
     @property
     def is_static(self) -> bool:

@@ -7,8 +7,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ConnectorError, Warning
-from ..secrets import Redactor, SecretProvider
+from ..errors import ConnectorError, SecretError, Warning
+from ..secrets import Redactor, SecretProvider, SecretResolver
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +40,23 @@ class RequestSpec:
                 "settings": self.settings}
 
 
-class SecretRecorder:
-    """A SecretProvider wrapper that remembers which values one call used (for redaction)."""
+class SecretRecorder(SecretResolver):
+    """The SecretResolver of one connector call: remembers which value came from which name
+    (for redaction and for dry runs), and collects the fields' evaluation warnings.
 
-    __slots__ = ("provider", "used", "lenient", "warnings")
+    `resolve(name)` serves expressions (a missing secret raises SecretError); `get(name)` serves
+    literal field values (None when missing).  A lenient recorder (dry runs) answers a missing
+    secret with its own placeholder text."""
+
+    __slots__ = ("by_value", "lenient", "warnings")
 
     def __init__(self, provider: SecretProvider, *, lenient: bool = False):
+        # no super().__init__: the provider is already a provider (skip the Protocol check)
         self.provider = provider
-        self.used: dict[str, str] = {}   # value -> name
+        self.used: set[str] = set()
+        self.by_value: dict[str, str] = {}
         self.lenient = lenient
-        self.warnings: list[Warning] = []   # from evaluating the request fields
+        self.warnings: list[Warning] = []
 
     def get(self, name: str) -> str | None:
         value = self.provider.get(name)
@@ -59,7 +66,14 @@ class SecretRecorder:
             value = f"<<secrets.{name}>>"
         value = str(value)
         if value:
-            self.used[value] = name
+            self.used.add(value)
+            self.by_value[value] = name
+        return value
+
+    def resolve(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise SecretError(f"secret {name!r} is not available", name=name)
         return value
 
     def names(self):
@@ -73,13 +87,13 @@ class SecretRecorder:
 
     def revealer(self):
         """A function that deeply replaces each used value with its placeholder."""
-        if not self.used:
+        if not self.by_value:
             return lambda value: value
-        ordered = sorted(self.used, key=len, reverse=True)
+        ordered = sorted(self.by_value, key=len, reverse=True)
         pattern = re.compile("|".join(map(re.escape, ordered)))
 
         def text(s: str) -> str:
-            return pattern.sub(lambda m: f"<<secrets.{self.used[m.group(0)]}>>", s)
+            return pattern.sub(lambda m: f"<<secrets.{self.by_value[m.group(0)]}>>", s)
 
         def show(value):
             if isinstance(value, str):

@@ -72,15 +72,15 @@ def filename_of(headers, url) -> str:
 class Collector:
     """Receives body chunks; holds small textual bodies in memory, spills the rest to a file."""
 
-    __slots__ = ("max_bytes", "inline", "documents", "filename", "size", "chunks", "file", "path",
+    __slots__ = ("max_bytes", "inline", "documents", "response", "size", "chunks", "file", "path",
                  "to_file")
 
-    def __init__(self, *, max_bytes: int, inline: int, documents: Documents, filename: str,
+    def __init__(self, *, max_bytes: int, inline: int, documents: Documents, response,
                  to_file: bool):
         self.max_bytes = max_bytes
         self.inline = inline
         self.documents = documents
-        self.filename = filename
+        self.response = response
         self.size = 0
         self.chunks: list[bytes] = []
         self.file = None
@@ -104,6 +104,10 @@ class Collector:
         else:
             self.chunks.append(chunk)
 
+    @property
+    def filename(self) -> str:
+        return filename_of(self.response.headers, self.response.url)
+
     def discard(self) -> None:
         if self.file is not None:
             self.file.close()
@@ -125,6 +129,11 @@ def parse_body(data: bytes, kind: str, charset: str | None, warnings: list):
     if not data:
         return None
     if kind == "json":
+        if charset is None or charset.lower().replace("-", "") == "utf8":
+            try:  # bytes straight to the parser: it reads UTF-8 (and UTF-16/32 by their BOM)
+                return json.loads(data, parse_float=Decimal)
+            except (ValueError, UnicodeDecodeError):
+                pass
         text = data.decode(charset or "utf-8", errors="replace")
         try:
             return json.loads(text, parse_float=Decimal)
@@ -147,6 +156,13 @@ def parse_body(data: bytes, kind: str, charset: str | None, warnings: list):
     return text
 
 
+def _content_type_bytes(response) -> bytes:
+    for key, value in response.headers.raw:
+        if key.lower() == b"content-type":
+            return value.lower()
+    return b""
+
+
 def build_context(response, collector: Collector | None, data: bytes | None, kind: str,
                   warnings: list) -> dict:
     headers = header_context(response.headers.raw)
@@ -160,7 +176,8 @@ def build_context(response, collector: Collector | None, data: bytes | None, kin
         if kind == "binary":
             body = None
         else:
-            body = parse_body(data, kind, response.charset_encoding, warnings)
+            charset = response.charset_encoding if b"charset" in _content_type_bytes(response) else None
+            body = parse_body(data, kind, charset, warnings)
             if body is None and kind == "unknown":  # not text after all: keep it as a document
                 path = collector.documents.new_path(collector.filename)
                 path.write_bytes(data)

@@ -7,6 +7,6 @@ from tests.connector.bench_overhead import measure
 
 
 def test_connector_call_costs_about_a_raw_httpx2_request():
-    results = measure(n=100, rounds=3)
-    for label, (_raw, _ours, ratio) in results.items():
+    results = measure(n=50, rounds=6)
+    for label, (_raw, _ours, ratio, _cpu) in results.items():
         assert ratio < 1.5, f"{label}: connector/raw = {ratio:.2f}"
