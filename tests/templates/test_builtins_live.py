@@ -163,3 +163,26 @@ def test_secrets_in_a_template_default_resolve_and_a_variable_cannot_smuggle_one
     out = run_template(template, {"base": httpbin_url, "token": "<<secrets.TOKEN>>"}, runtime=runtime,
                        secrets={"TOKEN": "tok-1"}).outputs
     assert out == {"seen": "<<secrets.TOKEN>>"}
+
+
+def test_get_over_tls_with_a_ca_certificate_or_trusting_self_signed(tls_url, tls_material, runtime):
+    import warnings
+
+    with pytest.raises(ConnectorError):  # the test CA is not trusted by default
+        run("get", {"url": f"{tls_url}/x"}, runtime)
+    out = run("get", {"url": f"{tls_url}/x", "caCertificate": tls_material.ca_text}, runtime).outputs
+    assert out["status_code"] == 200 and out["bodyAsObject"]["path"] == "/x"
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        out = run("get", {"url": f"{tls_url}/y", "trustSelfSignedCertificate": True}, runtime).outputs
+    assert out["status_code"] == 200
+
+
+def test_get_through_a_proxy_that_wants_credentials(auth_proxy, httpbin_url, runtime):
+    # the proxy refuses calls without its credentials: a success proves the call went through it
+    user, password = auth_proxy.extra["credentials"].split(":", 1)
+    refused = run("get", {"url": f"{httpbin_url}/get", "proxy": auth_proxy.url}, runtime).outputs
+    assert refused["status_code"] == 407
+    out = run("get", {"url": f"{httpbin_url}/get",
+                      "proxy": {"url": auth_proxy.url, "username": user, "password": password}}, runtime).outputs
+    assert out["status_code"] == 200 and out["bodyAsObject"]["url"].endswith("/get")
