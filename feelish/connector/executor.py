@@ -242,6 +242,9 @@ class Connector:
             return build_context(response, collector, data, kind, warnings)
         except httpx2.HTTPError as exc:
             raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
+        except OSError as exc:
+            raise ConnectorError("DOCUMENT_ERROR", f"cannot read or write a document file: "
+                                 f"{exc.strerror or exc.__class__.__name__}") from None
         finally:
             for handle in opened:
                 handle.close()
@@ -314,6 +317,9 @@ class Connector:
             return build_context(response, collector, data, kind, warnings)
         except httpx2.HTTPError as exc:
             raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
+        except OSError as exc:
+            raise ConnectorError("DOCUMENT_ERROR", f"cannot read or write a document file: "
+                                 f"{exc.strerror or exc.__class__.__name__}") from None
         finally:
             for handle in opened:
                 handle.close()
@@ -346,7 +352,8 @@ class Connector:
                     "proxy": p.key.proxy.url if p.key.proxy else None, "retries": p.policy.retries,
                     "verbatimTarget": p.target.decode("ascii") if p.target else None}
         url = str(p.url)
-        return RequestSpec(p.method, show(url), [(k, show(v)) for k, v in p.headers],
+        return RequestSpec(p.method, show(url), [(k, show(v.decode("utf-8") if isinstance(v, bytes) else v))
+                                             for k, v in p.headers],
                            show(p.body.preview), p.body.kind, show(p.authentication), settings)
 
 

@@ -190,7 +190,10 @@ def final_headers(user: list[tuple[str, str]], body: Body, context_headers) -> l
         headers.append(("Content-Type", body.content_type))
     if body.kind == "file":
         headers.append(("Content-Length", str(body.size)))
-    return hdr.merge(headers)
+    merged = hdr.merge(headers)
+    if any(not value.isascii() for _, value in merged):  # sent as UTF-8 bytes, not refused
+        merged = [(k, v if v.isascii() else v.encode("utf-8")) for k, v in merged]
+    return merged
 
 
 def assemble(parts: Mapping, v: Mapping, context, authentication) -> Prepared:

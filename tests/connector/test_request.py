@@ -148,3 +148,11 @@ def test_engine_context_in_expressions_and_context_headers(make, httpbin_url):
 def test_gzip_response_is_decoded(make, httpbin_url):
     out = make({"url": Literal(f"{httpbin_url}/gzip")}).run()
     assert out.response["body"]["gzipped"] is True
+
+
+def test_non_ascii_header_values_go_as_utf8(make, fault_url):
+    out = make({"url": Literal(f"{fault_url}/echo"), "headers": '{"X-Filename": "résumé.pdf"}'}).run()
+    raw = open(out.response["document"]["path"], "rb").read()
+    assert "X-Filename: résumé.pdf".encode() in raw
+    spec = make({"url": Literal(f"{fault_url}/echo"), "headers": '{"X-Filename": "résumé.pdf"}'}).dry_run()
+    assert ("X-Filename", "résumé.pdf") in spec.headers
