@@ -136,6 +136,9 @@ class Runtime:
                 self._check_open()
                 entry = self._aclients.get((key, id(loop)))
                 if entry is None or entry[0] is not loop:
+                    # clients of finished loops cannot be used (or closed) again: let them go
+                    for stale in [k for k, (lp, _) in self._aclients.items() if lp.is_closed()]:
+                        del self._aclients[stale]
                     entry = (loop, make_client(key, self.limits, asynchronous=True,
                                                           hooks=self._hooks(True)))
                     self._aclients[(key, id(loop))] = entry

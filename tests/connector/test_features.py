@@ -108,3 +108,25 @@ def test_async_uploads_stream_files_and_multipart(httpbin_url, tmp_path):
     raw, multi = asyncio.run(main())
     assert raw.response["body"]["data"] == "async bytes"
     assert multi.response["body"]["files"] == {"f": "async bytes"} and multi.response["body"]["form"] == {"t": "1"}
+
+
+def test_proxy_from_the_environment(monkeypatch, auth_proxy, httpbin_url, tmp_path):
+    monkeypatch.setenv("HTTP_PROXY", auth_proxy.url)
+    monkeypatch.setenv("NO_PROXY", "")
+    with Runtime(document_folder=tmp_path) as runtime:  # trust_env defaults to True
+        c = Connector.from_mapping({"url": Literal(f"{httpbin_url}/get"), "readTimeoutInSeconds": 5},
+                                   runtime=runtime)
+        with pytest.raises(ConnectorError) as info:
+            c.run()
+        assert info.value.code == "407"
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with Runtime(document_folder=tmp_path) as runtime:
+        c = Connector.from_mapping({"url": Literal(f"{httpbin_url}/get"), "readTimeoutInSeconds": 5},
+                                   runtime=runtime)
+        assert c.run().response["status"] == 200
+
+
+def test_digest_auth_through_the_connector(make, httpbin_url):
+    out = make({"url": Literal(f"{httpbin_url}/digest-auth/auth/ann/pw-Secret-1a2b"),
+                "authentication": '{type: "digest", username: "ann", password: "<<secrets.PASSWORD>>"}'}).run()
+    assert out.response["body"] == {"authenticated": True, "user": "ann"}

@@ -138,3 +138,12 @@ def test_async_errors_match_sync(make, fault_url):
     with pytest.raises(ConnectorError) as info:
         asyncio.run(c.run_async())
     assert info.value.code == "TIMEOUT"
+
+
+def test_async_clients_of_finished_loops_are_dropped(httpbin_url, tmp_path):
+    with Runtime(trust_env=False, document_folder=tmp_path) as runtime:
+        c = Connector.from_mapping({"url": Literal(f"{httpbin_url}/get"), "readTimeoutInSeconds": 5},
+                                   runtime=runtime)
+        for _ in range(3):
+            assert asyncio.run(c.run_async()).response["status"] == 200
+        assert runtime.client_count == 1  # only the client of the last loop is kept
