@@ -20,7 +20,9 @@ _TERMINAL_WORDS = {
     "COLON": "':'", "EQUAL": "'='", "LESSTHAN": "'<'", "MORETHAN": "'>'", "_NL": "a new line",
     "REQUIRED": "'required'", "OPTIONAL": "'optional'", "SECRET": "'secret'",
     "CONNECTOR": "'connector'", "INPUT": "'input'", "$END": "the end of the file",
+    "CONNECTOR_NAME": "a connector name",
 }
+_NOISE = {"a new line", "the end of the file"}
 
 
 @cache
@@ -49,6 +51,7 @@ def _syntax_error(exc: UnexpectedInput, source: str, origin: str | None) -> Temp
     pos = getattr(exc, "pos_in_stream", None)
     if pos is None:
         pos = len(source)
+    width = 1
     if isinstance(exc, UnexpectedCharacters):
         char = source[pos:pos + 1]
         shown = "a tab" if char == "\t" else repr(char)
@@ -56,6 +59,7 @@ def _syntax_error(exc: UnexpectedInput, source: str, origin: str | None) -> Temp
         expected = exc.allowed
     elif isinstance(exc, UnexpectedToken):
         token = exc.token
+        width = len(str(token).split("\n", 1)[0]) if token.type not in ("$END", "_NL") else 1
         if token.type == "$END":
             message = "unexpected end of file"
             pos = len(source)
@@ -69,12 +73,14 @@ def _syntax_error(exc: UnexpectedInput, source: str, origin: str | None) -> Temp
     else:  # pragma: no cover - lark has no other kinds
         message, expected = str(exc), set()
     words = sorted({_TERMINAL_WORDS.get(t, t.strip('"').lower()) for t in expected or ()})
+    if set(words) - _NOISE:
+        words = [w for w in words if w not in _NOISE]
     hint = None
     if "an expression" in words:
         hint = "a field needs a value on the same line or on indented lines below it"
     elif words:
         hint = "expected " + ", ".join(words)
-    end = pos + 1 if pos < len(source) and source[pos] != "\n" else pos
+    end = pos + max(1, width) if pos < len(source) and source[pos] != "\n" else pos
     return TemplateError(f"template syntax error: {message}", source=source,
                          span=Span(pos, max(end, pos)), origin=origin, hint=hint)
 
