@@ -62,7 +62,11 @@ def check(template: Template) -> list[TemplateError]:
     # inputs: defaults see the inputs declared before them
     for decl in template.inputs.values():
         if decl.default is not None:
+            before = len(problems)
             node = _parse(decl.default, template, problems)
+            if node is None and decl.default.text.rstrip().endswith('"') and not problems[before].hint:
+                problems[before].hint = (f'the description goes before the default: '
+                                         f'input {decl.name}: {decl.type} "..." = ...')
             if node is not None:
                 problems += _names(node, decl.default, template, frozenset(visible), builtins)
                 kind = _literal_kind(node)

@@ -175,3 +175,8 @@ def test_the_field_table_matches_the_runtime():
 def test_each_field_kind_is_accepted(name, value):
     text = ('url: "http://a"\n' if name != "url" else "") + f"{name}: {value}\n"
     assert problems(text) == []
+
+
+def test_description_after_the_default_gets_a_hint():
+    p = only('input x: number = 1 "doc"\nurl: "http://a"\n')
+    assert p.line == 1 and "description goes before the default" in p.hint
