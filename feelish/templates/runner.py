@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import ConnectorError, TemplateError
+from ..errors import ConnectorError, TemplateError, line_col
 from ..secrets import Redactor
 from . import fields as F
 from .binding import bind_inputs, secret_input_values
@@ -31,14 +31,30 @@ def connector_for(template: Template, runtime: Any = None):
         raise _template_error(template, exc) from None
 
 
-def _template_error(template: Template, exc: ConnectorError) -> TemplateError:
-    field = (exc.field or "").split(".")[0]
-    span = None
+def _field_span(template: Template, field: str | None):
+    """Where the template sets the runtime field `field` (`authentication.x` -> its group's line)."""
+    head = (field or "").split(".")[0]
     for key, decl in template.fields.items():
-        if key == field or key.startswith(field + ".") or F.ALIASES.get(key) == field:
-            span = decl.value.span if key == field else decl.key_span
-            break
-    return TemplateError(exc.message, source=template.source, span=span, origin=template.origin)
+        if key == head or key.startswith(head + ".") or F.ALIASES.get(key) == head:
+            return decl.value.span if key == head else decl.key_span
+    return None
+
+
+def _template_error(template: Template, exc: ConnectorError) -> TemplateError:
+    return TemplateError(exc.message, source=template.source, span=_field_span(template, exc.field),
+                         origin=template.origin)
+
+
+def _locate(exc: ConnectorError, template: Template) -> ConnectorError:
+    """Append the template position of the field an input error is about."""
+    span = _field_span(template, exc.field) if exc.field else None
+    if span is not None and exc.code == "INPUT_ERROR":
+        line, column = line_col(template.source, span.start)
+        first, newline, rest = exc.message.partition("\n")
+        where = f"{template.origin or template.name}:{line}:{column}"
+        exc.message = f"{first} (set at {where}){newline}{rest}"
+        exc.args = (exc.message,)
+    return exc
 
 
 def _redactor(template: Template, scope: Mapping[str, Any]) -> Redactor:
@@ -69,7 +85,7 @@ def run_template(template: Template, variables: Mapping[str, Any] | None = None,
     try:
         return connector.run(scope, secrets=secrets, context=context)
     except ConnectorError as exc:
-        raise _redact_error(exc, redactor) from None
+        raise _locate(_redact_error(exc, redactor), template) from None
 
 
 def dry_run_template(template: Template, variables: Mapping[str, Any] | None = None, *,
@@ -85,7 +101,7 @@ def dry_run_template(template: Template, variables: Mapping[str, Any] | None = N
     try:
         request = connector.dry_run(scope, secrets=secrets, context=context)
     except ConnectorError as exc:
-        raise _redact_error(exc, redactor) from None
+        raise _locate(_redact_error(exc, redactor), template) from None
     if hasattr(request, "to_dict"):
         data = request.to_dict()
     elif dataclasses.is_dataclass(request):

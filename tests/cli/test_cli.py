@@ -306,3 +306,13 @@ def test_run_of_a_broken_template_lists_every_problem(tmp_path):
     code, out, err = cli("run", str(template))
     assert code == 2 and out == ""
     assert f"{template}:1:6" in err and f"{template}:2:9" in err and err.count("error: ") == 2
+
+
+def test_an_input_error_names_where_the_template_sets_the_field(tmp_path):
+    template = tmp_path / "t.feelish"
+    template.write_text('input base: string\nurl: "http://127.0.0.1:9/"\nmethod: "GET"\n'
+                        'headers: {a: assert(1, 1 > 2)}\n')
+    code, _, err = cli("run", str(template))
+    error = json.loads(err)
+    assert code == 1 and error["code"] == "INPUT_ERROR" and error["field"] == "headers"
+    assert error["message"].split("\n")[0] == f"field 'headers': assertion failed (set at {template}:4:10)"
