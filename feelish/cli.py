@@ -97,12 +97,11 @@ def _secrets(args):
 def cmd_eval(args, out, err) -> int:
     from . import compile as compile_expression
     from .repl_inputs import read_text
+    from .secrets import SecretResolver
 
     text = args.expression
     if text.startswith("@") and len(text) > 1:
         text = read_text(text[1:], "eval")
-    from .secrets import SecretResolver
-
     expression = compile_expression(text, origin="<expression>")
     resolver = SecretResolver(_secrets(args))  # remembers the secret values used, for redaction
     result = expression.evaluate_with_warnings(_variables(args), secrets=resolver, strict=args.strict)
