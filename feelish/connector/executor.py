@@ -20,7 +20,7 @@ from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
 from .model import Outcome, RequestSpec, SecretRecorder, enter_call, leave_call, redact_error
 from .outputs import ERROR_FUNCTIONS, error_dict, examine, map_outputs
 from .request import PARTS, Prepared, assemble, build_part
-from .response import Collector, build_context, classify
+from .response import Collector, build_context, classify, scan_headers
 from .retry import transport_error
 from .runtime import Runtime, default_runtime
 from .transport import warn_insecure
@@ -161,13 +161,19 @@ class Connector:
                               variables={"response": {"headers": ctx["headers"], "body": ctx["body"]}},
                               retryable=p.policy.status_retryable(status))
 
-    def _collector(self, p: Prepared, response: httpx2.Response) -> tuple[Collector | None, str]:
-        kind = classify(mime_of(response.headers.get("content-type")))
+    def _plan_read(self, p: Prepared, response: httpx2.Response):
+        """What to do with the body: (headers, content type, kind, mode, collector);
+        mode is "none" (HEAD, 204, 304), "read" (small, textual, exact length) or "stream"."""
+        headers, ctype, encoded, length = scan_headers(response.headers.raw)
+        kind = classify(mime_of(ctype))
         if p.method == "HEAD" or response.status_code in (204, 304):
-            return None, kind
-        return Collector(max_bytes=p.max_bytes, inline=p.inline, documents=self.runtime.documents,
-                         response=response,
-                         to_file=kind == "binary"), kind
+            return headers, ctype, kind, "none", None
+        if kind != "binary" and not encoded and length is not None and length <= p.inline \
+                and length <= p.max_bytes:
+            return headers, ctype, kind, "read", None
+        collector = Collector(max_bytes=p.max_bytes, inline=p.inline, documents=self.runtime.documents,
+                              response=response, to_file=kind == "binary")
+        return headers, ctype, kind, "stream", collector
 
     def _finish(self, outcome_parts, scope, recorder) -> Outcome:
         ctx, warnings, attempts, error = outcome_parts
@@ -231,15 +237,18 @@ class Connector:
         try:
             response = client.send(request, stream=True, auth=auth, follow_redirects=p.follow_redirects)
             try:
-                collector, kind = self._collector(p, response)
+                headers, ctype, kind, mode, collector = self._plan_read(p, response)
                 data = None
-                if collector is not None:
+                if mode == "read":
+                    data = response.read()
+                elif mode == "stream":
                     for chunk in response.iter_bytes():
                         collector.feed(chunk)
                     data = collector.finish()
             finally:
                 response.close()
-            return build_context(response, collector, data, kind, warnings)
+            return build_context(response, headers, ctype, collector, data, kind, warnings,
+                                 self.runtime.documents)
         except httpx2.HTTPError as exc:
             raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
         except OSError as exc:
@@ -306,15 +315,18 @@ class Connector:
             response = await client.send(request, stream=True, auth=auth,
                                          follow_redirects=p.follow_redirects)
             try:
-                collector, kind = self._collector(p, response)
+                headers, ctype, kind, mode, collector = self._plan_read(p, response)
                 data = None
-                if collector is not None:
+                if mode == "read":
+                    data = await response.aread()
+                elif mode == "stream":
                     async for chunk in response.aiter_bytes():
                         collector.feed(chunk)
                     data = collector.finish()
             finally:
                 await response.aclose()
-            return build_context(response, collector, data, kind, warnings)
+            return build_context(response, headers, ctype, collector, data, kind, warnings,
+                                 self.runtime.documents)
         except httpx2.HTTPError as exc:
             raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
         except OSError as exc:

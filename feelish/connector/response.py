@@ -40,26 +40,6 @@ def classify(mime: str) -> str:
     return "binary"
 
 
-def header_context(raw) -> dict:
-    out: dict = {}
-    names: dict[str, str] = {}
-    for key_bytes, value_bytes in raw:
-        key = key_bytes.decode("latin-1")
-        value = value_bytes.decode("latin-1")
-        lower = key.lower()
-        name = names.get(lower)
-        if name is None:
-            names[lower] = key
-            out[key] = value
-        else:
-            seen = out[name]
-            if isinstance(seen, list):
-                seen.append(value)
-            else:
-                out[name] = [seen, value]
-    return out
-
-
 def filename_of(headers, url) -> str:
     disposition = headers.get("content-disposition") or ""
     match = _FILENAME.search(disposition)
@@ -156,32 +136,51 @@ def parse_body(data: bytes, kind: str, charset: str | None, warnings: list):
     return text
 
 
-def _content_type_bytes(response) -> bytes:
-    for key, value in response.headers.raw:
-        if key.lower() == b"content-type":
-            return value.lower()
-    return b""
+def scan_headers(raw) -> tuple[dict, str, bool, int | None]:
+    """One pass over the raw headers: the header context (see module doc), the Content-Type,
+    whether a Content-Encoding applies, and the Content-Length (None if absent or bad)."""
+    out: dict = {}
+    names: dict[str, str] = {}
+    content_type, encoded, length = "", False, None
+    for key_bytes, value_bytes in raw:
+        key = key_bytes.decode("latin-1")
+        value = value_bytes.decode("latin-1")
+        lower = key.lower()
+        name = names.get(lower)
+        if name is None:
+            names[lower] = key
+            out[key] = value
+            if lower == "content-type":
+                content_type = value
+            elif lower == "content-length":
+                length = int(value) if value.isdigit() else None
+            elif lower == "content-encoding":
+                encoded = value.strip().lower() not in ("", "identity")
+        else:
+            seen = out[name]
+            if isinstance(seen, list):
+                seen.append(value)
+            else:
+                out[name] = [seen, value]
+    return out, content_type, encoded, length
 
 
-def build_context(response, collector: Collector | None, data: bytes | None, kind: str,
-                  warnings: list) -> dict:
-    headers = header_context(response.headers.raw)
+def build_context(response, headers: dict, content_type: str, collector: Collector | None,
+                  data: bytes | None, kind: str, warnings: list, documents: Documents) -> dict:
     document = None
     body = None
     if collector is not None and collector.path is not None:
         document = {"kind": "document", "path": str(collector.path), "size": collector.size,
-                    "contentType": response.headers.get("content-type") or "application/octet-stream",
+                    "contentType": content_type or "application/octet-stream",
                     "filename": collector.filename}
-    elif data:
-        if kind == "binary":
-            body = None
-        else:
-            charset = response.charset_encoding if b"charset" in _content_type_bytes(response) else None
-            body = parse_body(data, kind, charset, warnings)
-            if body is None and kind == "unknown":  # not text after all: keep it as a document
-                path = collector.documents.new_path(collector.filename)
-                path.write_bytes(data)
-                document = {"kind": "document", "path": str(path), "size": len(data),
-                            "contentType": "application/octet-stream", "filename": collector.filename}
+    elif data and kind != "binary":
+        charset = response.charset_encoding if "charset" in content_type.lower() else None
+        body = parse_body(data, kind, charset, warnings)
+        if body is None and kind == "unknown":  # not text after all: keep it as a document
+            filename = filename_of(response.headers, response.url)
+            path = documents.new_path(filename)
+            path.write_bytes(data)
+            document = {"kind": "document", "path": str(path), "size": len(data),
+                        "contentType": "application/octet-stream", "filename": filename}
     return {"status": response.status_code, "reason": response.reason_phrase or "",
             "headers": headers, "body": body, "document": document}

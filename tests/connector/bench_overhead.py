@@ -4,6 +4,8 @@ Run: python3 -m tests.connector.bench_overhead   (prints the ratio; not a test)
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,6 +45,19 @@ def serve():
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
+class _ServerProcess:
+    """The same server in its own process, so it never competes with the client for the GIL."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, "-m", "tests.connector.bench_overhead", "--serve"],
+                                     stdout=subprocess.PIPE, text=True)
+        self.url = self.proc.stdout.readline().strip()
+
+    def shutdown(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=5)
+
+
 def timed(fn, n) -> tuple[float, float]:
     """Seconds per call: wall clock, and CPU time of this process (client + server threads)."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -64,7 +79,8 @@ def compare(a, b, n: int, rounds: int) -> tuple[tuple[float, float], tuple[float
 
 
 def measure(n: int = 100, rounds: int = 20) -> dict:
-    server, base = serve()
+    server = _ServerProcess()
+    base = server.url
     raw_client = httpx2.Client(timeout=20)
     runtime = Runtime(trust_env=False)
     static = Connector.from_mapping({"url": Literal(f"{base}/items/42")}, runtime=runtime)
@@ -94,7 +110,11 @@ def measure(n: int = 100, rounds: int = 20) -> dict:
     return results
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and "--serve" in sys.argv:
+    _server, _url = serve()
+    print(_url, flush=True)
+    threading.Event().wait()
+elif __name__ == "__main__":
     for label, (raw, our, ratio, cpu_ratio) in measure().items():
         print(f"{label:18s} raw httpx2 {raw:7.1f} us   connector {our:7.1f} us   "
               f"wall ratio {ratio:.3f}   cpu ratio {cpu_ratio:.3f}")

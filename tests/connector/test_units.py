@@ -10,7 +10,7 @@ from feelish import ConnectorError
 from feelish.connector.body import build_body, json_bytes
 from feelish.connector.documents import Documents
 from feelish.connector.headers import context_headers, user_headers
-from feelish.connector.response import classify, header_context
+from feelish.connector.response import classify, scan_headers
 from feelish.connector.retry import RetryPolicy, parse_retry_after, seconds
 from feelish.connector.transport import TransportKey, proxy_settings
 from feelish.connector.urls import build_url, encode_query, scalar_text
@@ -62,8 +62,11 @@ def test_headers_rules():
 
 
 def test_response_header_shape_is_stable():
-    raw = [(b"Set-Cookie", b"a=1"), (b"set-cookie", b"b=2"), (b"X-One", b"v")]
-    assert header_context(raw) == {"Set-Cookie": ["a=1", "b=2"], "X-One": "v"}
+    raw = [(b"Set-Cookie", b"a=1"), (b"set-cookie", b"b=2"), (b"X-One", b"v"),
+           (b"content-type", b"text/plain"), (b"Content-Length", b"12"), (b"Content-Encoding", b"gzip")]
+    headers, ctype, encoded, length = scan_headers(raw)
+    assert headers["Set-Cookie"] == ["a=1", "b=2"] and headers["X-One"] == "v"
+    assert (ctype, encoded, length) == ("text/plain", True, 12)
 
 
 @pytest.mark.parametrize("mime, kind", [("application/json", "json"), ("application/problem+json", "json"),
