@@ -25,6 +25,9 @@ class Engine:
     def prepare(self, variables: dict) -> Any:
         return variables
 
+    def compiled_for_eval(self, text: str) -> Any:
+        return self.compile(text)
+
     def evaluator(self, compiled: Any) -> Callable[[Any], Any]:
         raise NotImplementedError
 
@@ -62,20 +65,27 @@ class Feelish(Engine):
             self.available = False
             self.why_unavailable = f"feelish.compile is not available yet ({exc.__class__.__name__})"
             return
-        # an uncached path for the parse+compile timing, if the package caches compile()
-        self._uncached = getattr(self._compile, "__wrapped__", self._compile)
-        self._to_python = None
+        # parse+compile is timed without the parser's text-keyed result cache
         try:
-            from feelish.values import to_python
-            self._to_python = to_python
+            from feelish.compiler import compile_node
+            from feelish.parser import parse_uncached
+
+            def uncached(text: str, _p=parse_uncached, _c=compile_node):
+                return _c(_p(text), text)
+            self._uncached = uncached
+            self.parse_path = "feelish.parser.parse_uncached + compiler.compile_node"
         except ImportError:
-            pass
+            self._uncached = self._compile
+            self.parse_path = "feelish.compile (may hit a cache)"
 
     def compile(self, text: str) -> Any:
         return self._uncached(text)
 
     def evaluator(self, compiled: Any) -> Callable[[Any], Any]:
         return compiled.evaluate
+
+    def compiled_for_eval(self, text: str) -> Any:
+        return self._compile(text)  # the public API: what users evaluate
 
     def plain(self, result: Any) -> Any:
         value = getattr(result, "value", result)

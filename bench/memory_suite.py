@@ -83,11 +83,11 @@ def run(quick: bool = False, log=print) -> dict:
         res["reason"] = fe.why_unavailable
         return res
     try:
-        res["feelish_compile"] = compiled_peak(fe.compile, [_variant(i) for i in range(n_expr)])
+        res["feelish_compile"] = compiled_peak(fe.compiled_for_eval, [_variant(i) for i in range(n_expr)])
         log(f"  {n_eval:,} evaluations ...")
-        res["evaluate_clean"] = evaluation_growth(fe.evaluator(fe.compile(CLEAN)), VARIABLES, n_eval)
+        res["evaluate_clean"] = evaluation_growth(fe.evaluator(fe.compiled_for_eval(CLEAN)), VARIABLES, n_eval)
         log(f"  {n_eval // 5:,} evaluations with a warning each ...")
-        res["evaluate_warning"] = evaluation_growth(fe.evaluator(fe.compile(WARNS)), VARIABLES,
+        res["evaluate_warning"] = evaluation_growth(fe.evaluator(fe.compiled_for_eval(WARNS)), VARIABLES,
                                                     n_eval // 5)
         res["status"] = "ok"
     except Exception as exc:

@@ -63,7 +63,7 @@ def main(argv=None) -> None:
         fe.compile(w.feelish)  # warm-up: the grammar tables are built on first use
         print(profile_call(fe.compile, w.feelish, args.seconds, args.top, args.sort))
     else:
-        f = fe.evaluator(fe.compile(w.feelish))
+        f = fe.evaluator(fe.compiled_for_eval(w.feelish))
         print(profile_call(f, w.variables, args.seconds, args.top, args.sort))
 
 

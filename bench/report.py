@@ -17,6 +17,7 @@ def expr_tables(res: dict) -> str:
     rows = res["workloads"]
     names = ("feelish",) + PEERS
     out = ["### Evaluation of a compiled expression (time per call ÷ hand-written Python)", "",
+           "Each ratio is the median of per-round ratios; rounds interleave all engines.", "",
            "| workload | Python floor | " + " | ".join(names) + " |",
            "|---|---:|" + "---:|" * len(names)]
     for r in rows:
@@ -27,6 +28,7 @@ def expr_tables(res: dict) -> str:
                + " | ".join(f"**{fmt_ratio(s[n]['eval_vs_floor_geomean'])}** ({s[n]['workloads_ok']})"
                             for n in names) + " |")
     out += ["", "### Parse + compile (time ÷ CPython `compile()` of the equivalent lambda)", "",
+            f"feelish timed through `{res.get('feelish_parse_path')}` (no result cache).", "",
             "| workload | CPython compile() | " + " | ".join(names)
             + " | feelish ÷ cel-python | feelish ÷ bkflow-feel |",
             "|---|---:|" + "---:|" * (len(names) + 2)]

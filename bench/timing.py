@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Settings:
-    min_time: float = 0.2   # seconds one calibrated loop must last
-    repeats: int = 5        # loops timed; the median is reported
+    min_time: float = 0.1   # seconds one calibrated loop must last
+    repeats: int = 7        # interleaved rounds; the median is reported
 
     @classmethod
     def quick(cls) -> "Settings":
@@ -58,3 +58,33 @@ def fmt_ratio(r: float | None) -> str:
 def geomean(values) -> float | None:
     values = [v for v in values if v]
     return statistics.geometric_mean(values) if values else None
+
+
+def _calibrate(timer: timeit.Timer, min_time: float) -> int:
+    number = 1
+    while True:
+        t = timer.timeit(number)
+        if t >= min_time:
+            return number
+        number = max(number * 2, int(number * min_time / max(t, 1e-9) * 1.1))
+
+
+def interleaved(calls: dict, settings: Settings) -> dict:
+    """Seconds per call for each ``name -> (f, x)``, measured in interleaved rounds.
+
+    Each function is calibrated alone; then every round times each function once, so load
+    that drifts (a shared machine) hits all of them alike.  Returns ``name -> [per-round s]``;
+    ratios are best taken per round (see `ratio`).
+    """
+    timers = {k: timeit.Timer("f(x)", globals={"f": f, "x": x}) for k, (f, x) in calls.items()}
+    numbers = {k: _calibrate(t, settings.min_time) for k, t in timers.items()}
+    rounds: dict = {k: [] for k in calls}
+    for _ in range(settings.repeats):
+        for k, t in timers.items():
+            rounds[k].append(t.timeit(numbers[k]) / numbers[k])
+    return rounds
+
+
+def ratio(num: list, den: list) -> float:
+    """Median of the per-round ratios of two interleaved measurements."""
+    return statistics.median(a / b for a, b in zip(num, den))
