@@ -64,8 +64,10 @@ def _redact_error(exc: FeelishError, redactor: Redactor) -> None:
 
 def _run(fn, source: str, variables: Any, secrets: Any, strict: bool, limits: Limits,
          clock: Callable[[], _dt.datetime] | None, input_value: Any = None, test: bool = False,
-         origin: str | None = None) -> tuple[Any, EvalContext]:
-    """Evaluate a compiled closure once: (exported value, the finished context)."""
+         origin: str | None = None, exported: bool = False) -> tuple[Any, EvalContext]:
+    """Evaluate a compiled closure once: (exported value, the finished context).
+
+    `exported`: `fn` already returns exported values (built by `compiler.exporting`)."""
     if variables is None:
         variables = {}
     elif type(variables) is not dict and not isinstance(variables, Mapping):
@@ -73,21 +75,36 @@ def _run(fn, source: str, variables: Any, secrets: Any, strict: bool, limits: Li
     resolver = NO_SECRETS if secrets is None else _resolver(secrets)
     ctx = EvalContext(variables, resolver, strict, source, limits, clock)
     try:
-        return export(fn(None, ctx, input_value) if test else fn(None, ctx)), ctx
+        if test:
+            return export(fn(None, ctx, input_value)), ctx
+        return (fn(None, ctx) if exported else export(fn(None, ctx))), ctx
     except FeelishError as exc:
-        if isinstance(exc, SourceError):
-            if not exc.source:
-                exc.source = source
-            if exc.origin is None and exc.source == source:
-                exc.origin = origin
-        if resolver.used:
-            _redact_error(exc, resolver.redactor())
+        _position(exc, source, origin, resolver)
         raise
     except RecursionError:
-        raise LimitExceeded("expression or result nested too deeply (runaway recursion, or a "
-                            "value that contains itself?)", source=source, origin=origin) from None
+        raise _too_deep(source, origin) from None
     except MemoryError:
-        raise LimitExceeded("evaluation ran out of memory", source=source, origin=origin) from None
+        raise _out_of_memory(source, origin) from None
+
+
+def _position(exc: FeelishError, source: str, origin: str | None, resolver: SecretResolver) -> None:
+    """Give an error raised during an evaluation its source and origin; redact secrets it used."""
+    if isinstance(exc, SourceError):
+        if not exc.source:
+            exc.source = source
+        if exc.origin is None and exc.source == source:
+            exc.origin = origin
+    if resolver.used:
+        _redact_error(exc, resolver.redactor())
+
+
+def _too_deep(source: str, origin: str | None) -> LimitExceeded:
+    return LimitExceeded("expression or result nested too deeply (runaway recursion, or a "
+                         "value that contains itself?)", source=source, origin=origin)
+
+
+def _out_of_memory(source: str, origin: str | None) -> LimitExceeded:
+    return LimitExceeded("evaluation ran out of memory", source=source, origin=origin)
 
 
 def _warnings(ctx: EvalContext) -> tuple[tuple[Warning, ...], Redactor | None]:
@@ -107,7 +124,7 @@ class Expression:
     found); literals in the expression are fresh at every evaluation.
     """
 
-    __slots__ = ("source", "names", "secret_names", "origin", "_fn", "_limits")
+    __slots__ = ("source", "names", "secret_names", "origin", "_fn", "_limits", "_out")
 
     def __init__(self, source: str, fn, names: frozenset[str], secret_names: frozenset[str],
                  limits: Limits, origin: str | None = None):
@@ -118,6 +135,8 @@ class Expression:
         set_(self, "origin", origin)
         set_(self, "_fn", fn)
         set_(self, "_limits", limits)
+        from .compiler import exporting
+        set_(self, "_out", exporting(fn))  # fn with its result already normalised for the host
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Expression is immutable")
@@ -127,11 +146,24 @@ class Expression:
                  max_string_length: int | None = None, max_depth: int | None = None,
                  clock: Callable[[], _dt.datetime] | None = None) -> Any:
         """The value of the expression for `variables`. Failures give null (see `strict`)."""
+        if (type(variables) is dict and secrets is None and not strict and clock is None
+                and max_steps is None and max_string_length is None and max_depth is None):
+            # the common call, inlined: no secrets, default limits, lenient
+            ctx = EvalContext(variables, NO_SECRETS, False, self.source, self._limits, None)
+            try:
+                return self._out(None, ctx)
+            except FeelishError as exc:
+                _position(exc, self.source, self.origin, NO_SECRETS)
+                raise
+            except RecursionError:
+                raise _too_deep(self.source, self.origin) from None
+            except MemoryError:
+                raise _out_of_memory(self.source, self.origin) from None
         limits = self._limits
         if max_steps is not None or max_string_length is not None or max_depth is not None:
             limits = limits.override(max_steps, max_string_length, max_depth)
-        return _run(self._fn, self.source, variables, secrets, strict, limits, clock,
-                    origin=self.origin)[0]
+        return _run(self._out, self.source, variables, secrets, strict, limits, clock,
+                    origin=self.origin, exported=True)[0]
 
     def evaluate_with_warnings(self, variables: Mapping[str, Any] | None = None, *,
                                secrets: Any = None, strict: bool = False,
@@ -139,9 +171,9 @@ class Expression:
                                max_depth: int | None = None,
                                clock: Callable[[], _dt.datetime] | None = None) -> Result:
         """Like `evaluate`, also returning every warning (kind, message, span)."""
-        value, ctx = _run(self._fn, self.source, variables, secrets, strict,
+        value, ctx = _run(self._out, self.source, variables, secrets, strict,
                           self._limits.override(max_steps, max_string_length, max_depth), clock,
-                          origin=self.origin)
+                          origin=self.origin, exported=True)
         warnings, redactor = _warnings(ctx)
         return Result(value, warnings, redactor)
 

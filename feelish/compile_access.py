@@ -9,7 +9,7 @@ from typing import Any
 
 from . import ast, operators
 from .compile_state import MISSING, EvalContext
-from .compile_util import as_int, const_of, is_num
+from .compile_util import _PLAIN, as_int, const_of, export, is_num
 from .compiler import _SOFT, Closure, Compiler, _at_hop, failed, missing_variable
 from .errors import EvaluationError, Span, WarningKind
 from .values import FeelFailure
@@ -28,6 +28,13 @@ def _name(comp: Compiler, node: ast.Name) -> Closure:
             if v is MISSING:
                 return missing_variable(c, name, span)
             return v
+
+        def variable_exported(s, c):
+            v = c.vars.get(name, MISSING)
+            if v is MISSING:
+                return missing_variable(c, name, span)
+            return v if type(v) in _PLAIN else export(v)
+        variable.exported = variable_exported  # type: ignore[attr-defined]
         return variable
     if checks == [(0, "filter")] and hop is None:  # a bare name in a filter: entry, item, variable
         if name == "item":
@@ -172,6 +179,11 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
             elif v is not None:
                 v = pick(c, _as_list(v), idx, span)
         return v
+
+    def chain_exported(s, c):
+        v = chain(s, c)
+        return v if type(v) in _PLAIN else export(v)
+    chain.exported = chain_exported  # type: ignore[attr-defined]
     return chain
 
 

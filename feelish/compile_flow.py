@@ -9,7 +9,7 @@ from typing import Any
 
 from . import ast, operators
 from .compile_state import MISSING, EvalContext
-from .compile_util import as_int, const_of, contains, mentions, walk
+from .compile_util import as_int, const_of, contains, mentions, plain, walk
 from .compiler import Closure, Compiler, _builtin
 from .errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
 from .values import FeelFailure, FeelFunction, Range
@@ -25,6 +25,8 @@ def _if(comp: Compiler, node: ast.If) -> Closure:
 
     def if_(s, c):
         return then(s, c) if cond(s, c) is True else other(s, c)
+    if getattr(then, "plain", False) and getattr(other, "plain", False):
+        return plain(if_)
     return if_
 
 
@@ -250,6 +252,8 @@ def _for(comp: Compiler, node: ast.For) -> Closure:
                     d[name] = v
                     append(body(layer, c))
             return out
+        if getattr(body, "plain", False):
+            plain(for_simple)
         return for_simple
 
     def for_(s, c):
@@ -265,6 +269,8 @@ def _for(comp: Compiler, node: ast.For) -> Closure:
         except _NullDomain:
             return None
         return out
+    if getattr(body, "plain", False):
+        plain(for_)
     return for_
 
 
@@ -285,7 +291,7 @@ def _quantified(comp: Compiler, node: ast.Quantified) -> Closure:
         except _NullDomain:
             return None
         return None if unknown else (not want)
-    return quantified
+    return plain(quantified)
 
 
 # ---------------------------------------------------------------------------- functions

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import ast
 from .compile_state import MISSING
+from .values import to_decimal
 
 
 def clone(value: Any) -> Any:
@@ -32,12 +33,39 @@ def constant(value: Any):
         def const_container(s, c):
             return clone(value)
         const_container.const = value  # type: ignore[attr-defined]
+        const_container.plain = export(value) is value  # type: ignore[attr-defined]
         return const_container
 
     def const(s, c):
         return value
     const.const = value  # type: ignore[attr-defined]
+    const.plain = export(value) is value  # type: ignore[attr-defined]
     return const
+
+
+def plain(fn):
+    """Mark a closure whose results never need `export` (Decimal, str, bool, None, temporal, or
+    containers built only of such values): the exporting top level returns them as they are."""
+    fn.plain = True
+    return fn
+
+
+def exported_of(fn):
+    """A closure returning `export(fn(s, c))`, as cheap as the shape of `fn` allows.
+
+    A closure marked `plain` needs nothing; one that offers `.exported` (a variable, a path, a
+    context or list literal) knows how to export its own result; anything else is wrapped.
+    """
+    if getattr(fn, "plain", False):
+        return fn
+    ex = getattr(fn, "exported", None)
+    if ex is not None:
+        return ex
+
+    def exporting(s, c):
+        v = fn(s, c)
+        return v if type(v) in _PLAIN else export(v)
+    return exporting
 
 
 _PLAIN = frozenset({str, Decimal, bool, type(None)})
@@ -52,8 +80,9 @@ def export(value: Any) -> Any:
     t = type(value)
     if t in _PLAIN:
         return value
-    if t is int or t is float:
-        from .values import to_decimal
+    if t is int:
+        return Decimal(value)
+    if t is float:
         return to_decimal(value)
     if t is list:
         out = None

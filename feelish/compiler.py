@@ -37,7 +37,7 @@ from typing import Any, Callable
 
 from . import ast, operators
 from .compile_state import MISSING, EvalContext
-from .compile_util import const_of, constant, walk
+from .compile_util import const_of, constant, exported_of, plain, walk
 from .errors import EvaluationError, Span, WarningKind
 from .values import FeelFailure, Range
 
@@ -240,16 +240,29 @@ def _list(comp: Compiler, node: ast.ListLit) -> Closure:
 
     def list_lit(s, c):
         return [f(s, c) for f in items]
+    if all(getattr(f, "plain", False) for f in items):
+        return plain(list_lit)
+    items_ex = tuple(exported_of(f) for f in items)
+
+    def list_exported(s, c):
+        return [f(s, c) for f in items_ex]
+    list_lit.exported = list_exported  # type: ignore[attr-defined]
     return list_lit
 
 
 def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
     keys = frozenset(e.key for e in node.entries)
-    # When no entry can see another (no name of an entry, no function, no filter in the values),
-    # the entries need no scope of their own: build the dict in one comprehension.
-    self_contained = not any(
-        (type(n) is ast.Name and n.name in keys) or type(n) in (ast.FunctionDef, ast.Filter)
-        for e in node.entries for n in walk(e.value))
+    # When no entry can see another (no name of an EARLIER entry -- an entry is bound only after
+    # its value is computed, so `{page: page}` reads the variable -- and no function or filter in
+    # the values), the entries need no scope of their own: build the dict in one pass.
+    self_contained = True
+    earlier: set[str] = set()
+    for e in node.entries:
+        if any((type(n) is ast.Name and n.name in earlier) or type(n) in (ast.FunctionDef, ast.Filter)
+               for n in walk(e.value)):
+            self_contained = False
+            break
+        earlier.add(e.key)
     if self_contained:
         entries = tuple((e.key, comp.compile(e.value)) for e in node.entries)
     else:
@@ -274,6 +287,16 @@ def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
             for key, f in computed:
                 d[key] = f(s, c)
             return d
+        if all(getattr(f, "plain", False) for _, f in computed):
+            return plain(context_flat)
+        computed_ex = tuple((k, exported_of(f)) for k, f in computed)
+
+        def context_exported(s, c):
+            d = template.copy()
+            for key, f in computed_ex:
+                d[key] = f(s, c)
+            return d
+        context_flat.exported = context_exported  # type: ignore[attr-defined]
         return context_flat
 
     def context_lit(s, c):
@@ -343,7 +366,7 @@ def _negate(comp: Compiler, node: ast.Negate) -> Closure:
             return neg(operand(s, c))
         except (FeelFailure, *_SOFT) as exc:
             return failed(c, exc, span)
-    return negate
+    return plain(negate)
 
 
 def _arith(comp: Compiler, node: ast.Arith) -> Closure:
@@ -366,14 +389,14 @@ def _arith(comp: Compiler, node: ast.Arith) -> Closure:
             if type(r) is str and len(r) > 64:
                 c.check_string(r, span)
             return r
-        return plus
+        return plain(plus)
 
     def arith(s, c):
         try:
             return op(left(s, c), right(s, c))
         except (FeelFailure, *_SOFT) as exc:
             return failed(c, exc, span)
-    return arith
+    return plain(arith)
 
 
 _FAST = (Decimal, int)  # host ints and Decimals compare exactly with Python's operators
@@ -406,7 +429,7 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
                 return op(x, b)
             except (FeelFailure, *_SOFT) as exc:
                 return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
-        return compare_const
+        return plain(compare_const)
 
     def compare(s, c):
         x, y = left(s, c), right(s, c)
@@ -417,7 +440,7 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
             return op(x, y)
         except (FeelFailure, *_SOFT) as exc:
             return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
-    return compare
+    return plain(compare)
 
 
 def _and(comp: Compiler, node: ast.And) -> Closure:
@@ -433,7 +456,7 @@ def _and(comp: Compiler, node: ast.And) -> Closure:
         if a is True and b is True:
             return True
         return None
-    return and_
+    return plain(and_)
 
 
 def _or(comp: Compiler, node: ast.Or) -> Closure:
@@ -449,7 +472,7 @@ def _or(comp: Compiler, node: ast.Or) -> Closure:
         if a is False and b is False:
             return False
         return None
-    return or_
+    return plain(or_)
 
 
 def _instance_of(comp: Compiler, node: ast.InstanceOf) -> Closure:
@@ -462,7 +485,7 @@ def _instance_of(comp: Compiler, node: ast.InstanceOf) -> Closure:
             return matches(value(s, c), typeref)
         except (FeelFailure, *_SOFT) as exc:
             return failed(c, exc, span)
-    return instance_of
+    return plain(instance_of)
 
 
 _HANDLERS: dict[type, Callable[[Compiler, Any], Closure]] = {
@@ -492,4 +515,10 @@ def compile_node(node: ast.Node, source: str = "") -> tuple[Closure, frozenset[s
     return fn, frozenset(comp.free), frozenset(comp.secret_names)
 
 
-__all__ = ["Closure", "Compiler", "compile_node", "failed", "missing_variable"]
+def exporting(fn: Closure) -> Closure:
+    """The closure `fn` with its result normalised for the host (`compile_util.export`), doing
+    only the work its shape needs: nothing for plain results, per entry for context literals."""
+    return exported_of(fn)
+
+
+__all__ = ["Closure", "Compiler", "compile_node", "exporting", "failed", "missing_variable"]
