@@ -28,7 +28,6 @@ import socket
 import socketserver
 import struct
 import threading
-import time
 from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
