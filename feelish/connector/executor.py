@@ -361,7 +361,7 @@ class Connector:
             return RequestSpec("POST", None, [], None, "token", show(p.authentication), {})
         settings = {"followRedirects": p.follow_redirects, "connectionTimeoutInSeconds": p.connect_timeout,
                     "readTimeoutInSeconds": p.read_timeout, "verify": p.key.verify,
-                    "proxy": p.key.proxy.url if p.key.proxy else None, "retries": p.policy.retries,
+                    "proxy": p.key.proxy.public_url if p.key.proxy else None, "retries": p.policy.retries,
                     "verbatimTarget": p.target.decode("ascii") if p.target else None}
         url = str(p.url)
         return RequestSpec(p.method, show(url), [(k, show(v.decode("utf-8") if isinstance(v, bytes) else v))

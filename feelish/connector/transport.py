@@ -34,8 +34,16 @@ class ProxySettings:
     password: str | None = None
     no_proxy: tuple[str, ...] = ()
 
+    @property
+    def public_url(self) -> str:
+        """The URL without any credentials in it."""
+        parts = urlsplit(self.url)
+        if "@" not in parts.netloc:
+            return self.url
+        return parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]).geturl()
+
     def __repr__(self) -> str:  # never show credentials
-        return f"ProxySettings(url={self.url!r}, no_proxy={self.no_proxy!r})"
+        return f"ProxySettings(url={self.public_url!r}, no_proxy={self.no_proxy!r})"
 
 
 @dataclass(frozen=True, slots=True)

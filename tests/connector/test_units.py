@@ -102,6 +102,8 @@ def test_proxy_settings_hide_credentials():
     assert "hunter2" not in repr(TransportKey(proxy=settings, key_password="hunter2"))
     with pytest.raises(ConnectorError):
         proxy_settings("socks://x", None)
+    inline = proxy_settings("http://user:hunter2@proxy:3128", None)
+    assert "hunter2" not in repr(inline) and inline.public_url == "http://***@proxy:3128"
 
 
 def test_document_names_are_safe(tmp_path):
