@@ -122,6 +122,7 @@ class Runtime:
                 self._check_open()
                 client = self._clients.get(key)
                 if client is None:
+                    self._evict(self._clients)
                     client = self._clients[key] = make_client(key, self.limits, asynchronous=False,
                                                                    hooks=self._hooks(False))
         return client
@@ -139,10 +140,24 @@ class Runtime:
                     # clients of finished loops cannot be used (or closed) again: let them go
                     for stale in [k for k, (lp, _) in self._aclients.items() if lp.is_closed()]:
                         del self._aclients[stale]
+                    self._evict(self._aclients)
                     entry = (loop, make_client(key, self.limits, asynchronous=True,
                                                           hooks=self._hooks(True)))
                     self._aclients[(key, id(loop))] = entry
         return entry[1]
+
+    def _evict(self, table: dict) -> None:
+        """Bound the number of pools: settings that vary per call (a CA per tenant, say) must
+        not grow them forever. The oldest entry is dropped, not closed: a call on another thread
+        may still be using it; its connections close when it is collected."""
+        while len(table) >= MAX_POOLS:
+            oldest = next(iter(table))
+            if oldest == self.default_key or (isinstance(oldest, tuple) and oldest[0] == self.default_key):
+                table[oldest] = table.pop(oldest)  # keep the default pool: move it to the end
+                if len(table) == 1:
+                    return
+                oldest = next(iter(table))
+            del table[oldest]
 
     @property
     def client_count(self) -> int:
@@ -183,6 +198,9 @@ class Runtime:
     async def __aexit__(self, *exc) -> None:
         await self.aclose()
 
+
+#: pooled clients kept per runtime (per kind: sync, async), distinct transport settings each
+MAX_POOLS = 32
 
 _default: Runtime | None = None
 _default_lock = threading.Lock()

@@ -147,3 +147,17 @@ def test_async_clients_of_finished_loops_are_dropped(httpbin_url, tmp_path):
         for _ in range(3):
             assert asyncio.run(c.run_async()).response["status"] == 200
         assert runtime.client_count == 1  # only the client of the last loop is kept
+
+
+def test_pools_are_bounded_when_settings_vary_per_call(httpbin_url, tmp_path, monkeypatch):
+    from feelish.connector import runtime as runtime_module
+    monkeypatch.setattr(runtime_module, "MAX_POOLS", 3)
+    with Runtime(trust_env=False, document_folder=tmp_path) as runtime:
+        plain = Connector.from_mapping({"url": Literal(f"{httpbin_url}/get")}, runtime=runtime)
+        plain.run()
+        varying = Connector.from_mapping({"url": Literal(f"{httpbin_url}/get"), "maxRedirects": "n"},
+                                         inputs=["n"], runtime=runtime)
+        for n in range(1, 8):
+            assert varying.run({"n": n}).response["status"] == 200
+        assert runtime.client_count == 3
+        assert runtime.default_key in runtime._clients  # the shared default pool is kept
