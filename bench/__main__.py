@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         res = memory_suite.run(quick=args.quick, log=log)
         results["memory"] = res
         md += [memory_suite.table(res), ""]
+    md += [report.all_targets(results), ""]
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
     md.append(f"_Total run time {results['elapsed_s']} s._")
     text = "\n".join(md)

@@ -21,10 +21,12 @@ with the `bench` extra: `pip install -e '.[bench]'`.  Where feelish spends its t
   same Python objects as variables (cel-python's conversion with `json_to_cel` is done once,
   outside the timed loop).  Before anything is timed, each engine's result is compared with the
   floor's (numbers by value); a different result is reported as WRONG and not timed.
-* **Evaluation**: the statement `f(x)` in a `timeit` loop, calibrated until one loop lasts
-  0.2 s, repeated 5 times; the median time per call.  **Parse + compile**: the same for the
-  engine's uncached compile step (jmespath's memoising `Parser.parse` is bypassed).  The
-  reference is CPython's own `compile()` of the floor's lambda source.
+* **Evaluation**: the statement `f(x)` in a `timeit` loop calibrated until one loop lasts
+  0.1 s; then 7 rounds, each timing every engine (and the floor) once in turn, so a shared
+  machine's drifting load hits all alike.  A ratio is the median of the 7 per-round ratios.
+  **Parse + compile**: the same for each engine's *uncached* compile step (feelish's and
+  jmespath's text-keyed caches are bypassed).  The reference is CPython's own `compile()` of
+  the floor's lambda source.
 * **HTTP**: `bench/server.py`, a minimal asyncio HTTP/1.1 keep-alive server started as a
   **subprocess** on 127.0.0.1 (so it never competes with the measured client for the GIL).  The
   connector (URL, query and result mapping written in feelish) is compared with the same request

@@ -63,3 +63,41 @@ def targets_table(targets: dict) -> str:
             m = "; ".join(t.get("losses") or t.get("missing") or []) or "—"
         out.append(f"| {name} | {m} | {'yes' if t.get('met') else '**no**'} |")
     return "\n".join(out)
+
+
+def all_targets(results: dict) -> str:
+    """Every target of issue 6 in one table, from whichever parts ran."""
+    rows: list[tuple[str, str, bool | None]] = []
+    if "expr" in results:
+        t = results["expr"]["summary"]["targets"]
+        for key, label in (("eval_geomean_le_8x_floor", "evaluation geomean ≤ 8× hand-written Python"),
+                           ("eval_faster_than_every_peer", "evaluation faster than every peer, every workload"),
+                           ("parse_geomean_le_4x_cpython_compile", "parse+compile geomean ≤ 4× CPython compile()"),
+                           ("parse_faster_than_lark_peers", "parse+compile faster than cel-python and bkflow-feel"),
+                           ("feelish_expresses_every_workload", "feelish expresses all 12 workloads")):
+            if key in t:
+                m = t[key].get("measured")
+                shown = fmt_ratio(m) if isinstance(m, float) else (
+                    "; ".join(t[key].get("losses") or t[key].get("missing") or []) or "no exceptions")
+                rows.append((label, shown, t[key]["met"]))
+    if "http" in results:
+        t = results["http"]["targets"]
+        for key, label in (("connector_sequential_le_1.15x_raw", "connector call ≤ 1.15× raw reused httpx2, sequential"),
+                           ("async_50_throughput_ge_0.95x_raw", "50 concurrent async: throughput ≥ 0.95× raw AsyncClient"),
+                           ("token_requests_sequential", "1 token request over 1,000 calls"),
+                           ("token_requests_concurrent_async", "1 token request, 100 async calls at once"),
+                           ("token_requests_concurrent_threads", "1 token request, 100 threads at once")):
+            m = t[key]["measured"]
+            rows.append((label, fmt_ratio(m) if isinstance(m, float) else str(m), t[key]["met"]))
+    if "memory" in results and results["memory"].get("status") == "ok":
+        mem = results["memory"]
+        c = mem["feelish_compile"]
+        rows.append((f"peak of {c['count']:,} compiled expressions (no target; reported)",
+                     f"{c['peak_bytes'] / 2**20:.1f} MiB ({c['retained_per_expr']:,.0f} B each)", None))
+        for key, label in (("evaluate_clean", "evaluations"), ("evaluate_warning", "evaluations with a warning")):
+            r = mem[key]
+            rows.append((f"{r['evaluations']:,} {label}: no growth", f"{r['growth_bytes']:,} B", r["met"]))
+    out = ["### All targets of issue 6", "", "| target | measured | met |", "|---|---|---|"]
+    for label, shown, met in rows:
+        out.append(f"| {label} | {shown} | {'—' if met is None else ('yes' if met else '**no**')} |")
+    return "\n".join(out)
