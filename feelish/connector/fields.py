@@ -11,6 +11,7 @@ A field value in `Connector.from_mapping` is one of:
 """
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -193,7 +194,9 @@ def compile_fields(mapping: Mapping[str, Any], compile_text) -> dict[str, Field]
     """Check names and compile every given field once."""
     unknown = sorted(set(mapping) - set(DEFAULTS))
     if unknown:
-        raise ConnectorError("INPUT_ERROR", f"unknown connector field(s): {', '.join(unknown)}; "
+        hints = [f"{name} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(
+            name, DEFAULTS, n=1)) else name for name in unknown]
+        raise ConnectorError("INPUT_ERROR", f"unknown connector field(s): {', '.join(hints)}; "
                              f"known fields: {', '.join(DEFAULTS)}", field=unknown[0])
     if mapping.get("url") is None and mapping.get("kind", "rest") == "rest":
         raise ConnectorError("INPUT_ERROR", "field 'url' is required", field="url")

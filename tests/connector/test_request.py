@@ -110,7 +110,7 @@ def test_bad_constant_fields_fail_at_build_time(make, httpbin_url):
     assert info.value.field == "method"
     with pytest.raises(ConnectorError) as info:
         make({"url": Literal(httpbin_url), "bodyy": "1"})
-    assert "bodyy" in info.value.message
+    assert "bodyy (did you mean body?)" in info.value.message
 
 
 def test_syntax_error_names_field_line_and_column(make):
