@@ -124,6 +124,36 @@ def is_number(x: Any) -> bool:
     return t is _Decimal or t is int or t is float or (t is not bool and isinstance(x, (_Decimal, int, float)))
 
 
+class NotFinite(ArithmeticError):
+    """A host float that is NaN or infinite (not a FEEL number)."""
+
+
+class _FloatDecimals(dict):
+    """float -> Decimal(repr(float)), remembered: host data repeats its numbers, and the repr
+    is the costly part of reading a float.  Bounded (cleared when full).  Only non-zero finite
+    floats are kept, so 0.0 and -0.0 (equal as keys) never share an entry."""
+
+    __slots__ = ()
+    LIMIT = 8192
+
+    def __missing__(self, x: float) -> "decimal.Decimal":
+        if x != x or x == _INF or x == -_INF:
+            raise NotFinite(x)
+        d = _Decimal(repr(x))
+        if x:
+            if len(self) >= self.LIMIT:
+                self.clear()
+            self[x] = d
+        return d
+
+
+_INF = float("inf")
+
+#: `FLOAT_DECIMALS[x]` for a float `x`: its Decimal (raises NotFinite for NaN / infinity).
+#: Look up floats only: an int or a Decimal key would find an equal float's entry.
+FLOAT_DECIMALS = _FloatDecimals()
+
+
 def to_decimal(x: Any) -> "decimal.Decimal | None":
     """A number as Decimal; floats through their shortest repr (0.1 -> 0.1); NaN/inf -> None."""
     t = type(x)
@@ -132,9 +162,10 @@ def to_decimal(x: Any) -> "decimal.Decimal | None":
     if t is int:
         return _Decimal(x)
     if t is float:
-        if x != x or x in (float("inf"), float("-inf")):
+        try:
+            return FLOAT_DECIMALS[x]
+        except NotFinite:
             return None
-        return _Decimal(repr(x))
     if t is not bool and isinstance(x, (_Decimal, int, float)):  # subclasses (IntEnum, ...)
         return to_decimal(_Decimal(x) if isinstance(x, _Decimal) else (float(x) if isinstance(x, float) else int(x)))
     raise FeelFailure.invalid_type(f"expected a number, got {type_name(x)}")

@@ -1,11 +1,33 @@
 """Numeric list aggregates: sum, product, mean, median, stddev, mode (list or varargs forms)."""
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 from typing import Any, Callable
 
-from ..values import DECIMAL
+from ..values import DECIMAL, FLOAT_DECIMALS
 from ._core import as_list, builtin, failure, num
+
+_NUMERIC_KINDS = ({Decimal}, {int}, {Decimal, int})
+_FLOATS = {float}
+
+
+def _fast_sum(items: list[Any]) -> Decimal | None:
+    """`sum` of a list of only floats, only ints or only Decimals/ints, in C loops; None when
+    the general path must decide (other types, NaN/infinity, an arithmetic signal)."""
+    kinds = set(map(type, items))
+    try:
+        if kinds == _FLOATS:
+            numbers = map(FLOAT_DECIMALS.__getitem__, items)
+        elif kinds in _NUMERIC_KINDS:
+            numbers = items
+        else:
+            return None
+        with decimal.localcontext(DECIMAL):
+            total = sum(numbers, Decimal(0))  # Decimal + int converts the int exactly
+    except ArithmeticError:
+        return None
+    return total if total.is_finite() else None
 
 
 def _numbers(items: list[Any], what: str) -> list[Decimal]:
@@ -22,7 +44,12 @@ def _both(name: str, fn: Callable[[list[Decimal]], Any]) -> None:
 
     @builtin(name, "list")
     def _from_list(items: Any) -> Any:
-        return fn(_numbers(as_list(items), name))
+        items = as_list(items)
+        if fn is _sum and items:
+            total = _fast_sum(items)
+            if total is not None:
+                return total
+        return fn(_numbers(items, name))
 
     @builtin(name, "n1, n...")
     def _from_args(first: Any, rest: list[Any]) -> Any:
