@@ -22,7 +22,7 @@ from lark.exceptions import UnexpectedInput
 from . import ast
 from ._resources import grammar_text
 from .errors import LimitExceeded, SourceError, Span
-from .parser_build import MAX_DEPTH, Builder
+from .parser_build import MAX_DEPTH, Builder, Tok
 from .parser_errors import translate
 
 __all__ = ["parse", "parse_unary_tests", "parse_uncached", "MAX_LENGTH", "MAX_DEPTH", "GRAMMAR_FILE"]
@@ -34,6 +34,7 @@ GRAMMAR_FILE = "feelish.lark"
 _lock = threading.Lock()
 _parser: Lark | None = None
 _builder: Builder | None = None
+_fast: "_Fast | None" = None
 
 
 def _cache_file() -> str | bool:
@@ -80,8 +81,188 @@ def _get() -> tuple[Lark, Builder]:
                         raise
                     parser = _build(builder, False)
                 _builder = builder
+                global _fast
+                _fast = _Fast.make(parser, builder)
                 _parser = parser
     return _parser, _builder  # type: ignore[return-value]
+
+
+_FAILED = object()
+
+
+class _Fast:
+    """Lark's own LALR tables and per-state lexers, driven by a tight loop.
+
+    Lark's generic loop spends most of a parse on bookkeeping this grammar does not need (line
+    counting, Token objects, rule-keyed callback lookups, trees for inlined `_rule`s, a reduction
+    call for every `?rule` that passes its single child through).  This loop does the same shifts
+    and reductions in the same order, with the same contextual lexer patterns, and calls the
+    same builder methods with the same children, so it builds the same AST and raises the same
+    builder errors.  Where Lark would raise (a character no terminal matches, a token the state
+    does not accept), it gives up and the caller re-runs the parse with Lark for its exception.
+    """
+
+    def __init__(self, actions, gotos, scanners, starts, ends, rules, ignore) -> None:
+        self.actions = actions      # state -> {terminal: shift state (>= 0) or ~rule index}
+        self.gotos = gotos          # state -> {rule name: state}
+        self.scanners = scanners    # state -> compiled master pattern's .match
+        self.starts = starts
+        self.ends = ends
+        self.rules = rules          # [(size, origin, callback or None for a pass-through)]
+        self.ignore = ignore
+
+    @classmethod
+    def make(cls, lark: Lark, builder: Builder) -> "_Fast | None":
+        """None when Lark's internals are not what this loop expects (Lark's own loop is used)."""
+        try:
+            return cls._make(lark, builder)
+        except Exception:  # pragma: no cover - another Lark version: stay correct, just slower
+            return None
+
+    @classmethod
+    def _make(cls, lark: Lark, builder: Builder) -> "_Fast | None":
+        from lark.parsers.lalr_analysis import Shift
+
+        frontend = lark.parser
+        lalr = frontend.parser.parser
+        table = lalr.parse_table
+        if any(isinstance(k, str) for k in lalr.callbacks):  # terminal callbacks: not handled
+            return None
+        lexers = frontend.lexer.lexers
+        ignore = None
+        rule_index: dict = {}
+        rules = []
+        actions: dict = {}
+        gotos: dict = {}
+        for state, row in table.states.items():
+            acts, gos = {}, {}
+            for sym, (action, arg) in row.items():
+                if sym.isupper() or sym == "$END":
+                    if action is Shift:
+                        acts[sym] = arg
+                    else:
+                        if arg not in rule_index:
+                            rule_index[arg] = len(rules)
+                            rules.append(_rule_callback(arg, builder))
+                        acts[sym] = ~rule_index[arg]
+                else:
+                    gos[sym] = arg
+            actions[state] = acts
+            gotos[state] = gos
+        scanners = {}
+        for state, lexer in lexers.items():
+            scanner = lexer.scanner
+            if len(scanner._mres) != 1 or lexer.callback:
+                return None
+            if ignore is None:
+                ignore = frozenset(lexer.ignore_types)
+            elif ignore != lexer.ignore_types:
+                return None
+            scanners[state] = scanner._mres[0].match
+        if set(scanners) != set(actions):
+            return None
+        return cls(actions, gotos, scanners, dict(table.start_states), dict(table.end_states),
+                   rules, ignore)
+
+    def parse(self, text: str, start: str):
+        actions, gotos, scanners, rules, ignore = (self.actions, self.gotos, self.scanners,
+                                                   self.rules, self.ignore)
+        end_state = self.ends[start]
+        state = self.starts[start]
+        states = [state]
+        values: list = []
+        pos, n = 0, len(text)
+        while True:
+            if pos < n:
+                m = scanners[state](text, pos)
+                if m is None:
+                    return _FAILED
+                kind = m.lastgroup
+                end = m.end()
+                if kind in ignore:
+                    pos = end
+                    continue
+                token = Tok(kind, m.group(), pos, end)
+                pos = end
+            else:
+                kind = "$END"
+                token = None
+            while True:
+                action = actions[state].get(kind)
+                if action is None:
+                    return _FAILED
+                if action >= 0:  # shift
+                    state = action
+                    states.append(state)
+                    values.append(token)
+                    break
+                size, origin, callback = rules[~action]
+                if callback is None:  # a `?rule` passing its single child through
+                    del states[-1]
+                else:
+                    children = values[-size:]
+                    del states[-size:]
+                    del values[-size:]
+                    values.append(callback(children))
+                state = gotos[states[-1]][origin]
+                states.append(state)
+                if state == end_state and token is None:
+                    return values[-1]
+
+
+def _rule_callback(rule, builder: Builder):
+    """(size, origin name, callback) doing what Lark's tree builder does for `rule` with
+    keep_all_tokens and maybe_placeholders: splice inlined `_rule` children, insert None for
+    absent `[optional]` parts, pass a single child of a `?rule` through, then call the builder
+    method (an inlined `_rule` itself yields its list of children)."""
+    expansion = rule.expansion
+    size = len(expansion)
+    opts = rule.options
+    origin = rule.origin.name
+    inlined = origin.startswith("_")
+    empty = opts.empty_indices
+    if empty:
+        flags = "".join(str(int(b)) for b in empty)
+        nones = [len(ones) for ones in flags.split("0")]
+    else:
+        nones = [0] * (size + 1)
+    plan = [(nones[i], not sym.is_term and sym.name.startswith("_")) for i, sym in enumerate(expansion)]
+    trailing = nones[size]
+    expand1 = opts.expand1 and not rule.alias
+    plain = trailing == 0 and not any(add or spl for add, spl in plan)
+    if plain and expand1 and size == 1 and not inlined:
+        return size, origin, None
+    method = None
+    if not inlined:
+        name = rule.alias or opts.template_source or origin
+        method = getattr(builder, name, None)
+        if method is None:
+            raise LookupError(f"no builder method for rule {name}")  # Lark would build a Tree
+    if plain:
+        if inlined:
+            return size, origin, list
+        if expand1:
+            return size, origin, lambda c: c[0] if len(c) == 1 else method(c)
+        return size, origin, method
+
+    def shaped(children):
+        out: list = []
+        for child, (add, splice) in zip(children, plan):
+            if add:
+                out += [None] * add
+            if splice:
+                out += child
+            else:
+                out.append(child)
+        if trailing:
+            out += [None] * trailing
+        if inlined:
+            return out
+        if expand1 and len(out) == 1:
+            return out[0]
+        return method(out)
+
+    return size, origin, shaped
 
 
 def _run(text: str, start: str, origin: str | None):
@@ -94,6 +275,11 @@ def _run(text: str, start: str, origin: str | None):
     lark, builder = _get()
     builder.begin(text, origin)
     try:
+        if _fast is not None:
+            result = _fast.parse(text, start)
+            if result is not _FAILED:
+                return result
+            builder.begin(text, origin)  # Lark's own loop finds the same spot and says why
         return lark.parse(text, start=start)
     except UnexpectedInput as exc:
         raise translate(exc, text, origin, lark, start) from None

@@ -28,12 +28,27 @@ _SECRET_NAME = re.compile(r"<<\s*secrets\.(\S+?)\s*>>")
 _SPACES = re.compile(r"\s+")
 
 
+class Tok:
+    """A token of the fast parse loop (`parser._Fast`): what the builder reads of Lark's Token."""
+
+    __slots__ = ("type", "value", "start_pos", "end_pos")
+
+    def __init__(self, type_: str, value: str, start_pos: int, end_pos: int) -> None:
+        self.type = type_
+        self.value = value
+        self.start_pos = start_pos
+        self.end_pos = end_pos
+
+
+_TOKENS = (Tok, Token)
+
+
 def _start(item) -> int:
-    return item.start_pos if isinstance(item, Token) else item.span.start
+    return item.start_pos if isinstance(item, _TOKENS) else item.span.start
 
 
 def _end(item) -> int:
-    return item.end_pos if isinstance(item, Token) else item.span.end
+    return item.end_pos if isinstance(item, _TOKENS) else item.span.end
 
 
 def _span(first, last) -> Span:
@@ -146,7 +161,7 @@ class Builder:
 
     def function_def(self, c):
         params = [p for p in c if isinstance(p, tuple)]
-        external = any(isinstance(t, Token) and t.type == "EXTERNAL" for t in c)
+        external = any(isinstance(t, _TOKENS) and t.type == "EXTERNAL" for t in c)
         body = c[-1]
         names = tuple(p[0] for p in params)
         seen = set()

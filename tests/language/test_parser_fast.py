@@ -1,0 +1,83 @@
+"""The parser's fast loop (`parser._Fast`) against Lark's own loop: over the TCK corpus, tricky
+texts and random token soups, both must build equal ASTs, raise the same builder error, or (the
+fast loop) give up exactly where Lark raises a parse error."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lark.exceptions import UnexpectedInput
+
+from feelish import parser
+from feelish.errors import SourceError
+
+from .test_parse_properties import TOKENS
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "dmn-tck-feel.jsonl"
+
+TRICKY = [
+    "", " ", "1", "-1", "- -x", "a.b.c[1].d(2)", "f()", "f(a: 1, b: 2)", "f(1, b: 2)", "f(a: 1, a: 2)",
+    "{}", "{a: 1, a: 2}", '{"a b": 1, `c`: 2, first name: 3}', "[]", "[ ]", "[1, 2, 3]", "[1..2]",
+    "]1..2[", "(1..2)", "[a..b(1).c]", "(< 10)", "(= 1)", "(!= 1)", "x in (1, 2, < 3)", "x in < 3",
+    "x between 1 and 2", "x instance of list<number>", "x instance of context<a: number>",
+    "x instance of function<number, string> -> boolean", "x instance of function",
+    "function(a, b: number) a + b", "function(a, a) 1", "function() external {}",
+    "for x in 1..3, y in [1] return x * y", "some x in l satisfies x > 1", "every x in l satisfies x",
+    "if a then b else c", "date and time(\"2020-01-01T00:00:00\")", "get or else(null, 1)",
+    "and(true, false)", "or([true])", "not(1, 2)", "not(< 3)", "-", "? > 3", "< 10, > 20",
+    "<<secrets.A>>", '"a<<secrets.B>>b"', '"\\u0041\\U01F600\\n"', '"\\ud800"', '"\\U110000"',
+    "@\"2024-01-01\"", "1e3 + .5 - 007", "a /* c */ + // c\n b", "/* open", "1 +", "1 2", "(1",
+    "1)", "a < b < c", "a == b", "a && b", "'s'", "x[", "{a: }", "{a 1}", "\ufeff1", "`unclosed",
+    "((((((((((1))))))))))", "-" * 300 + "1", "[" * 250 + "]" * 250,
+]
+
+
+def _both(text: str, start: str):
+    lark, builder = parser._get()
+
+    def run(fn):
+        builder.begin(text, None)
+        try:
+            result = fn()
+        except UnexpectedInput:
+            return ("parse error",)
+        except SourceError as err:
+            return ("error", type(err).__name__, str(err))
+        finally:
+            builder.end()
+        return ("parse error",) if result is parser._FAILED else ("ok", result)
+
+    want = run(lambda: lark.parse(text, start=start))
+    got = run(lambda: parser._fast.parse(text, start))
+    assert got == want, (text, start)
+    return got
+
+
+def test_the_fast_loop_is_in_use():
+    parser._get()
+    assert parser._fast is not None
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tricky_texts_agree(text):
+    for start in ("expression", "unary_tests"):
+        _both(text, start)
+
+
+def test_tck_corpus_agrees():
+    if not CORPUS.is_file():
+        pytest.skip(f"the TCK corpus is not at {CORPUS}")
+    with CORPUS.open(encoding="utf-8") as fh:
+        texts = sorted({json.loads(line)["expression"] for line in fh if line.strip()})
+    outcomes = {_both(text, "expression")[0] for text in texts}
+    assert "ok" in outcomes
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TOKENS), max_size=14), st.sampled_from(["", " "]),
+       st.booleans())
+def test_token_soups_agree(tokens, sep, tests):
+    _both(sep.join(tokens), "unary_tests" if tests else "expression")
