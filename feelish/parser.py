@@ -12,6 +12,7 @@ input) with a span inside the text; `parser_errors` words the messages.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -88,6 +89,10 @@ def _get() -> tuple[Lark, Builder]:
 
 
 _FAILED = object()
+#: the grammar's WS terminal; no other terminal can start with one of its characters (\ufeff and
+#: \u200b fit CTX_KEY too, but WS comes first in every state's pattern, as priority 0 > -1)
+_WS = "[\\s\ufeff\u200b]+"
+_WS_TO_END = re.compile(_WS)
 
 
 class _Fast:
@@ -110,6 +115,8 @@ class _Fast:
         self.ends = ends
         self.rules = rules          # [(size, origin, callback or None for a pass-through)]
         self.ignore = ignore
+        self.end_states = frozenset(ends.values())
+        self.units: dict[tuple, int] = {}   # pass-through runs seen so far (see _passes)
 
     @classmethod
     def make(cls, lark: Lark, builder: Builder) -> "_Fast | None":
@@ -158,15 +165,19 @@ class _Fast:
                 ignore = frozenset(lexer.ignore_types)
             elif ignore != lexer.ignore_types:
                 return None
-            scanners[state] = scanner._mres[0].match
-        if set(scanners) != set(actions):
+            mre = scanner._mres[0]
+            # whitespace before a token is skipped inside the same match (possessively: it
+            # never gives characters back); nothing else can match where WS can, see `_WS`
+            scanners[state] = re.compile(f"{_WS[:-1]}*+(?:{mre.pattern})", mre.flags).match
+        if set(scanners) != set(actions) or "WS" not in ignore or \
+                lark.get_terminal("WS").pattern.to_regexp() != _WS:
             return None
         return cls(actions, gotos, scanners, dict(table.start_states), dict(table.end_states),
                    rules, ignore)
 
     def parse(self, text: str, start: str):
-        actions, gotos, scanners, rules, ignore = (self.actions, self.gotos, self.scanners,
-                                                   self.rules, self.ignore)
+        actions, gotos, scanners, rules, ignore, units = (
+            self.actions, self.gotos, self.scanners, self.rules, self.ignore, self.units)
         end_state = self.ends[start]
         state = self.starts[start]
         states = [state]
@@ -176,14 +187,16 @@ class _Fast:
             if pos < n:
                 m = scanners[state](text, pos)
                 if m is None:
-                    return _FAILED
-                kind = m.lastgroup
-                end = m.end()
-                if kind in ignore:
-                    pos = end
+                    if _WS_TO_END.fullmatch(text, pos) is None:
+                        return _FAILED
+                    pos = n  # only whitespace left
                     continue
-                token = Tok(kind, m.group(), pos, end)
-                pos = end
+                kind = m.lastgroup
+                pos = m.end()
+                if kind in ignore:
+                    continue
+                value = m.group(kind)
+                token = Tok(kind, value, pos - len(value), pos)
             else:
                 kind = "$END"
                 token = None
@@ -197,17 +210,40 @@ class _Fast:
                     values.append(token)
                     break
                 size, origin, callback = rules[~action]
-                if callback is None:  # a `?rule` passing its single child through
-                    del states[-1]
-                else:
-                    children = values[-size:]
-                    del states[-size:]
-                    del values[-size:]
-                    values.append(callback(children))
+                if callback is None:  # `?rule`s passing their single child through: one step
+                    key = (states[-2], state, kind)
+                    target = units.get(key)
+                    if target is None:
+                        target = self._passes(key)
+                    state = states[-1] = target
+                    continue
+                children = values[-size:]
+                del states[-size:]
+                del values[-size:]
+                values.append(callback(children))
                 state = gotos[states[-1]][origin]
                 states.append(state)
                 if state == end_state and token is None:
                     return values[-1]
+
+    def _passes(self, key: tuple) -> int:
+        """The state after the run of pass-through reductions that `key` (state below the top,
+        top state, next terminal) starts: each pops one state and pushes the goto of the state
+        below, which stays the same, so the run depends on nothing else (and is remembered)."""
+        below, state, kind = key
+        ends = self.end_states
+        while True:
+            action = self.actions[state].get(kind)
+            if action is None or action >= 0:
+                break
+            _, origin, callback = self.rules[~action]
+            if callback is not None:
+                break
+            state = self.gotos[below][origin]
+            if state in ends:  # pragma: no cover - start rules always have a builder method
+                break
+        self.units[key] = state
+        return state
 
 
 def _rule_callback(rule, builder: Builder):
