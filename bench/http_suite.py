@@ -142,6 +142,9 @@ def targets(res: dict) -> dict:
         c = tok.get(key, {})
         t[f"token_requests_{key}"] = {"measured": c.get("token_requests"), "target": 1,
                                       "met": c.get("token_requests") == 1}
+    pl = tok.get("per_lifetime", {})
+    t["token_requests_one_per_lifetime"] = {
+        "measured": pl.get("token_requests"), "target": pl.get("expected"), "met": bool(pl.get("met"))}
     return t
 
 

@@ -31,7 +31,7 @@ def _response(status: str, body: bytes, ctype: str = "application/json") -> byte
     return head.encode("latin-1") + body
 
 
-def make_handler(ttl: int, body_doc: dict):
+def make_handler(ttl: float, body_doc: dict):
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
@@ -76,7 +76,7 @@ def make_handler(ttl: int, body_doc: dict):
     return handle
 
 
-async def serve(port: int, ttl: int) -> None:
+async def serve(port: int, ttl: float) -> None:
     server = await asyncio.start_server(make_handler(ttl, data.response_body()), "127.0.0.1", port,
                                         backlog=512)
     print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
@@ -87,7 +87,7 @@ async def serve(port: int, ttl: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--token-ttl", type=int, default=3600)
+    ap.add_argument("--token-ttl", type=float, default=3600)
     args = ap.parse_args()
     try:
         asyncio.run(serve(args.port, args.token_ttl))

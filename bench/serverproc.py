@@ -7,7 +7,7 @@ import sys
 
 
 @contextlib.contextmanager
-def running_server(token_ttl: int = 3600):
+def running_server(token_ttl: float = 3600):
     proc = subprocess.Popen([sys.executable, "-m", "bench.server", "--port", "0",
                              "--token-ttl", str(token_ttl)],
                             stdout=subprocess.PIPE, text=True)
