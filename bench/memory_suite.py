@@ -32,6 +32,23 @@ def _py_variant(i: int) -> str:
             f'"city": v["response"]["body"]["data"]["owner"]["address"]["city"], "n": v["page"] + {i}}}')
 
 
+#: for scale: the same small mapping (paths + a distinct literal) in each peer
+PEER_VARIANTS = {
+    "simpleeval": lambda i: ('{"id": response["body"]["data"]["id"], '
+                             f'"city": response["body"]["data"]["owner"]["address"]["city"], "n": {i}}}'),
+    "jmespath": lambda i: ("{id: response.body.data.id, city: response.body.data.owner.address.city, "
+                           f"n: `{i}`}}"),
+    "cel-python": lambda i: ('{"id": response.body.data.id, "city": response.body.data.owner.address.city, '
+                             f'"n": {i}}}'),
+    "bkflow-feel": lambda i: ("{id: response.body.data.id, city: response.body.data.owner.address.city, "
+                              f"n: {i}}}"),
+}
+
+
+def _feel_small(i: int) -> str:
+    return f"{{id: response.body.data.id, city: response.body.data.owner.address.city, n: {i}}}"
+
+
 def compiled_peak(compile_fn, texts: list[str]) -> dict:
     gc.collect()
     tracemalloc.start()
@@ -84,6 +101,17 @@ def run(quick: bool = False, log=print) -> dict:
         return res
     try:
         res["feelish_compile"] = compiled_peak(fe.compiled_for_eval, [_variant(i) for i in range(n_expr)])
+        n_peer = n_expr // 10
+        log(f"  {n_peer:,} small compiled expressions per engine, for scale ...")
+        small = {"feelish": compiled_peak(fe.compiled_for_eval, [_feel_small(i) for i in range(n_peer)])}
+        for name, make in PEER_VARIANTS.items():
+            eng = engines.peer(name)
+            if eng.available:
+                try:
+                    small[name] = compiled_peak(eng.compiled_for_eval, [make(i) for i in range(n_peer)])
+                except Exception as exc:
+                    small[name] = {"error": f"{exc.__class__.__name__}: {str(exc)[:120]}"}
+        res["small_compiled"] = small
         log(f"  {n_eval:,} evaluations ...")
         res["evaluate_clean"] = evaluation_growth(fe.evaluator(fe.compiled_for_eval(CLEAN)), VARIABLES, n_eval)
         log(f"  {n_eval // 5:,} evaluations with a warning each ...")
@@ -114,6 +142,13 @@ def table(res: dict) -> str:
     if "feelish_compile" in res:
         out.append(f"\nfeelish retains {fmt_ratio(res['feelish_compile']['retained_per_expr'] / py['retained_per_expr'])}"
                    " the memory of a compiled Python lambda per expression.")
+    small = res.get("small_compiled")
+    if small:
+        out += ["", "For scale, a small mapping (two paths and a distinct literal) compiled in each engine:", "",
+                "| engine | count | retained per expression |", "|---|---:|---:|"]
+        for name, r in small.items():
+            shown = r["error"] if "error" in r else f"{r['retained_per_expr']:,.0f} B"
+            out.append(f"| {name} | {r.get('count', '—')} | {shown} |")
     if res.get("status") != "ok":
         out.append(f"\nfeelish: {res.get('status')} — {res.get('reason')}")
         return "\n".join(out)
