@@ -9,7 +9,7 @@ from typing import Any
 
 from . import ast, operators
 from .compile_state import MISSING, EvalContext
-from .compile_util import as_int, const_of, contains, mentions, plain, walk
+from .compile_util import as_int, const_of, contains, decimals, mentions, plain, walk
 from .compiler import Closure, Compiler, _builtin
 from .errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
 from .values import FeelFailure, FeelFunction, Range
@@ -45,7 +45,7 @@ class IntRange:
         return len(self.r)
 
     def __iter__(self):
-        return map(Decimal, self.r)
+        return iter(decimals(self.r))
 
 
 class DateRange:
@@ -228,6 +228,26 @@ def _for(comp: Compiler, node: ast.For) -> Closure:
 
     if len(loop.names) == 1 and loop.independent and not loop.fresh and not snapshot:
         name, domain = loop.names[0], loop.domains[0]
+        direct = getattr(body, "of_local", None)
+        if direct is not None and direct[0] == name and not uses_partial:
+            value_fn = direct[1]  # the body is `x <op> literal`: map over the values directly
+            int_step = getattr(body, "int_step", None)  # whole literal: whole-number arithmetic
+
+            def for_map(s, c):
+                dom = domain(({"partial": []}, s), c)
+                if dom is None:
+                    return None
+                n = len(dom)
+                c.steps -= n
+                if c.steps < 0:
+                    c.exceeded(span, f"this iteration would run {n} times, more than the "
+                                     f"remaining budget of {max(c.steps + n, 0)} steps")
+                if int_step is not None and type(dom) is IntRange:
+                    ints = int_step(dom.r)
+                    if ints is not None:
+                        return decimals(ints)
+                return list(map(value_fn, dom, itertools.repeat(c)))
+            return plain(for_map)
 
         def for_simple(s, c):
             out: list = []
@@ -278,6 +298,30 @@ def _quantified(comp: Compiler, node: ast.Quantified) -> Closure:
     loop = _Loop(comp, node.iterators, node.condition)
     cond, span = loop.body, node.span
     want = node.kind == "some"  # some: stop at the first true; every: stop at the first false
+    if len(loop.names) == 1 and loop.independent and not loop.fresh:
+        name = loop.names[0]
+        direct = getattr(cond, "of_local", None)
+        test = direct[1] if direct is not None and direct[0] == name else None
+
+        def quantified_one(s, c):
+            d: dict = {}
+            layer = (d, s)
+            doms = loop.domains_up_front(layer, c, span)
+            if doms is None:
+                return None
+            unknown = False
+            for v in doms[0]:
+                if test is not None:
+                    r = test(v, c)
+                else:
+                    d[name] = v
+                    r = cond(layer, c)
+                if r is want:
+                    return want
+                if r is not (not want):
+                    unknown = True
+            return None if unknown else (not want)
+        return plain(quantified_one)
 
     def quantified(s, c):
         unknown = False

@@ -111,6 +111,21 @@ def export(value: Any) -> Any:
     return value
 
 
+_LO, _HI = -256, 4096
+#: Decimals of the small whole numbers, shared (Decimals are immutable): ranges slice them
+_SMALL = tuple(Decimal(i) for i in range(_LO, _HI))
+
+
+def decimals(r: range) -> list[Decimal]:
+    """The whole numbers of `r` as Decimals (exponent 0), in order."""
+    if r and _LO <= min(r[0], r[-1]) and max(r[0], r[-1]) < _HI:
+        first, last, step = r[0] - _LO, r[-1] - _LO, r.step
+        if step > 0:
+            return list(_SMALL[first:last + 1:step])
+        return list(_SMALL[first:(last - 1 if last > 0 else None):step])
+    return list(map(Decimal, r))
+
+
 def const_of(fn) -> Any:
     """The folded value of a compiled closure, or MISSING when it is not a constant."""
     return getattr(fn, "const", MISSING)

@@ -142,6 +142,7 @@ def _at_hop(name: str, hop: int) -> Closure:
     if hop == 0:
         def local0(s, c):
             return s[0][name]
+        local0.local_name = name  # type: ignore[attr-defined]  # lets loops pass the value directly
         return local0
     if hop == 1:
         def local1(s, c):
@@ -380,6 +381,10 @@ def _arith(comp: Compiler, node: ast.Arith) -> Closure:
                 return constant(value)
         except (FeelFailure, *_SOFT):
             pass
+    from .compile_arith import specialise
+    fast = specialise(node.op, left, right, a, b, span, op, _SOFT, failed)
+    if fast is not None:
+        return plain(fast)
     if node.op == "+":
         def plus(s, c):
             try:
@@ -420,21 +425,42 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
         except (FeelFailure, *_SOFT):
             pass
     native = _NATIVE[node.op]
-    if b is not MISSING and type(b) in _FAST:  # `x > 5`: the most common shape in filters
-        def compare_const(s, c):
-            x = left(s, c)
-            if type(x) in _FAST:
+    if b is not MISSING and (type(b) in _FAST or type(b) is str):
+        # `x > 5`, `status = "open"`: the most common shapes in filters and quantifiers
+        # a host Decimal may be NaN or infinite: those take the general operator (a warning)
+        numeric = type(b) in _FAST
+
+        def compare_value(x, c):
+            tx = type(x)
+            if (tx is int or (tx is Decimal and x.is_finite())) if numeric else tx is str:
                 return native(x, b)
             try:
                 return op(x, b)
             except (FeelFailure, *_SOFT) as exc:
                 return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
+
+        def compare_const(s, c):
+            x = left(s, c)
+            tx = type(x)
+            if (tx is int or (tx is Decimal and x.is_finite())) if numeric else tx is str:
+                return native(x, b)
+            try:
+                return op(x, b)
+            except (FeelFailure, *_SOFT) as exc:
+                return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
+        local = getattr(left, "local_name", None)
+        if local is not None:
+            compare_const.of_local = (local, compare_value)  # type: ignore[attr-defined]
         return plain(compare_const)
 
     def compare(s, c):
         x, y = left(s, c), right(s, c)
-        tx = type(x)
-        if (tx is type(y) and (tx is str or tx is Decimal)) or (tx in _FAST and type(y) in _FAST):
+        tx, ty = type(x), type(y)
+        if tx is str:
+            if ty is str:
+                return native(x, y)
+        elif (tx is int or (tx is Decimal and x.is_finite())) and \
+                (ty is int or (ty is Decimal and y.is_finite())):
             return native(x, y)
         try:
             return op(x, y)

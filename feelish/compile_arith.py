@@ -1,0 +1,172 @@
+"""Specialised closures for `+`, `-` and `*`: the common operand types are handled inline.
+
+`operators.add` / `sub` / `mul` stay the definition of the semantics; a specialised closure only
+takes a shortcut where the result is the very same value:
+
+  * numbers (Decimal, host int, host float): the decimal128 context operation directly (an int
+    operand is converted exactly by the context; a float through `FLOAT_DECIMALS`, its shortest
+    repr).  A non-finite operand, an overflow or any other signal goes to the general operator,
+    which raises the failure the user sees;
+  * `+` of two strings whose result is short (<= 64 characters: no budget to charge);
+  * a literal operand (`x * 2`, `"ORD-" + s`) is not re-read or re-checked at each evaluation;
+    `x * 2` on a loop variable also offers `.of_local = (name, f(value, c))`, so a loop can pass
+    the value without binding it in a scope.
+
+Everything else (null, temporal values, durations, mixed types) goes to the general operator
+with the evaluated operands, exactly as before.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .compile_state import MISSING
+from .values import DECIMAL, FLOAT_DECIMALS, FeelFailure
+
+_DECIMAL_OPS = {"+": DECIMAL.add, "-": DECIMAL.subtract, "*": DECIMAL.multiply}
+_NUMS = frozenset({Decimal, int, float})
+_SHORT = 64  # longest string `+` builds without charging the evaluation budget
+
+
+_LIMIT = 10 ** 34  # decimal128 holds every integer below this exactly
+
+
+def _int_step(symbol: str, k: Decimal):
+    """For `x <symbol> k` with a whole literal k: `f(range) -> range` of the ints giving the same
+    values as the Decimal operation over a range of whole numbers (None if too large), or None.
+
+    Decimal results keep exponent 0 and are exact below 10**34; a zero result is +0 for `+` and
+    `-` (half-even rounding), and for `*` only when k > 0 (0 * -2 is -0 in decimal arithmetic).
+    """
+    if k.as_tuple().exponent != 0:
+        return None
+    n = int(k)
+    if symbol == "*":
+        if n <= 0:
+            return None
+
+        def times(r: range):
+            return range(r.start * n, r.stop * n, r.step * n) if _fits(r, n, 0) else None
+        return times
+    shift = n if symbol == "+" else -n
+
+    def plus(r: range):
+        return range(r.start + shift, r.stop + shift, r.step) if _fits(r, 1, abs(shift)) else None
+    return plus
+
+
+def _fits(r: range, factor: int, offset: int) -> bool:
+    if not r:
+        return True
+    top = max(abs(r[0]), abs(r[-1]))
+    return top * factor + offset < _LIMIT
+
+
+def specialise(symbol: str, left, right, ka: Any, kb: Any, span, op, soft: tuple, failed):
+    """A fast closure for `left <symbol> right`, or None to use the general one.
+
+    `ka` / `kb`: the folded constant of each operand or MISSING; `op`: the general operator;
+    `soft` / `failed`: the compiler's suppressed-failure types and its failure-to-warning helper.
+    """
+    dec_op = _DECIMAL_OPS.get(symbol)
+    if dec_op is None:
+        return None
+    is_plus = symbol == "+"
+    catch = (FeelFailure, *soft)
+    floats = FLOAT_DECIMALS
+
+    def general(c, a, b):
+        try:
+            r = op(a, b)
+        except catch as exc:
+            return failed(c, exc, span)
+        if is_plus and type(r) is str and len(r) > _SHORT:
+            c.check_string(r, span)
+        return r
+
+    if type(kb) is Decimal and kb.is_finite():
+        def num_const_right(s, c):
+            a = left(s, c)
+            ta = type(a)
+            if ta in _NUMS:
+                try:
+                    r = dec_op(floats[a] if ta is float else a, kb)
+                except ArithmeticError:
+                    return general(c, a, kb)
+                if r.is_finite():
+                    return r
+            return general(c, a, kb)
+
+        def num_value(a, c):  # the same, given the left operand's value
+            ta = type(a)
+            if ta in _NUMS:
+                try:
+                    r = dec_op(floats[a] if ta is float else a, kb)
+                except ArithmeticError:
+                    return general(c, a, kb)
+                if r.is_finite():
+                    return r
+            return general(c, a, kb)
+        local = getattr(left, "local_name", None)
+        if local is not None:
+            num_const_right.of_local = (local, num_value)  # type: ignore[attr-defined]
+            int_step = _int_step(symbol, kb)
+            if int_step is not None:
+                num_const_right.int_step = int_step  # type: ignore[attr-defined]
+        return num_const_right
+
+    if type(ka) is Decimal and ka.is_finite():
+        def num_const_left(s, c):
+            b = right(s, c)
+            tb = type(b)
+            if tb in _NUMS:
+                try:
+                    r = dec_op(ka, floats[b] if tb is float else b)
+                except ArithmeticError:
+                    return general(c, ka, b)
+                if r.is_finite():
+                    return r
+            return general(c, ka, b)
+        return num_const_left
+
+    if is_plus and type(kb) is str:
+        room = _SHORT - len(kb)
+
+        def str_const_right(s, c):
+            a = left(s, c)
+            if type(a) is str and len(a) <= room:
+                return a + kb
+            return general(c, a, kb)
+        return str_const_right
+
+    if is_plus and type(ka) is str:
+        room_l = _SHORT - len(ka)
+
+        def str_const_left(s, c):
+            b = right(s, c)
+            if type(b) is str and len(b) <= room_l:
+                return ka + b
+            return general(c, ka, b)
+        return str_const_left
+
+    if ka is not MISSING or kb is not MISSING:
+        return None  # another constant (null, a date, ...): the general closure
+
+    def arith_any(s, c):
+        a = left(s, c)
+        b = right(s, c)
+        ta, tb = type(a), type(b)
+        if ta in _NUMS and tb in _NUMS:
+            try:
+                r = dec_op(floats[a] if ta is float else a, floats[b] if tb is float else b)
+            except ArithmeticError:
+                return general(c, a, b)
+            if r.is_finite():
+                return r
+        elif is_plus and ta is str and tb is str and len(a) + len(b) <= _SHORT:
+            return a + b
+        return general(c, a, b)
+    return arith_any
+
+
+__all__ = ["specialise"]

@@ -1,0 +1,112 @@
+"""Specialised closures (arithmetic, comparisons, loops) give exactly the general operators'
+results: same value, same scale, same sign of zero, same warnings."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import feelish
+from feelish import operators
+from feelish.values import DECIMAL, FeelFailure, to_decimal
+
+values = st.one_of(
+    st.integers(min_value=-10**36, max_value=10**36),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True, places=4),
+    st.sampled_from([Decimal("-0"), Decimal("1E+999999999"), Decimal("9.99E+999999998"), -0.0, 0.0,
+                     True, None, "", "ab", "x" * 70, dt.date(2026, 1, 25), dt.timedelta(days=2),
+                     [1], {"a": 1}]),
+    st.text(max_size=40),
+)
+OPS = {"+": operators.add, "-": operators.sub, "*": operators.mul, "=": operators.equal,
+       ">": operators.greater, "<=": operators.less_equal}
+
+
+def _reference(op, a, b):
+    try:
+        return OPS[op](a, b), False
+    except (FeelFailure, ArithmeticError, TypeError, ValueError):
+        return None, True
+
+
+def _same(got, want):
+    assert type(got) is type(want) or (type(want) in (int, float) and type(got) is Decimal)
+    if isinstance(want, (int, float)) and not isinstance(want, bool):
+        want = to_decimal(want)
+    assert str(got) == str(want) and got == want
+
+
+@settings(max_examples=400, deadline=None)
+@given(a=values, b=values, op=st.sampled_from(sorted(OPS)))
+def test_variable_operands(a, b, op):
+    want, failed = _reference(op, a, b)
+    r = feelish.compile(f"a {op} b").evaluate_with_warnings({"a": a, "b": b})
+    _same(r.value, want)
+    assert bool(r.warnings) == failed
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=values, op=st.sampled_from(sorted(OPS)),
+       literal=st.sampled_from(["2", "-3", "0", "2.50", "1E+30", '"s"', '"' + "y" * 60 + '"']))
+def test_literal_operand_on_either_side(a, op, literal):
+    k = feelish.evaluate(literal)
+    for text, x, y in ((f"a {op} {literal}", a, k), (f"{literal} {op} a", k, a)):
+        want, failed = _reference(op, x, y)
+        r = feelish.compile(text).evaluate_with_warnings({"a": a})
+        _same(r.value, want)
+        assert bool(r.warnings) == failed, text
+
+
+@pytest.mark.parametrize("text", [
+    "for x in {r} return x * 2", "for x in {r} return x * 3", "for x in {r} return x * -1",
+    "for x in {r} return x * 0", "for x in {r} return x + 5", "for x in {r} return x - 7",
+    "for x in {r} return x * 2.5", "for x in {r} return x - 1E+40", "for x in {r} return x",
+    "for x in {r} return x * 100000000000000000000",
+])
+@pytest.mark.parametrize("r", ["1..100", "5..-5", "-300..-250", "4090..4100", "0..0", "-3..3"])
+def test_for_over_ranges(text, r):
+    got = feelish.evaluate(text.format(r=r))
+    a, b = (int(p) for p in r.split(".."))
+    xs = range(a, b + 1) if a <= b else range(a, b - 1, -1)
+    body = text.split("return ")[1]
+    want = []
+    for i in xs:
+        x = Decimal(i)
+        if body == "x":
+            want.append(x)
+            continue
+        op, lit = body.split(" ")[1], Decimal(body.split(" ")[2])
+        want.append({"*": DECIMAL.multiply, "+": DECIMAL.add, "-": DECIMAL.subtract}[op](x, lit))
+    assert [str(v) for v in got] == [str(v) for v in want]
+
+
+def test_for_over_host_lists_and_nulls():
+    assert feelish.evaluate("for x in xs return x * 2", {"xs": [1, 2.5, Decimal("3")]}) == \
+        [Decimal(2), Decimal("5.0"), Decimal(6)]
+    r = feelish.compile("for x in xs return x * 2").evaluate_with_warnings({"xs": [1, None, "a"]})
+    assert r.value == [Decimal(2), None, None] and len(r.warnings) == 1
+    assert feelish.evaluate("for x in xs return x * 2", {"xs": None}) is None
+
+
+@pytest.mark.parametrize("text, want", [
+    ("some x in xs satisfies x > 2", True), ("every x in xs satisfies x > 0", True),
+    ("every x in xs satisfies x > 1", False), ("some x in ys satisfies x > 5", None),
+    ("every x in ys satisfies x > 0", None), ("some x in ys satisfies x = 1", True),
+    ("some x in [] satisfies x > 1", False), ("every x in [] satisfies x > 1", True),
+    ("some x in null satisfies x > 1", None), ('some x in ss satisfies x = "b"', True),
+    ("some x in 1..5 satisfies x > 4", True), ("every x in xs satisfies x > 0 and x < 4", True),
+])
+def test_quantifiers(text, want):
+    v = {"xs": [1, 2, 3], "ys": [1, None, "a"], "ss": ["a", "b"]}
+    assert feelish.evaluate(text, v) is want
+
+
+def test_nan_and_infinity_from_the_host_warn_as_before():
+    for v in (math.nan, math.inf, Decimal("NaN"), Decimal("-Infinity")):
+        r = feelish.compile("x * 2 + 1").evaluate_with_warnings({"x": v})
+        assert r.value is None and r.warnings
