@@ -9,7 +9,7 @@ from typing import Any
 
 from . import ast, operators
 from .compile_state import MISSING, EvalContext
-from .compile_util import as_int, const_of, contains, decimals, mentions, plain, walk
+from .compile_util import as_int, const_of, constant, contains, decimals, mentions, plain, walk
 from .compiler import Closure, Compiler, _builtin
 from .errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
 from .values import FeelFailure, FeelFunction, Range
@@ -544,19 +544,37 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
     if len(arg_fns) == 1:
         arg0 = arg_fns[0]
 
-        def call1(s, c):
+        def call(s, c):
             fn = find(s, c)
             if fn is None:
                 return None
             return invoke(c, fn, [arg0(s, c)], fname, span)
-        return call1
-
-    def call(s, c):
-        fn = find(s, c)
-        if fn is None:
-            return None
-        return invoke(c, fn, [f(s, c) for f in arg_fns], fname, span)
+    else:
+        def call(s, c):
+            fn = find(s, c)
+            if fn is None:
+                return None
+            return invoke(c, fn, [f(s, c) for f in arg_fns], fname, span)
+    if isinstance(callee, ast.Name) and builtin is not None and not checks and hop is None:
+        return _builtin_call(builtin, fname, arg_fns, span, call)
     return call
+
+
+def _builtin_call(builtin, fname: str, arg_fns: tuple, span: Span, general: Closure) -> Closure:
+    """A call of an unshadowed built-in: folded when pure with literal arguments, else direct."""
+    from .compile_calls import direct, fold
+    consts = [const_of(f) for f in arg_fns]
+    if all(k is not MISSING for k in consts):
+        ok, value = fold(builtin, fname, consts)
+        if ok:
+            folded = constant(value)
+
+            def call_folded(s, c):
+                if fname in c.vars:  # a host function of that name wins, as in any call
+                    return general(s, c)
+                return folded(s, c)
+            return call_folded
+    return direct(builtin, fname, arg_fns, span, general) or general
 
 
 def _iter_range_value(comp: Compiler, node: ast.IterRange) -> Closure:

@@ -1,0 +1,133 @@
+"""Calls of built-in functions that nothing in scope shadows, compiled to direct calls.
+
+The general call (`compile_flow._call`) looks the function up, builds an argument list and goes
+through `invoke` -> `Builtin.invoke` -> overload by arity -> `Overload.call`.  For a built-in
+named at a call site that no enclosing scope binds, the overload for the call's arity is known at
+compile time, so the closure calls its implementation directly.  Exactly the same outcomes:
+
+  * a host variable of that name holding a function still wins at run time (the general call
+    is used whenever the name is in the variables);
+  * an exception from the implementation becomes what `Builtin._run` + `invoke` make of it
+    (`_failed`): a positioned warning and null, or the error propagated;
+  * results are charged like `invoke` charges them (list length, long strings).
+
+Pure built-ins whose arguments are all literals (`duration("P10D")`, `date("2024-01-01")`) are
+evaluated once, at compile time, when that succeeds with a value that costs no budget.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .builtins._core import Builtin, failure
+from .errors import EvaluationError, FeelishError, SourceError, WarningKind
+from .values import FeelFailure
+
+#: what `Builtin._run` turns into "invalid arguments (...)"
+_IMPL_SOFT = (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError,
+              OverflowError, RecursionError)
+
+#: built-ins with no clock, no randomness, no context argument: safe to run at compile time
+PURE = frozenset({
+    "duration", "date", "time", "date and time", "years and months duration", "number", "string",
+    "upper case", "lower case", "string length", "substring", "abs", "decimal", "floor",
+    "ceiling", "round half up", "round half down", "round up", "round down",
+})
+
+
+def _failed(c, exc: Exception, name: str, span) -> Any:
+    """What the general call path makes of an exception raised by a built-in's implementation."""
+    if isinstance(exc, _IMPL_SOFT) and not isinstance(exc, FeelFailure):
+        exc = failure(f"invalid arguments ({type(exc).__name__})")
+    if isinstance(exc, FeelFailure):
+        c.warn(exc.kind or WarningKind.FUNCTION_INVOCATION_FAILURE, f"{name}: {exc.message}", span)
+        return None
+    if isinstance(exc, SourceError):
+        if exc.span is None:
+            exc.span, exc.source = span, c.source
+        if isinstance(exc, EvaluationError) and not exc.warnings:
+            exc.warnings = tuple(c.warnings)
+        raise exc
+    if isinstance(exc, FeelishError):
+        raise exc
+    c.warn(WarningKind.FUNCTION_INVOCATION_FAILURE, f"{name} failed ({type(exc).__name__})", span)
+    return None
+
+
+def fold(builtin: Builtin, name: str, consts: list) -> tuple[bool, Any]:
+    """(True, value) when the pure built-in applied to literal arguments can be computed now."""
+    if name not in PURE:
+        return False, None
+    try:
+        r = builtin.invoke(list(consts), None)
+    except Exception:  # noqa: BLE001 - not folded: the call fails (and warns) at run time
+        return False, None
+    if type(r) is list or type(r) is dict or (type(r) is str and len(r) > 64) or r is None:
+        return False, None
+    return True, r
+
+
+def direct(builtin: Builtin, name: str, arg_fns: tuple, span, general):
+    """A closure calling the built-in's overload for `len(arg_fns)` directly, or None."""
+    ov = builtin._by_arity.get(len(arg_fns))
+    if ov is None or ov.variadic:
+        return None
+    impl, wants_ctx = ov.impl, ov.wants_ctx
+
+    def finish(c, r):
+        t = type(r)
+        if t is list:
+            c.steps -= len(r)
+            if c.steps < 0:
+                c.exceeded(span)
+        elif t is str and len(r) > 64:
+            c.check_string(r, span)
+        return r
+
+    if len(arg_fns) == 1 and not wants_ctx:
+        arg0 = arg_fns[0]
+
+        def call_builtin1(s, c):
+            if name in c.vars:
+                return general(s, c)
+            a = arg0(s, c)
+            try:
+                r = impl(a)
+            except Exception as exc:  # noqa: BLE001 - sorted out as the general path does
+                return _failed(c, exc, name, span)
+            t = type(r)
+            if t is list or (t is str and len(r) > 64):
+                return finish(c, r)
+            return r
+        return call_builtin1
+
+    if len(arg_fns) == 2 and not wants_ctx:
+        arg0, arg1 = arg_fns
+
+        def call_builtin2(s, c):
+            if name in c.vars:
+                return general(s, c)
+            a = arg0(s, c)
+            b = arg1(s, c)
+            try:
+                r = impl(a, b)
+            except Exception as exc:  # noqa: BLE001
+                return _failed(c, exc, name, span)
+            t = type(r)
+            if t is list or (t is str and len(r) > 64):
+                return finish(c, r)
+            return r
+        return call_builtin2
+
+    def call_builtin(s, c):
+        if name in c.vars:
+            return general(s, c)
+        args = [f(s, c) for f in arg_fns]
+        try:
+            r = impl(c, *args) if wants_ctx else impl(*args)
+        except Exception as exc:  # noqa: BLE001
+            return _failed(c, exc, name, span)
+        return finish(c, r)
+    return call_builtin
+
+
+__all__ = ["PURE", "direct", "fold"]
