@@ -103,6 +103,26 @@ class Builder:
             depths[id(node)] = 2
         return node
 
+    def _track1(self, node, kid):
+        """`_track` for a node over one child node (never None): the common, cheaper case."""
+        depths = self._state.depth
+        depth = depths.get(id(kid), 1) + 1
+        depths[id(node)] = depth
+        if depth > MAX_DEPTH:
+            self._track(node, kid)  # raises
+        return node
+
+    def _track2(self, node, left, right):
+        """`_track` for a node over two child nodes (never None)."""
+        depths = self._state.depth
+        a = depths.get(id(left), 1)
+        b = depths.get(id(right), 1)
+        depth = (a if a > b else b) + 1
+        depths[id(node)] = depth
+        if depth > MAX_DEPTH:
+            self._track(node, left, right)  # raises
+        return node
+
     def _error(self, message: str, span: Span, hint: str | None = None) -> FeelSyntaxError:
         return FeelSyntaxError(message, source=self._state.source, span=span,
                                origin=self._state.origin, hint=hint)
@@ -183,15 +203,16 @@ class Builder:
 
     def or_(self, c):
         left, _, right = c
-        return self._track(ast.Or(_span(left, right), left, right), left, right)
+        return self._track2(ast.Or(Span(left.span.start, right.span.end), left, right), left, right)
 
     def and_(self, c):
         left, _, right = c
-        return self._track(ast.And(_span(left, right), left, right), left, right)
+        return self._track2(ast.And(Span(left.span.start, right.span.end), left, right), left, right)
 
     def compare(self, c):
         left, op, right = c
-        return self._track(ast.Compare(_span(left, right), op.value, left, right), left, right)
+        return self._track2(ast.Compare(Span(left.span.start, right.span.end), op.value, left, right),
+                            left, right)
 
     def between(self, c):
         value, _, low, _, high = c
@@ -214,21 +235,22 @@ class Builder:
 
     def arith(self, c):
         left, op, right = c
-        return self._track(ast.Arith(_span(left, right), op.value, left, right), left, right)
+        return self._track2(ast.Arith(Span(left.span.start, right.span.end), op.value, left, right),
+                            left, right)
 
     def negate(self, c):
         op, operand = c
-        return self._track(ast.Negate(_span(op, operand), operand), operand)
+        return self._track1(ast.Negate(Span(op.start_pos, operand.span.end), operand), operand)
 
     # ------------------------------------------------------------------ postfix
 
     def path(self, c):
         base, _, name = c
-        return self._track(ast.Path(_span(base, name), base, name.name), base)
+        return self._track1(ast.Path(Span(base.span.start, name.span.end), base, name.name), base)
 
     def filter(self, c):
         base, _, cond, close = c
-        return self._track(ast.Filter(_span(base, close), base, cond), base, cond)
+        return self._track2(ast.Filter(Span(base.span.start, close.end_pos), base, cond), base, cond)
 
     def call(self, c):
         callee, close = c[0], c[-1]
@@ -250,21 +272,22 @@ class Builder:
 
     def named_arg(self, c):
         name, _, value = c
-        return self._track(ast.NamedArg(_span(name, value), name.name, value), value)
+        return self._track1(ast.NamedArg(Span(name.span.start, value.span.end), name.name, value), value)
 
     # ------------------------------------------------------------------ atoms
 
     def number(self, c):
         tok = c[0]
+        span = Span(tok.start_pos, tok.end_pos)
         try:
             value = Decimal(tok.value)
         except InvalidOperation:  # pragma: no cover - the terminal only admits valid numbers
-            raise self._error(f"invalid number {tok.value!r}", _span(tok, tok)) from None
-        return ast.NumberLit(_span(tok, tok), value)
+            raise self._error(f"invalid number {tok.value!r}", span) from None
+        return ast.NumberLit(span, value)
 
     def string(self, c):
         tok = c[0]
-        span = _span(tok, tok)
+        span = Span(tok.start_pos, tok.end_pos)
         text = self._decode(tok.value[1:-1], tok.start_pos + 1)
         if "<<" not in text:
             return ast.StringLit(span, text)
@@ -297,10 +320,11 @@ class Builder:
     def name(self, c):
         if len(c) == 1:
             tok = c[0]
-            if tok.type == "BACKTICK":
-                return ast.Name(_span(tok, tok), tok.value[1:-1])
-            if tok.type == "NAME" or tok.type == "FN_ANDOR":
-                return ast.Name(_span(tok, tok), tok.value)
+            kind = tok.type
+            if kind == "NAME" or kind == "FN_ANDOR":
+                return ast.Name(Span(tok.start_pos, tok.end_pos), tok.value)
+            if kind == "BACKTICK":
+                return ast.Name(Span(tok.start_pos, tok.end_pos), tok.value[1:-1])
         words = " ".join(_SPACES.sub(" ", t.value) if t.type == "KW_NAME" else t.value for t in c)
         return ast.Name(_span(c[0], c[-1]), words)
 
@@ -328,7 +352,7 @@ class Builder:
             text = key.value[1:-1]
         else:
             text = key.value
-        return self._track(ast.ContextEntry(_span(key, value), text, value), value)
+        return self._track1(ast.ContextEntry(Span(key.start_pos, value.span.end), text, value), value)
 
     def cmp_range(self, c):
         open_, test, close = c
