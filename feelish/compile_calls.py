@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from .builtins._core import Builtin, failure
+from .compile_util import _PLAIN, export, plain
 from .errors import EvaluationError, FeelishError, SourceError, WarningKind
 from .values import FeelFailure
 
@@ -31,6 +32,17 @@ PURE = frozenset({
     "duration", "date", "time", "date and time", "years and months duration", "number", "string",
     "upper case", "lower case", "string length", "substring", "abs", "decimal", "floor",
     "ceiling", "round half up", "round half down", "round up", "round down",
+})
+
+
+#: built-ins whose results never need `export` (str, Decimal, bool, null, temporal values)
+PLAIN_RESULTS = frozenset({
+    "string", "upper case", "lower case", "substring", "substring before", "substring after",
+    "string length", "contains", "starts with", "ends with", "matches", "replace", "trim",
+    "string join", "count", "sum", "mean", "abs", "number", "decimal", "floor", "ceiling",
+    "modulo", "sqrt", "odd", "even", "is blank", "is empty", "list contains", "is defined",
+    "date", "time", "date and time", "duration", "years and months duration", "day of week",
+    "month of year", "day of year", "week of year",
 })
 
 
@@ -71,6 +83,20 @@ def direct(builtin: Builtin, name: str, arg_fns: tuple, span, general):
     ov = builtin._by_arity.get(len(arg_fns))
     if ov is None or ov.variadic:
         return None
+    fn = _direct(ov, name, arg_fns, span, _exporting(general) if name in PLAIN_RESULTS else general)
+    return plain(fn) if name in PLAIN_RESULTS else fn
+
+
+def _exporting(general):
+    """The general call, its result exported: a host function shadowing a built-in whose results
+    are plain may return anything."""
+    def general_exported(s, c):
+        v = general(s, c)
+        return v if type(v) in _PLAIN else export(v)
+    return general_exported
+
+
+def _direct(ov, name: str, arg_fns: tuple, span, general):
     impl, wants_ctx = ov.impl, ov.wants_ctx
 
     def finish(c, r):

@@ -573,6 +573,16 @@ def _builtin_call(builtin, fname: str, arg_fns: tuple, span: Span, general: Clos
                 if fname in c.vars:  # a host function of that name wins, as in any call
                     return general(s, c)
                 return folded(s, c)
+            if getattr(folded, "plain", False):
+                # plain only while no host function shadows the built-in: export that case
+                from .compile_calls import _exporting
+                shadowed = _exporting(general)
+
+                def call_folded_plain(s, c):
+                    if fname in c.vars:
+                        return shadowed(s, c)
+                    return folded(s, c)
+                return plain(call_folded_plain)
             return call_folded
     return direct(builtin, fname, arg_fns, span, general) or general
 

@@ -243,18 +243,23 @@ def format_number(n: Any) -> str:
     return format(d, "f")
 
 
+_INT_PLAIN = 10 ** 4000  # ints below this are written by str() exactly as format_number does
+
+
 def feel_string(value: Any) -> str:
     """FEEL's `string(value)` formatting (also used by the REPL for display)."""
-    from . import temporal  # late: temporal builds on this module
     if value is None:
         return "null"
     t = type(value)
     if t is str:
         return value
+    if t is int and -_INT_PLAIN < value < _INT_PLAIN:
+        return str(value)
     if t is bool:
         return "true" if value else "false"
     if is_number(value):
         return format_number(value)
+    from . import temporal  # late: temporal builds on this module
     if t is YearsMonthsDuration:
         return str(value)
     text = temporal.format_temporal(value)

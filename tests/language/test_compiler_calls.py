@@ -66,3 +66,31 @@ def test_long_results_are_charged_as_before():
     assert r == "Z" * 200
     assert feelish.evaluate("string(n)", VARS) == "12345"
     assert feelish.evaluate("count(xs)", VARS) == Decimal(3)
+
+
+PLAIN_CALLS = ['string(n)', 'upper case(s)', 'substring(s, 1, 3)', 'string length(s)',
+               'contains(s, "d")', 'count(t)', 'sum(t)', 'sum(fs)', 'mean(t)', 'abs(n)',
+               'abs(-2.5)', 'number("1")', 'decimal(f, 1)', 'floor(f)', 'modulo(n, 7)', 'date(d)',
+               'duration("P1D")', 'day of week(date(d))', 'string join(["a"], "")', 'odd(n)',
+               'list contains(t, 1)', 'is defined(n)', 'trim(" a ")', 'sqrt(n)', 'abs(span)']
+
+
+@pytest.mark.parametrize("call", PLAIN_CALLS)
+def test_results_marked_plain_need_no_export(call):
+    import datetime as dt
+
+    from feelish.compile_state import EvalContext
+    from feelish.compile_util import export
+    from feelish.compiler import exporting
+    v = {**VARS, "t": (1, 2), "fs": [1.5, 2.25], "f": 2.75, "span": dt.timedelta(days=-1)}
+    expr = feelish.compile(call)
+    raw = expr._fn(None, EvalContext(v))
+    assert export(raw) is raw
+    assert exporting(expr._fn) is expr._fn or getattr(expr._fn, "plain", False)
+
+
+def test_a_shadowing_host_function_result_is_still_exported():
+    r = feelish.evaluate("upper case(s)", {**VARS, "upper case": lambda s: (1, 2.5)})
+    assert r == [Decimal(1), Decimal("2.5")] and type(r) is list
+    r = feelish.evaluate('duration("P1D")', {"duration": lambda s: 7})
+    assert r == Decimal(7) and type(r) is Decimal
