@@ -109,11 +109,11 @@ class _Fast:
 
     def __init__(self, actions, gotos, scanners, starts, ends, rules, ignore) -> None:
         self.actions = actions      # state -> {terminal: shift state (>= 0) or ~rule index}
-        self.gotos = gotos          # state -> {rule name: state}
+        self.gotos = gotos          # rule name -> {state below: state}
         self.scanners = scanners    # state -> compiled master pattern's .match
         self.starts = starts
         self.ends = ends
-        self.rules = rules          # [(size, origin, callback or None for a pass-through)]
+        self.rules = rules          # [(size, goto column, callback or None for a pass-through)]
         self.ignore = ignore
         self.end_states = frozenset(ends.values())
         self.units: dict[tuple, int] = {}   # pass-through runs seen so far (see _passes)
@@ -169,15 +169,23 @@ class _Fast:
             # whitespace before a token is skipped inside the same match (possessively: it
             # never gives characters back); nothing else can match where WS can, see `_WS`
             scanners[state] = re.compile(f"{_WS[:-1]}*+(?:{mre.pattern})", mre.flags).match
-        if set(scanners) != set(actions) or "WS" not in ignore or \
-                lark.get_terminal("WS").pattern.to_regexp() != _WS:
+        count = len(actions)
+        if set(scanners) != set(actions) or set(actions) != set(range(count)) or \
+                "WS" not in ignore or lark.get_terminal("WS").pattern.to_regexp() != _WS:
             return None
-        return cls(actions, gotos, scanners, dict(table.start_states), dict(table.end_states),
-                   rules, ignore)
+        # states are 0..count-1: tables become lists; each rule carries its goto column
+        columns: dict = {}
+        for state, row in gotos.items():
+            for origin, target in row.items():
+                columns.setdefault(origin, {})[state] = target
+        rules = [(size, columns[origin], callback) for size, origin, callback in rules]
+        return cls([actions[i] for i in range(count)], columns,
+                   [scanners[i] for i in range(count)], dict(table.start_states),
+                   dict(table.end_states), rules, ignore)
 
     def parse(self, text: str, start: str):
-        actions, gotos, scanners, rules, ignore, units = (
-            self.actions, self.gotos, self.scanners, self.rules, self.ignore, self.units)
+        actions, scanners, rules, ignore, units = (
+            self.actions, self.scanners, self.rules, self.ignore, self.units)
         end_state = self.ends[start]
         state = self.starts[start]
         states = [state]
@@ -209,7 +217,7 @@ class _Fast:
                     states.append(state)
                     values.append(token)
                     break
-                size, origin, callback = rules[~action]
+                size, column, callback = rules[~action]
                 if callback is None:  # `?rule`s passing their single child through: one step
                     key = (states[-2], state, kind)
                     target = units.get(key)
@@ -221,7 +229,7 @@ class _Fast:
                 del states[-size:]
                 del values[-size:]
                 values.append(callback(children))
-                state = gotos[states[-1]][origin]
+                state = column[states[-1]]
                 states.append(state)
                 if state == end_state and token is None:
                     return values[-1]
@@ -236,10 +244,10 @@ class _Fast:
             action = self.actions[state].get(kind)
             if action is None or action >= 0:
                 break
-            _, origin, callback = self.rules[~action]
+            _, column, callback = self.rules[~action]
             if callback is not None:
                 break
-            state = self.gotos[below][origin]
+            state = column[below]
             if state in ends:  # pragma: no cover - start rules always have a builder method
                 break
         self.units[key] = state
@@ -281,6 +289,29 @@ def _rule_callback(rule, builder: Builder):
             return size, origin, lambda c: c[0] if len(c) == 1 else method(c)
         return size, origin, method
 
+    splices = [i for i, (add, splice) in enumerate(plan) if splice]
+    if len(splices) == 1 and not trailing and not any(add for add, _ in plan) and \
+            not (expand1 and size == 1):
+        # one inlined `_rule` (a `("," item)*` list) spliced in, nothing else to do: the lists
+        # on the value stack are fresh slices, so splicing may reuse them
+        at = splices[0]
+        if at == 0:
+            def spliced(c):
+                out = c[0]
+                out += c[1:]
+                return out
+        else:
+            def spliced(c):
+                out = c[:at]
+                out += c[at]
+                out += c[at + 1:]
+                return out
+        if inlined:
+            return size, origin, spliced
+        if expand1:
+            return size, origin, lambda c: _one_or(method, spliced(c))
+        return size, origin, lambda c: method(spliced(c))
+
     def shaped(children):
         out: list = []
         for child, (add, splice) in zip(children, plan):
@@ -299,6 +330,10 @@ def _rule_callback(rule, builder: Builder):
         return method(out)
 
     return size, origin, shaped
+
+
+def _one_or(method, children: list):
+    return children[0] if len(children) == 1 else method(children)
 
 
 def _run(text: str, start: str, origin: str | None):
