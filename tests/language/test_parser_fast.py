@@ -4,6 +4,9 @@ fast loop) give up exactly where Lark raises a parse error."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,6 +63,21 @@ def _both(text: str, start: str):
 def test_the_fast_loop_is_in_use():
     parser._get()
     assert parser._fast is not None
+
+
+@pytest.mark.parametrize("env", [{"FEELISH_NO_GRAMMAR_CACHE": "1"}, {}])
+def test_the_fast_loop_is_used_with_tables_built_or_loaded(tmp_path, env):
+    code = ("from feelish import parser; print(parser.parse('a.b + 1').op, "
+            "parser._fast is not None)")
+    base = {k: v for k, v in os.environ.items() if k != "FEELISH_NO_GRAMMAR_CACHE"}
+    env = {**base, "XDG_CACHE_HOME": str(tmp_path), **env}
+    for _ in range(2):  # with a cache: built and written, then loaded
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.split() == ["+", "True"]
+    assert (tmp_path / "feelish" / "lark-feelish.cache").exists() == (not env.get(
+        "FEELISH_NO_GRAMMAR_CACHE"))
 
 
 @pytest.mark.parametrize("text", TRICKY)
