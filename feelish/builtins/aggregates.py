@@ -10,12 +10,67 @@ from ._core import as_list, builtin, failure, num
 
 _NUMERIC_KINDS = ({Decimal}, {int}, {Decimal, int})
 _FLOATS = {float}
+_SHIFT = 1 << 20  # low bits of a cents code count the items written with two decimals
+
+
+class _NoCents(Exception):
+    pass
+
+
+class _Cents(dict):
+    """float -> code for floats whose repr is plain with at most two decimals (money amounts):
+    code = (the number in hundredths) * _SHIFT + (1 if written with two decimals, e.g. 19.99).
+
+    Summing codes adds the amounts exactly AND counts the two-decimal items, which decides the
+    scale of the decimal sum (exponent -2 if any, else -1: every float repr has a decimal).
+    Bounded like the float memo; other floats raise _NoCents."""
+
+    __slots__ = ()
+    LIMIT = 8192
+
+    def __missing__(self, x: float) -> int:
+        if type(x) is not float:
+            raise _NoCents
+        text = repr(x)
+        whole, _, frac = text.partition(".")
+        if len(frac) > 2 or "e" in text or "n" in text:  # 0.001, 1e+16, nan, inf
+            raise _NoCents
+        code = int(whole + frac.ljust(2, "0")) * _SHIFT + (len(frac) == 2)
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[x] = code
+        return code
+
+
+_CENTS = _Cents()
+
+
+def _cents_sum(items: list[float]) -> Decimal | None:
+    """The decimal sum of floats that are all plain with <= 2 decimals, by integer arithmetic:
+    exact (below 10**22, far inside decimal128's 34 digits), so equal to the item-by-item sum
+    in value and scale (a zero sum is +0 there too).  None if an item does not qualify."""
+    if len(items) >= _SHIFT:
+        return None
+    try:
+        total = sum(map(_CENTS.__getitem__, items))
+    except _NoCents:
+        return None
+    hundredths, two_decimals = total >> 20, total & (_SHIFT - 1)
+    if two_decimals:
+        return Decimal(hundredths).scaleb(-2, DECIMAL)
+    return Decimal(hundredths // 10).scaleb(-1, DECIMAL)
 
 
 def _fast_sum(items: list[Any]) -> Decimal | None:
     """`sum` of a list of only floats, only ints or only Decimals/ints, in C loops; None when
     the general path must decide (other types, NaN/infinity, an arithmetic signal)."""
-    kinds = set(map(type, items))
+    if list(map(type, items)).count(float) == len(items):
+        total = _cents_sum(items)
+        if total is not None:
+            return total
+        kinds = _FLOATS
+    else:
+        kinds = set(map(type, items))
     try:
         if kinds == _FLOATS:
             numbers = map(FLOAT_DECIMALS.__getitem__, items)
