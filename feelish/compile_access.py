@@ -61,6 +61,7 @@ def _name(comp: Compiler, node: ast.Name) -> Closure:
             if v is MISSING:
                 return missing_variable(c, name, span)
             return v
+        entry_name.entry_name = name  # type: ignore[attr-defined]  # lets a comparison inline it
         return entry_name
     get = comp.getter(name)
 
@@ -93,7 +94,7 @@ def no_entry(c: EvalContext, ctx: Mapping, name: str, span: Span) -> None:
 
 
 def _project(c: EvalContext, item: Any, name: str, span: Span) -> Any:
-    if isinstance(item, Mapping):
+    if type(item) is dict or isinstance(item, Mapping):
         return item.get(name)
     if item is None:
         return None

@@ -31,6 +31,7 @@ Semantic choices where the reference engines disagree (each is in tests/spec/*.j
 """
 from __future__ import annotations
 
+import operator as _op
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Callable
@@ -405,8 +406,7 @@ def _arith(comp: Compiler, node: ast.Arith) -> Closure:
 
 
 _FAST = (Decimal, int)  # host ints and Decimals compare exactly with Python's operators
-_NATIVE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
-           ">=": lambda a, b: a >= b, "=": lambda a, b: a == b, "!=": lambda a, b: a != b}
+_NATIVE = {"<": _op.lt, "<=": _op.le, ">": _op.gt, ">=": _op.ge, "=": _op.eq, "!=": _op.ne}
 
 
 def _compare(comp: Compiler, node: ast.Compare) -> Closure:
@@ -448,6 +448,21 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
                 return op(x, b)
             except (FeelFailure, *_SOFT) as exc:
                 return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
+        entry = getattr(left, "entry_name", None)
+        if entry is not None:  # `total > 100` in a filter: read the item's entry inline
+            def compare_entry(s, c):
+                m = s[0]
+                x = m.get(entry, MISSING) if type(m) is dict else MISSING
+                if x is MISSING:
+                    x = left(s, c)  # not an entry of a dict item: the name's general lookup
+                tx = type(x)
+                if (tx is int or (tx is Decimal and x.is_finite())) if numeric else tx is str:
+                    return native(x, b)
+                try:
+                    return op(x, b)
+                except (FeelFailure, *_SOFT) as exc:
+                    return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
+            return plain(compare_entry)
         local = getattr(left, "local_name", None)
         if local is not None:
             compare_const.of_local = (local, compare_value)  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import feelish
 from feelish import operators
+from feelish.errors import WarningKind
 from feelish.values import DECIMAL, FeelFailure, to_decimal
 
 values = st.one_of(
@@ -110,3 +111,23 @@ def test_nan_and_infinity_from_the_host_warn_as_before():
     for v in (math.nan, math.inf, Decimal("NaN"), Decimal("-Infinity")):
         r = feelish.compile("x * 2 + 1").evaluate_with_warnings({"x": v})
         assert r.value is None and r.warnings
+
+
+@pytest.mark.parametrize("text, variables, want", [
+    ('xs[total > 100].id', {"xs": [{"id": 1, "total": 150}, {"id": 2, "total": 50}]}, [Decimal(1)]),
+    ('xs[status = "open"]', {"xs": [{"status": "open"}, {"status": "shut"}, {}]}, [{"status": "open"}]),
+    # an item without the entry: the name falls back to the variable of that name
+    ('xs[total > 100]', {"xs": [{"a": 1}], "total": 500}, [{"a": Decimal(1)}]),
+    ('xs[item > 1]', {"xs": [1, 2, 3]}, [Decimal(2), Decimal(3)]),
+    ('xs[total > 1]', {"xs": [1, 2]}, []),  # no entry, no variable: a warning, nothing kept
+])
+def test_filters_reading_item_entries(text, variables, want):
+    assert feelish.evaluate(text, variables) == want
+
+
+def test_filter_over_mapping_items_and_missing_entries_warns_as_before():
+    from types import MappingProxyType
+    xs = [MappingProxyType({"total": 200, "id": "m"}), {"total": 5, "id": "d"}]
+    assert feelish.evaluate("xs[total > 100].id", {"xs": xs}) == ["m"]
+    r = feelish.compile("xs[total > 1]").evaluate_with_warnings({"xs": [1, 2]})
+    assert r.value == [] and [w.kind for w in r.warnings] == [WarningKind.NO_VARIABLE_FOUND]
