@@ -22,7 +22,8 @@ from typed_json import Undecodable, decode, same, show  # noqa: E402
 
 import feelish  # noqa: E402
 
-CORPUS = HERE.parents[2] / "shared" / "conformance" / "dmn-tck-feel.jsonl"
+sys.path.insert(0, str(HERE.parent))
+from corpus import CORPUS, require_corpus  # noqa: E402
 EXPECTED = HERE / "expected_failures.txt"
 
 
@@ -69,8 +70,8 @@ def run_all() -> tuple[int, dict[str, str]]:
     return len(cases), failures
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason=f"the TCK corpus is not beside the repo ({CORPUS})")
 def test_tck_corpus(capsys):
+    require_corpus()
     total, failures = run_all()
     expected = load_expected()
     passed = total - len(failures)
