@@ -17,7 +17,8 @@ import httpx2
 from ..errors import ConnectorError
 from .body import afile_chunks, file_chunks, mime_of, multipart_files
 from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
-from .model import Outcome, RequestSpec, SecretRecorder, enter_call, leave_call, redact_error
+from .model import (Outcome, RequestSpec, SecretRecorder, deliver_token, enter_call, leave_call,
+                    redact_error)
 from .outputs import ERROR_FUNCTIONS, error_dict, examine, map_outputs
 from .request import PARTS, Prepared, assemble, build_part
 from .response import Collector, build_context, classify, scan_headers
@@ -74,7 +75,8 @@ class Connector:
         auth_field = fields.get("authentication")
         if auth_field is not None and auth_field.is_static and _auth is not None and self.kind == "rest" \
                 and "authenticationConfiguration" not in fields:
-            self._static_auth = _auth.build_auth(auth_field.constant, cache=self.runtime.token_cache)
+            self._static_auth = _auth.build_auth(auth_field.constant, cache=self.runtime.token_cache,
+                                                 on_token=deliver_token)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -135,7 +137,8 @@ class Connector:
             return None
         if self._static_auth is not None:
             return self._static_auth
-        return _auth.build_auth(prepared.authentication, cache=self.runtime.token_cache)
+        return _auth.build_auth(prepared.authentication, cache=self.runtime.token_cache,
+                                on_token=deliver_token)
 
     def _request(self, p: Prepared, *, asynchronous: bool) -> tuple[httpx2.Request, list]:
         body = p.body
@@ -179,17 +182,20 @@ class Connector:
         ctx, warnings, attempts, error = outcome_parts
         if recorder.warnings:
             warnings = recorder.warnings + warnings
-        after_scope = {**scope, "response": ctx}
+        token = recorder.token
+        # the expressions see `response.token` (the token this call obtained, else null); the
+        # response context itself (outcome.response, resultVariable, errors) never holds it
+        after_scope = {**scope, "response": {**ctx, "token": token} if ctx is not None else None}
         if self.error_expression is not None:
             verdict = examine(self.error_expression,
                               {**after_scope, "error": error_dict(error) if error else None, **ERROR_FUNCTIONS},
                               recorder, ctx, error)
             if verdict is not None:
-                return Outcome(verdict[1], ctx, tuple(warnings), attempts)
+                return Outcome(verdict[1], ctx, tuple(warnings), attempts, token)
         if error is not None:
             raise error
         outputs = map_outputs(self.result_variable, self.result_expression, after_scope, ctx, recorder)
-        return Outcome(outputs, ctx, tuple(warnings), attempts)
+        return Outcome(outputs, ctx, tuple(warnings), attempts, token)
 
     # ------------------------------------------------------------------ sync
     def run(self, variables: Mapping[str, Any] | None = None, *, secrets=None,
@@ -263,10 +269,21 @@ class Connector:
             raise ConnectorError("INPUT_ERROR", "token retrieval needs feelish.auth", field="kind")
         client = self.runtime.client(p.key)
         try:
-            token = _auth.retrieve_token(p.authentication, client=client, cache=self.runtime.token_cache)
+            auth = self._token_auth(p)
+            if auth is None:
+                token = _auth.retrieve_token(p.authentication, client=client, cache=self.runtime.token_cache)
+            else:
+                token = auth.retrieve(client)
         except httpx2.HTTPError as exc:
             raise transport_error(exc, connect_timeout=None, read_timeout=None) from None
         return _token_context(token), [], 1, None
+
+    def _token_auth(self, p: Prepared):
+        """The OAuth2 flow of a token connector, built with `on_token` so a token fetched from
+        the endpoint reaches `Outcome.token`; None for a non-OAuth2 type (then `retrieve_token`
+        raises its usual INPUT_ERROR)."""
+        auth = _auth.build_auth(p.authentication, cache=self.runtime.token_cache, on_token=deliver_token)
+        return auth if hasattr(auth, "retrieve") else None
 
     # ------------------------------------------------------------------ async
     async def run_async(self, variables: Mapping[str, Any] | None = None, *, secrets=None,
@@ -339,8 +356,12 @@ class Connector:
     async def _token_async(self, p: Prepared):
         client = self.runtime.async_client(p.key)
         try:
-            token = await _auth.aretrieve_token(p.authentication, client=client,
-                                                cache=self.runtime.token_cache)
+            auth = self._token_auth(p)
+            if auth is None:
+                token = await _auth.aretrieve_token(p.authentication, client=client,
+                                                    cache=self.runtime.token_cache)
+            else:
+                token = await auth.aretrieve(client)
         except httpx2.HTTPError as exc:
             raise transport_error(exc, connect_timeout=None, read_timeout=None) from None
         return _token_context(token), [], 1, None

@@ -14,12 +14,18 @@ from ..secrets import Redactor, SecretProvider, SecretResolver
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """A successful call: `outputs` (the variables to set, all of them) and the response
-    context `{status, reason, headers, body, document}`."""
+    context `{status, reason, headers, body, document}`.
+
+    `token`: the OAuth2 token this call obtained from the token endpoint (`{access_token,
+    token_type, expires_in, expires_at, refresh_token, scope}`), None when the call used a cached
+    token or no OAuth2 authentication.  With refresh-token rotation this is how the new refresh
+    token reaches the caller.  Never shown in the repr."""
 
     outputs: dict[str, Any]
     response: dict[str, Any] | None
     warnings: tuple[Warning, ...] = ()
     attempts: int = 1
+    token: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +54,7 @@ class SecretRecorder(SecretResolver):
     literal field values (None when missing).  A lenient recorder (dry runs) answers a missing
     secret with its own placeholder text."""
 
-    __slots__ = ("by_value", "lenient", "warnings")
+    __slots__ = ("by_value", "lenient", "warnings", "token")
 
     def __init__(self, provider: SecretProvider, *, lenient: bool = False):
         # no super().__init__: the provider is already a provider (skip the Protocol check)
@@ -57,6 +63,7 @@ class SecretRecorder(SecretResolver):
         self.by_value: dict[str, str] = {}
         self.lenient = lenient
         self.warnings: list[Warning] = []
+        self.token: dict[str, Any] | None = None
 
     def get(self, name: str) -> str | None:
         value = self.provider.get(name)
@@ -133,6 +140,20 @@ def enter_call(recorder: SecretRecorder):
 
 def leave_call(token) -> None:
     _current.reset(token)
+
+
+def deliver_token(result: dict[str, Any]) -> None:
+    """`on_token` for `feelish.auth.build_auth`: the auth flow runs inside the call (same thread,
+    same asyncio task), so the call's recorder is the current one.  The token's values become
+    secrets of the call: an error that echoes them is redacted."""
+    recorder = _current.get()
+    if recorder is None:
+        return
+    recorder.token = result
+    for name in ("access_token", "refresh_token"):
+        value = result.get(name)
+        if isinstance(value, str) and value:
+            recorder.used.add(value)
 
 
 def redact_error(exc: ConnectorError, recorder: SecretRecorder) -> ConnectorError:
