@@ -20,12 +20,14 @@ from functools import lru_cache
 from typing import Any
 
 from . import ast
-from .compile_state import NO_SECRETS, EvalContext, Limits
+from .compile_state import MISSING, NO_SECRETS, EvalContext, Limits
 from .compile_util import export
 from .errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Warning
 from .secrets import Redactor, SecretResolver
 
 __all__ = ["Expression", "Result", "compile", "evaluate", "unary_test"]
+
+_new = object.__new__
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -148,8 +150,20 @@ class Expression:
         """The value of the expression for `variables`. Failures give null (see `strict`)."""
         if (type(variables) is dict and secrets is None and not strict and clock is None
                 and max_steps is None and max_string_length is None and max_depth is None):
-            # the common call, inlined: no secrets, default limits, lenient
-            ctx = EvalContext(variables, NO_SECRETS, False, self.source, self._limits, None)
+            # the common call, inlined: no secrets, default limits, lenient; the context is
+            # `EvalContext(variables, NO_SECRETS, False, source, limits)` without the __init__
+            # call (tests/language/test_compiler_export.py checks the two agree slot by slot)
+            ctx = _new(EvalContext)
+            ctx.vars = variables
+            ctx.secrets = NO_SECRETS
+            ctx.strict = False
+            ctx.warnings = []
+            limits = ctx.limits = self._limits
+            ctx.steps = limits.max_steps
+            ctx.depth = 0
+            ctx.input = MISSING
+            ctx.source = self.source
+            ctx.clock = ctx._now = ctx._seen = None
             try:
                 return self._out(None, ctx)
             except FeelishError as exc:

@@ -103,3 +103,18 @@ def test_limit_on_the_fast_path_names_the_source():
     with pytest.raises(feelish.LimitExceeded) as info:
         feelish.compile(text, origin="big.feelish").evaluate({})
     assert info.value.source == text and info.value.origin == "big.feelish"
+
+
+def test_the_inlined_context_equals_a_constructed_one():
+    from feelish import api
+    from feelish.compile_state import NO_SECRETS
+    seen = []
+    expr = feelish.compile("1")
+    real = expr._out
+    object.__setattr__(expr, "_out", lambda s, c: seen.append(c) or real(s, c))
+    expr.evaluate({"a": 1})
+    fast = seen[0]
+    ref = EvalContext({"a": 1}, NO_SECRETS, False, "1", expr._limits, None)
+    for slot in EvalContext.__slots__:
+        assert getattr(fast, slot) == getattr(ref, slot), slot
+    assert api._new is object.__new__
