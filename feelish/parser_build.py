@@ -29,7 +29,7 @@ _SPACES = re.compile(r"\s+")
 
 
 class Tok:
-    """A token of the fast parse loop (`parser._Fast`): what the builder reads of Lark's Token."""
+    """A token of the fast parse loop (`parser_fast.FastLoop`): what the builder reads of Lark's Token."""
 
     __slots__ = ("type", "value", "start_pos", "end_pos")
 

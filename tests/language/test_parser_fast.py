@@ -1,4 +1,4 @@
-"""The parser's fast loop (`parser._Fast`) against Lark's own loop: over the TCK corpus, tricky
+"""The parser's fast loop (`parser_fast.FastLoop`) against Lark's own loop: over the TCK corpus, tricky
 texts and random token soups, both must build equal ASTs, raise the same builder error, or (the
 fast loop) give up exactly where Lark raises a parse error."""
 from __future__ import annotations
