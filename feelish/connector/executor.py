@@ -180,8 +180,7 @@ class Connector:
 
     def _finish(self, outcome_parts, scope, recorder) -> Outcome:
         ctx, warnings, attempts, error = outcome_parts
-        if recorder.warnings:
-            warnings = recorder.warnings + warnings
+        before = len(recorder.warnings)  # the request fields' warnings; the expressions' follow
         token = recorder.token
         # the expressions see `response.token` (the token this call obtained, else null); the
         # response context itself (outcome.response, resultVariable, errors) never holds it
@@ -191,11 +190,11 @@ class Connector:
                               {**after_scope, "error": error_dict(error) if error else None, **ERROR_FUNCTIONS},
                               recorder, ctx, error)
             if verdict is not None:
-                return Outcome(verdict[1], ctx, tuple(warnings), attempts, token)
+                return Outcome(verdict[1], ctx, _warnings(before, warnings, recorder), attempts, token)
         if error is not None:
             raise error
         outputs = map_outputs(self.result_variable, self.result_expression, after_scope, ctx, recorder)
-        return Outcome(outputs, ctx, tuple(warnings), attempts, token)
+        return Outcome(outputs, ctx, _warnings(before, warnings, recorder), attempts, token)
 
     # ------------------------------------------------------------------ sync
     def run(self, variables: Mapping[str, Any] | None = None, *, secrets=None,
@@ -388,6 +387,14 @@ class Connector:
         return RequestSpec(p.method, show(url), [(k, show(v.decode("utf-8") if isinstance(v, bytes) else v))
                                              for k, v in p.headers],
                            show(p.body.preview), p.body.kind, show(p.authentication), settings)
+
+
+def _warnings(before: int, response_warnings: list, recorder) -> tuple:
+    """Request fields' warnings, then the response's, then the after-call expressions'."""
+    collected = recorder.warnings
+    if not collected:
+        return tuple(response_warnings)
+    return (*collected[:before], *response_warnings, *collected[before:])
 
 
 def _header(ctx: dict, name: str):

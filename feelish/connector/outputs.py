@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import BusinessError, ConnectorError, FeelishError
+from ..errors import BusinessError, ConnectorError, FeelishError, Warning
 from ..values import FeelFunction
 
 
@@ -53,6 +53,18 @@ def _kind_of(value) -> str:
         "a string" if isinstance(value, str) else type(value).__name__
 
 
+def evaluate(expression, scope: dict, secrets, field: str):
+    """Evaluate an after-call expression; its warnings join the call's (the recorder's list),
+    prefixed with the field name like the request fields' warnings."""
+    sink = getattr(secrets, "warnings", None)
+    if sink is None or not hasattr(expression, "evaluate_with_warnings"):
+        return expression.evaluate(scope, secrets=secrets)
+    result = expression.evaluate_with_warnings(scope, secrets=secrets)
+    for w in result.warnings:
+        sink.append(Warning(w.kind, f"field {field}: {w.message}", w.span))
+    return result.value
+
+
 def map_outputs(result_variable: str | None, result_expression, scope: dict, response: dict,
                 secrets) -> dict:
     outputs: dict[str, Any] = {}
@@ -60,7 +72,7 @@ def map_outputs(result_variable: str | None, result_expression, scope: dict, res
         outputs[result_variable] = response
     if result_expression is not None:
         try:
-            value = result_expression.evaluate(scope, secrets=secrets)
+            value = evaluate(result_expression, scope, secrets, "resultExpression")
         except FeelishError as exc:
             raise ConnectorError("RESULT_ERROR", f"resultExpression failed: {exc}",
                                  response=response, field="resultExpression") from None
@@ -85,7 +97,7 @@ def examine(error_expression, scope: dict, secrets, response, error: ConnectorEr
     if error_expression is None:
         return None
     try:
-        verdict = error_expression.evaluate(scope, secrets=secrets)
+        verdict = evaluate(error_expression, scope, secrets, "errorExpression")
     except FeelishError:
         return None  # keep the original outcome; never an instant incident
     if not verdict or not isinstance(verdict, Mapping):
