@@ -185,7 +185,48 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
         v = chain(s, c)
         return v if type(v) in _PLAIN else export(v)
     chain.exported = chain_exported  # type: ignore[attr-defined]
-    return chain
+    if root is None:
+        return chain
+    # `var.a.b[1].c`: dict entries that exist and positive indexes in range need no span and no
+    # warning; at the first step that is anything else, the general walk starts over (every read
+    # before it was a pure dict or list read, so nothing is done twice).
+    path = tuple(key if key is not None else idx for key, idx, _ in steps_t)
+
+    def chain_fast(s, c):
+        v = c.vars.get(root, MISSING)
+        if v is MISSING:
+            return chain(s, c)
+        for step in path:
+            if type(step) is str:
+                if type(v) is dict:
+                    w = v.get(step, MISSING)
+                    if w is not MISSING:
+                        v = w
+                        continue
+            elif type(v) is list and 0 < step <= len(v):
+                v = v[step - 1]
+                continue
+            return chain(s, c)
+        return v
+
+    def chain_fast_exported(s, c):
+        v = c.vars.get(root, MISSING)
+        if v is MISSING:
+            return chain_exported(s, c)
+        for step in path:
+            if type(step) is str:
+                if type(v) is dict:
+                    w = v.get(step, MISSING)
+                    if w is not MISSING:
+                        v = w
+                        continue
+            elif type(v) is list and 0 < step <= len(v):
+                v = v[step - 1]
+                continue
+            return chain_exported(s, c)
+        return v if type(v) in _PLAIN else export(v)
+    chain_fast.exported = chain_fast_exported  # type: ignore[attr-defined]
+    return chain_fast
 
 
 def _path(comp: Compiler, node: ast.Path) -> Closure:

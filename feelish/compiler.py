@@ -260,7 +260,8 @@ def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
     self_contained = True
     earlier: set[str] = set()
     for e in node.entries:
-        if any((type(n) is ast.Name and n.name in earlier) or type(n) in (ast.FunctionDef, ast.Filter)
+        if any((type(n) is ast.Name and n.name in earlier) or type(n) is ast.FunctionDef
+               or (type(n) is ast.Filter and not _literal_index(n.condition))
                for n in walk(e.value)):
             self_contained = False
             break
@@ -308,6 +309,12 @@ def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
             d[key] = f(layer, c)
         return d
     return context_lit
+
+
+def _literal_index(node: ast.Node) -> bool:
+    """`xs[2]`, `xs[-1]`: an index written as a number literal (no names, no item scope)."""
+    return type(node) is ast.NumberLit or (type(node) is ast.Negate
+                                           and type(node.operand) is ast.NumberLit)
 
 
 def _bounds(start: Any, end: Any, si: bool, ei: bool, has_start: bool, has_end: bool) -> Range:

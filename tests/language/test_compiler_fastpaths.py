@@ -131,3 +131,26 @@ def test_filter_over_mapping_items_and_missing_entries_warns_as_before():
     assert feelish.evaluate("xs[total > 100].id", {"xs": xs}) == ["m"]
     r = feelish.compile("xs[total > 1]").evaluate_with_warnings({"xs": [1, 2]})
     assert r.value == [] and [w.kind for w in r.warnings] == [WarningKind.NO_VARIABLE_FOUND]
+
+
+PATH_DATA = {"v": {"a": {"b": [10, {"c": 1}, None], "m": None, "t": (1, 2),
+                         "xs": [{"c": 1}, {"c": 2}, {"d": 3}], "s": "str"}}}
+
+
+@pytest.mark.parametrize("path", [
+    ".a.b[1]", ".a.b[2].c", ".a.b[3]", ".a.b[4]", ".a.b[-1]", ".a.b[0]", ".a.nope", ".a.nope.x",
+    ".a.m.x", ".a.t[1]", ".a.xs.c", ".a.xs[2].c", ".a.s.x", ".a.b[2].nope", ".a", ".a.xs.d",
+])
+def test_paths_read_inline_equal_the_general_walk(path):
+    inline = feelish.compile("v" + path).evaluate_with_warnings(PATH_DATA)
+    general = feelish.compile("[v][1]" + path).evaluate_with_warnings(PATH_DATA)  # no inline root
+    assert inline.value == general.value
+    assert [(w.kind, w.message) for w in inline.warnings] == \
+        [(w.kind, w.message) for w in general.warnings]
+
+
+def test_context_with_literal_indexes_reads_paths():
+    r = feelish.evaluate("{id: v.a.b[1], c: v.a.b[2].c, last: v.a.xs[-1]}", PATH_DATA)
+    assert r == {"id": Decimal(10), "c": Decimal(1), "last": {"d": Decimal(3)}}
+    assert feelish.evaluate("{a: 1, b: xs[a]}", {"xs": [5, 6]}) == {"a": Decimal(1), "b": Decimal(5)}
+    assert feelish.evaluate("missing.a.b", {}) is None
