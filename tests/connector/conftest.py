@@ -6,6 +6,10 @@ import pytest
 
 from feelish import Connector, Literal, Runtime
 
+# Performance is measured with benchmarks, never with timed tests: bench_overhead.py is a
+# program (`python3 -m tests.connector.bench_overhead`), not a test module.
+collect_ignore = ["bench_overhead.py"]
+
 
 @pytest.fixture(scope="module")
 def rt(tmp_path_factory):
