@@ -35,6 +35,9 @@ def _name(comp: Compiler, node: ast.Name) -> Closure:
                 return missing_variable(c, name, span)
             return v if type(v) in _PLAIN else export(v)
         variable.exported = variable_exported  # type: ignore[attr-defined]
+        # operators and calls read `c.vars.get(var_name, MISSING)` inline, calling the closure
+        # only when the variable is missing (it warns, or finds a built-in named as a value)
+        variable.var_name = name  # type: ignore[attr-defined]
         return variable
     if checks == [(0, "filter")] and hop is None:  # a bare name in a filter: entry, item, variable
         if name == "item":

@@ -152,9 +152,21 @@ def specialise(symbol: str, left, right, ka: Any, kb: Any, span, op, soft: tuple
     if ka is not MISSING or kb is not MISSING:
         return None  # another constant (null, a date, ...): the general closure
 
+    lv, rv = getattr(left, "var_name", None), getattr(right, "var_name", None)
+
     def arith_any(s, c):
-        a = left(s, c)
-        b = right(s, c)
+        if lv is None:
+            a = left(s, c)
+        else:
+            a = c.vars.get(lv, MISSING)
+            if a is MISSING:
+                a = left(s, c)
+        if rv is None:
+            b = right(s, c)
+        else:
+            b = c.vars.get(rv, MISSING)
+            if b is MISSING:
+                b = right(s, c)
         ta, tb = type(a), type(b)
         if ta in _NUMS and tb in _NUMS:
             try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from .builtins._core import Builtin, failure
+from .compile_state import MISSING
 from .compile_util import _PLAIN, export, plain
 from .errors import EvaluationError, FeelishError, SourceError, WarningKind
 from .values import FeelFailure
@@ -111,11 +112,18 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
 
     if len(arg_fns) == 1 and not wants_ctx:
         arg0 = arg_fns[0]
+        v0 = getattr(arg0, "var_name", None)  # a variable argument is read inline
 
         def call_builtin1(s, c):
-            if name in c.vars:
+            vs = c.vars
+            if name in vs:
                 return general(s, c)
-            a = arg0(s, c)
+            if v0 is None:
+                a = arg0(s, c)
+            else:
+                a = vs.get(v0, MISSING)
+                if a is MISSING:
+                    a = arg0(s, c)
             try:
                 r = impl(a)
             except Exception as exc:  # noqa: BLE001 - sorted out as the general path does
@@ -128,11 +136,18 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
 
     if len(arg_fns) == 2 and not wants_ctx:
         arg0, arg1 = arg_fns
+        v0 = getattr(arg0, "var_name", None)
 
         def call_builtin2(s, c):
-            if name in c.vars:
+            vs = c.vars
+            if name in vs:
                 return general(s, c)
-            a = arg0(s, c)
+            if v0 is None:
+                a = arg0(s, c)
+            else:
+                a = vs.get(v0, MISSING)
+                if a is MISSING:
+                    a = arg0(s, c)
             b = arg1(s, c)
             try:
                 r = impl(a, b)

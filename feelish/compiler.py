@@ -475,8 +475,21 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
             compare_const.of_local = (local, compare_value)  # type: ignore[attr-defined]
         return plain(compare_const)
 
+    lv, rv = getattr(left, "var_name", None), getattr(right, "var_name", None)
+
     def compare(s, c):
-        x, y = left(s, c), right(s, c)
+        if lv is None:
+            x = left(s, c)
+        else:
+            x = c.vars.get(lv, MISSING)
+            if x is MISSING:
+                x = left(s, c)
+        if rv is None:
+            y = right(s, c)
+        else:
+            y = c.vars.get(rv, MISSING)
+            if y is MISSING:
+                y = right(s, c)
         tx, ty = type(x), type(y)
         if tx is str:
             if ty is str:

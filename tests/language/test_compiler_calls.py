@@ -94,3 +94,15 @@ def test_a_shadowing_host_function_result_is_still_exported():
     assert r == [Decimal(1), Decimal("2.5")] and type(r) is list
     r = feelish.evaluate('duration("P1D")', {"duration": lambda s: 7})
     assert r == Decimal(7) and type(r) is Decimal
+
+
+def test_variable_arguments_read_inline_behave_as_names():
+    # missing: the name's own warning, then the built-in's
+    r = feelish.compile("upper case(nobody)").evaluate_with_warnings({})
+    assert r.value is None and [w.kind for w in r.warnings][0] == "no-variable-found"
+    # a built-in named as a value is found when no variable has the name
+    assert feelish.evaluate("string length(s)", {"s": "abc"}) == Decimal(3)
+    assert feelish.evaluate("contains(s, \"b\")", {"s": "abc"}) is True
+    r = feelish.compile("a * b + a").evaluate_with_warnings({"a": 2})
+    assert r.value is None and [w.kind for w in r.warnings] == ["no-variable-found"]
+    assert feelish.evaluate("a >= b", {"a": 2, "b": 2.0}) is True
