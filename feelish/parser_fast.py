@@ -85,23 +85,15 @@ class FastLoop:
                     gos[sym] = arg
             actions[state] = acts
             gotos[state] = gos
-        scanners = {}
-        for state, lexer in lexers.items():
-            scanner = lexer.scanner
-            if len(scanner._mres) != 1 or lexer.callback:
-                return None
+        for lexer in lexers.values():
             if ignore is None:
                 ignore = frozenset(lexer.ignore_types)
             elif ignore != lexer.ignore_types:
                 return None
-            mre = scanner._mres[0]
-            # whitespace before a token is skipped inside the same match (possessively: it
-            # never gives characters back); nothing else can match where WS can, see `_WS`
-            scanners[state] = re.compile(f"{_WS[:-1]}*+(?:{mre.pattern})", mre.flags).match
         if any(size == 0 for size, _, _ in rules):  # empty rules: not handled by the loop
             return None
         count = len(actions)
-        if set(scanners) != set(actions) or set(actions) != set(range(count)) or \
+        if set(lexers) != set(actions) or set(actions) != set(range(count)) or \
                 "WS" not in ignore or lark.get_terminal("WS").pattern.to_regexp() != _WS:
             return None
         # states are 0..count-1: tables become lists; each rule carries its goto column
@@ -110,9 +102,13 @@ class FastLoop:
             for origin, target in row.items():
                 columns.setdefault(origin, {})[state] = target
         rules = [(size, columns[origin], callback) for size, origin, callback in rules]
-        return cls([actions[i] for i in range(count)], columns,
-                   [scanners[i] for i in range(count)], dict(table.start_states),
+        loop = cls([actions[i] for i in range(count)], columns, [], dict(table.start_states),
                    dict(table.end_states), rules, ignore)
+        # a state's pattern is compiled when a text first reaches it (as Lark does): compiling
+        # all ~80 up front would add ~40 ms to the first parse of a short-lived process
+        built: dict = {}
+        loop.scanners[:] = [_lazy_scanner(loop, state, lexers[state], built) for state in range(count)]
+        return loop
 
     def parse(self, text: str, start: str):
         actions, scanners, rules, ignore, units = (
@@ -188,6 +184,31 @@ class FastLoop:
                 break
         self.units[key] = state
         return state
+
+
+def _lazy_scanner(loop: FastLoop, state: int, lexer, built: dict):
+    """A stand-in for `state`'s pattern that compiles it on first use and takes its place."""
+
+    def first_use(text: str, pos: int):
+        match = built.get(id(lexer))
+        if match is None:
+            match = built[id(lexer)] = _scanner(lexer)
+        loop.scanners[state] = match
+        return match(text, pos)
+
+    return first_use
+
+
+def _scanner(lexer):
+    """The `.match` of Lark's master pattern for one lexer state, with whitespace before a token
+    skipped inside the same match (possessively: it never gives characters back; nothing else
+    can match where WS can, see `_WS`).  A pattern this loop cannot use matches nothing, which
+    sends every text that reaches the state to Lark's own loop."""
+    scanner = lexer.scanner
+    if len(scanner._mres) != 1 or lexer.callback:  # pragma: no cover - not with this grammar
+        return lambda text, pos: None
+    mre = scanner._mres[0]
+    return re.compile(f"{_WS[:-1]}*+(?:{mre.pattern})", mre.flags).match
 
 
 def _rule_callback(rule, builder: Builder):
