@@ -9,7 +9,8 @@ from typing import Any
 
 from . import ast, operators
 from .compile_state import MISSING, EvalContext
-from .compile_util import as_int, const_of, constant, contains, decimals, mentions, plain, walk
+from .compile_util import (as_int, const_of, constant, contains, decimals, mentions, plain,
+                           small_decimals, walk)
 from .compiler import Closure, Compiler, _builtin
 from .errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
 from .values import FeelFailure, FeelFunction, Range
@@ -45,7 +46,8 @@ class IntRange:
         return len(self.r)
 
     def __iter__(self):
-        return iter(decimals(self.r))
+        small = small_decimals(self.r)  # shared Decimals; a large range stays lazy
+        return map(Decimal, self.r) if small is None else iter(small)
 
 
 class DateRange:

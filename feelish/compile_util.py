@@ -116,14 +116,23 @@ _LO, _HI = -256, 4096
 _SMALL = tuple(Decimal(i) for i in range(_LO, _HI))
 
 
-def decimals(r: range) -> list[Decimal]:
-    """The whole numbers of `r` as Decimals (exponent 0), in order."""
-    if r and _LO <= min(r[0], r[-1]) and max(r[0], r[-1]) < _HI:
+def small_decimals(r: range) -> list[Decimal] | None:
+    """The whole numbers of `r` as shared Decimals (exponent 0), in order; None when `r` leaves
+    the table (-256..4095)."""
+    if not r:
+        return []
+    if _LO <= min(r[0], r[-1]) and max(r[0], r[-1]) < _HI:
         first, last, step = r[0] - _LO, r[-1] - _LO, r.step
         if step > 0:
             return list(_SMALL[first:last + 1:step])
         return list(_SMALL[first:(last - 1 if last > 0 else None):step])
-    return list(map(Decimal, r))
+    return None
+
+
+def decimals(r: range) -> list[Decimal]:
+    """The whole numbers of `r` as Decimals (exponent 0), in order."""
+    small = small_decimals(r)
+    return list(map(Decimal, r)) if small is None else small
 
 
 def const_of(fn) -> Any:

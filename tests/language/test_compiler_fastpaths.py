@@ -154,3 +154,14 @@ def test_context_with_literal_indexes_reads_paths():
     assert r == {"id": Decimal(10), "c": Decimal(1), "last": {"d": Decimal(3)}}
     assert feelish.evaluate("{a: 1, b: xs[a]}", {"xs": [5, 6]}) == {"a": Decimal(1), "b": Decimal(5)}
     assert feelish.evaluate("missing.a.b", {}) is None
+
+
+def test_a_large_range_is_iterated_lazily():
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        assert feelish.evaluate("some x in 1..900000 satisfies x > 5") is True
+        assert tracemalloc.get_traced_memory()[1] < 5_000_000  # no 900,000 Decimals up front
+    finally:
+        tracemalloc.stop()
+    assert feelish.evaluate("for x in 4094..4098 return x") == [Decimal(i) for i in range(4094, 4099)]
