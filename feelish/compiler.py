@@ -38,7 +38,7 @@ from typing import Any, Callable
 
 from . import ast, operators
 from .compile_state import MISSING, EvalContext
-from .compile_util import const_of, constant, exported_of, plain, walk
+from .compile_util import _PLAIN, const_of, constant, export, exported_of, plain, walk
 from .errors import EvaluationError, Span, WarningKind
 from .values import FeelFailure, Range
 
@@ -292,12 +292,21 @@ def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
             return d
         if all(getattr(f, "plain", False) for _, f in computed):
             return plain(context_flat)
-        computed_ex = tuple((k, exported_of(f)) for k, f in computed)
+        # a variable entry (`q: query`) is read inline; its closure runs only when it is missing
+        computed_ex = tuple((k, getattr(f, "var_name", None), exported_of(f)) for k, f in computed)
 
         def context_exported(s, c):
             d = template.copy()
-            for key, f in computed_ex:
-                d[key] = f(s, c)
+            vs = c.vars
+            for key, var, f in computed_ex:
+                if var is None:
+                    d[key] = f(s, c)
+                else:
+                    v = vs.get(var, MISSING)
+                    if v is MISSING:
+                        d[key] = f(s, c)
+                    else:
+                        d[key] = v if type(v) in _PLAIN else export(v)
             return d
         context_flat.exported = context_exported  # type: ignore[attr-defined]
         return context_flat
