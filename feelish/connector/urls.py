@@ -82,14 +82,21 @@ def encode_query(params, field: str = "queryParameters") -> str:
         raise ConnectorError("INPUT_ERROR", "queryParameters must be a context", field=field)
     pieces = []
     for key, value in params.items():
-        name = quote(str(key), safe=_SAFE_QUERY)
+        name = _escape(str(key))
         values = value if isinstance(value, (list, tuple)) else (value,)
         for item in values:
             if item is None:
                 continue
             text = scalar_text(item, field, f"query parameter {key!r}")
-            pieces.append(f"{name}={quote(text, safe=_SAFE_QUERY)}")
+            pieces.append(f"{name}={_escape(text)}")
     return "&".join(pieces)
+
+
+def _escape(text: str) -> str:
+    # plain ASCII letters and digits (most names, ids, numbers) need no escaping: skip `quote`
+    if text.isalnum() and text.isascii():
+        return text
+    return quote(text, safe=_SAFE_QUERY)
 
 
 def build_url(url, params, *, verbatim: bool) -> tuple[httpx2.URL, bytes | None]:
@@ -100,6 +107,25 @@ def build_url(url, params, *, verbatim: bool) -> tuple[httpx2.URL, bytes | None]
     if query:
         text += ("&" if "?" in text and not text.endswith(("?", "&")) else
                  "" if text.endswith(("?", "&")) else "?") + query
+    key = (text, verbatim)
+    known = _BUILT.get(key)
+    if known is not None:
+        return known
+    built = _parse(text, verbatim)
+    if len(_BUILT) >= _BUILT_MAX:
+        _BUILT.clear()  # bounded: URLs that vary per call (ids in the path) must not pile up
+    _BUILT[key] = built
+    return built
+
+
+#: URL text -> its checked, parsed form. Parsing (httpx2's validation and normalisation) is
+#: most of the cost of building a request, and a connector usually calls the same few URLs;
+#: `httpx2.URL` is immutable, so one parse serves every call with the same text.
+_BUILT: dict[tuple[str, bool], tuple[httpx2.URL, bytes | None]] = {}
+_BUILT_MAX = 512
+
+
+def _parse(text: str, verbatim: bool) -> tuple[httpx2.URL, bytes | None]:
     try:
         parsed = httpx2.URL(text)
     except (httpx2.InvalidURL, ValueError) as exc:
