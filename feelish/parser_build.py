@@ -69,6 +69,10 @@ class _State(threading.local):
 class Builder:
     """The Lark inline transformer. `begin()` must be called before each parse (same thread)."""
 
+    #: one-child rules whose method returns the child unchanged: the fast loop skips the call
+    #: (not `expression`: the loop must see the start rule's reduction to stop)
+    PASS_THROUGH = frozenset({"ptest", "cmp_op", "targ"})
+
     def __init__(self) -> None:
         self._state = _State()
 

@@ -239,6 +239,8 @@ def _rule_callback(rule, builder: Builder):
         method = getattr(builder, name, None)
         if method is None:
             raise LookupError(f"no builder method for rule {name}")  # Lark would build a Tree
+    if plain and size == 1 and not inlined and name in builder.PASS_THROUGH:
+        return size, origin, None  # a builder method that returns its one child as it is
     if plain:
         if inlined:
             return size, origin, list
