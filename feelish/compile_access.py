@@ -229,7 +229,57 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
             return chain_exported(s, c)
         return v if type(v) in _PLAIN else export(v)
     chain_fast.exported = chain_fast_exported  # type: ignore[attr-defined]
+    if len(path) == 1 and type(path[0]) is str:
+        return _chain1(root, path[0], chain, chain_exported)
+    if len(path) == 2 and type(path[0]) is str and type(path[1]) is str:
+        return _chain2(root, path[0], path[1], chain, chain_exported)
     return chain_fast
+
+
+def _chain1(root: str, k0: str, chain: Closure, chain_exported: Closure) -> Closure:
+    """`var.a`, unrolled (see `chain_fast`)."""
+    def chain1(s, c):
+        v = c.vars.get(root)
+        if type(v) is dict:
+            w = v.get(k0, MISSING)
+            if w is not MISSING:
+                return w
+        return chain(s, c)
+
+    def chain1_exported(s, c):
+        v = c.vars.get(root)
+        if type(v) is dict:
+            w = v.get(k0, MISSING)
+            if w is not MISSING:
+                return w if type(w) in _PLAIN else export(w)
+        return chain_exported(s, c)
+    chain1.exported = chain1_exported  # type: ignore[attr-defined]
+    return chain1
+
+
+def _chain2(root: str, k0: str, k1: str, chain: Closure, chain_exported: Closure) -> Closure:
+    """`var.a.b`, unrolled (see `chain_fast`)."""
+    def chain2(s, c):
+        v = c.vars.get(root)
+        if type(v) is dict:
+            v = v.get(k0)
+            if type(v) is dict:
+                w = v.get(k1, MISSING)
+                if w is not MISSING:
+                    return w
+        return chain(s, c)
+
+    def chain2_exported(s, c):
+        v = c.vars.get(root)
+        if type(v) is dict:
+            v = v.get(k0)
+            if type(v) is dict:
+                w = v.get(k1, MISSING)
+                if w is not MISSING:
+                    return w if type(w) in _PLAIN else export(w)
+        return chain_exported(s, c)
+    chain2.exported = chain2_exported  # type: ignore[attr-defined]
+    return chain2
 
 
 def _path(comp: Compiler, node: ast.Path) -> Closure:

@@ -165,3 +165,15 @@ def test_a_large_range_is_iterated_lazily():
     finally:
         tracemalloc.stop()
     assert feelish.evaluate("for x in 4094..4098 return x") == [Decimal(i) for i in range(4094, 4099)]
+
+
+@pytest.mark.parametrize("text", ["nobody.a", "nobody.a.b", "v.a", "v.a.m", "v.a.s", "v.a.t",
+                                  "n.a", "n.a.b", "l.a", "l.a.b"])
+def test_short_paths_equal_the_general_walk(text):
+    data = {**PATH_DATA, "n": None, "l": [{"a": {"b": 1}}, {"a": 2}]}
+    inline = feelish.compile(text).evaluate_with_warnings(data)
+    general = feelish.compile("[" + text.split(".")[0] + "][1]." + text.split(".", 1)[1]) \
+        .evaluate_with_warnings(data)
+    assert inline.value == general.value
+    assert [(w.kind, w.message) for w in inline.warnings] == \
+        [(w.kind, w.message) for w in general.warnings]
