@@ -10,7 +10,7 @@ from typing import Any
 
 from . import ast
 from .compile_state import MISSING
-from .values import to_decimal
+from .values import SMALL_HI, SMALL_INTS, SMALL_LO, to_decimal
 
 
 def clone(value: Any) -> Any:
@@ -111,9 +111,8 @@ def export(value: Any) -> Any:
     return value
 
 
-_LO, _HI = -256, 4096
-#: Decimals of the small whole numbers, shared (Decimals are immutable): ranges slice them
-_SMALL = tuple(Decimal(i) for i in range(_LO, _HI))
+# ranges slice the table of shared small Decimals
+_LO, _HI, _SMALL = SMALL_LO, SMALL_HI, SMALL_INTS
 
 
 def small_decimals(r: range) -> list[Decimal] | None:

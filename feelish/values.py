@@ -154,6 +154,16 @@ _INF = float("inf")
 FLOAT_DECIMALS = _FloatDecimals()
 
 
+#: Decimals of the small whole numbers, shared (Decimals are immutable)
+SMALL_LO, SMALL_HI = -256, 4096
+SMALL_INTS = tuple(_Decimal(i) for i in range(SMALL_LO, SMALL_HI))
+
+
+def int_decimal(n: int) -> "decimal.Decimal":
+    """`Decimal(n)` for an int, shared for the small ones (lengths, counts, positions)."""
+    return SMALL_INTS[n - SMALL_LO] if SMALL_LO <= n < SMALL_HI else _Decimal(n)
+
+
 def to_decimal(x: Any) -> "decimal.Decimal | None":
     """A number as Decimal; floats through their shortest repr (0.1 -> 0.1); NaN/inf -> None."""
     t = type(x)

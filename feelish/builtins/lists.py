@@ -6,7 +6,7 @@ from functools import cmp_to_key
 from typing import Any
 
 from ..operators import compare, equal
-from ..values import FeelFailure, FeelFunction, is_number, to_decimal
+from ..values import FeelFailure, FeelFunction, int_decimal, is_number, to_decimal
 from ._core import as_list, boolean, builtin, check_list, failure, integer, num
 
 
@@ -56,7 +56,7 @@ def _contains(items: Any, element: Any) -> bool:
 
 @builtin("count", "list")
 def _count(items: Any) -> Decimal:
-    return Decimal(len(as_list(items)))
+    return int_decimal(len(items if type(items) is list else as_list(items)))
 
 
 def _extreme(items: list[Any], sign: int) -> Any:

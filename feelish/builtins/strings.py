@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import _regex
+from ..values import int_decimal
 from ._core import as_list, builtin, check_string, failure, num, text
 
 
@@ -20,14 +21,20 @@ def _position(x: Any, what: str) -> int:
 @builtin("substring", "string, start position, length?")
 def _substring(s: Any, start: Any, length: Any = None) -> str:
     chars = text(s)
-    pos = _position(start, "start position")
+    if type(start) is Decimal and start.is_finite():
+        pos = int(start)  # as _position: truncated
+    else:
+        pos = _position(start, "start position")
     n = len(chars)
     if pos == 0 or abs(pos) > n:
         raise failure("start position out of range")
     begin = pos - 1 if pos > 0 else n + pos
     if length is None:
         return chars[begin:]
-    count = _position(length, "length")
+    if type(length) is Decimal and length.is_finite():
+        count = int(length)
+    else:
+        count = _position(length, "length")
     if count < 0:
         raise failure("negative length")
     return chars[begin:begin + count]
@@ -35,17 +42,17 @@ def _substring(s: Any, start: Any, length: Any = None) -> str:
 
 @builtin("string length", "string")
 def _string_length(s: Any) -> Decimal:
-    return Decimal(len(text(s)))
+    return int_decimal(len(s if type(s) is str else text(s)))
 
 
 @builtin("upper case", "string")
 def _upper(s: Any) -> str:
-    return check_string(text(s).upper())
+    return check_string((s if type(s) is str else text(s)).upper())
 
 
 @builtin("lower case", "string")
 def _lower(s: Any) -> str:
-    return check_string(text(s).lower())
+    return check_string((s if type(s) is str else text(s)).lower())
 
 
 @builtin("substring before", "string, match")
@@ -66,16 +73,22 @@ def _after(s: Any, match: Any) -> str:
 
 @builtin("contains", "string, match")
 def _contains(s: Any, match: Any) -> bool:
+    if type(s) is str and type(match) is str:
+        return match in s
     return text(match) in text(s)
 
 
 @builtin("starts with", "string, match")
 def _starts(s: Any, match: Any) -> bool:
+    if type(s) is str and type(match) is str:
+        return s.startswith(match)
     return text(s).startswith(text(match))
 
 
 @builtin("ends with", "string, match")
 def _ends(s: Any, match: Any) -> bool:
+    if type(s) is str and type(match) is str:
+        return s.endswith(match)
     return text(s).endswith(text(match))
 
 
