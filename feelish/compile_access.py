@@ -118,7 +118,7 @@ def path_step(c: EvalContext, v: Any, name: str, span: Span) -> Any:
         return no_entry(c, v, name, span) if w is MISSING else w
     if isinstance(v, (list, tuple)):
         c.charge(len(v), span)
-        return [_project(c, x, name, span) for x in v]
+        return [x.get(name) if type(x) is dict else _project(c, x, name, span) for x in v]
     try:
         return operators.get_property(v, name)
     except (FeelFailure, *_SOFT) as exc:
