@@ -8,8 +8,10 @@ as the bound is crossed.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
+import types
 from decimal import Decimal, InvalidOperation
 
 from lark import Token
@@ -43,6 +45,70 @@ class Tok:
 _TOKENS = (Tok, Token)
 
 
+def _maker(cls):
+    """A constructor for the frozen, slotted dataclass `cls` that fills its slots directly: the
+    same object as `cls(*fields)`, made in about half the time (a frozen dataclass's __init__
+    goes through object.__setattr__ per field).  `cls` itself when it has a __post_init__ or a
+    field that is not a slot (then only its own __init__ is right)."""
+    try:
+        names = [f.name for f in dataclasses.fields(cls)]
+        setters = [getattr(cls, name).__set__ for name in names]
+    except (TypeError, AttributeError):  # pragma: no cover - not a dataclass
+        return cls
+    if hasattr(cls, "__post_init__") or not all(
+            isinstance(getattr(cls, name), types.MemberDescriptorType) for name in names):
+        return cls  # pragma: no cover - every AST node is plain
+    new = object.__new__
+    if len(setters) == 2:
+        set0, set1 = setters
+
+        def make2(a, b):
+            obj = new(cls)
+            set0(obj, a)
+            set1(obj, b)
+            return obj
+        return make2
+    if len(setters) == 3:
+        set0, set1, set2 = setters
+
+        def make3(a, b, c):
+            obj = new(cls)
+            set0(obj, a)
+            set1(obj, b)
+            set2(obj, c)
+            return obj
+        return make3
+    if len(setters) == 4:
+        set0, set1, set2, set3 = setters
+
+        def make4(a, b, c, d):
+            obj = new(cls)
+            set0(obj, a)
+            set1(obj, b)
+            set2(obj, c)
+            set3(obj, d)
+            return obj
+        return make4
+    return cls  # pragma: no cover
+
+
+#: the nodes made most often, built through `_maker` (tests/language/test_parser_fast.py checks
+#: each against its class)
+_Span = _maker(Span)
+_Name = _maker(ast.Name)
+_NumberLit = _maker(ast.NumberLit)
+_StringLit = _maker(ast.StringLit)
+_Path = _maker(ast.Path)
+_ContextEntry = _maker(ast.ContextEntry)
+_Arith = _maker(ast.Arith)
+_Compare = _maker(ast.Compare)
+_And = _maker(ast.And)
+_Or = _maker(ast.Or)
+MAKERS = {Span: _Span, ast.Name: _Name, ast.NumberLit: _NumberLit, ast.StringLit: _StringLit,
+          ast.Path: _Path, ast.ContextEntry: _ContextEntry, ast.Arith: _Arith,
+          ast.Compare: _Compare, ast.And: _And, ast.Or: _Or}
+
+
 def _start(item) -> int:
     return item.start_pos if isinstance(item, _TOKENS) else item.span.start
 
@@ -52,7 +118,7 @@ def _end(item) -> int:
 
 
 def _span(first, last) -> Span:
-    return Span(_start(first), _end(last))
+    return _Span(_start(first), _end(last))
 
 
 def _nodes(children) -> list:
@@ -207,15 +273,15 @@ class Builder:
 
     def or_(self, c):
         left, _, right = c
-        return self._track2(ast.Or(Span(left.span.start, right.span.end), left, right), left, right)
+        return self._track2(_Or(_Span(left.span.start, right.span.end), left, right), left, right)
 
     def and_(self, c):
         left, _, right = c
-        return self._track2(ast.And(Span(left.span.start, right.span.end), left, right), left, right)
+        return self._track2(_And(_Span(left.span.start, right.span.end), left, right), left, right)
 
     def compare(self, c):
         left, op, right = c
-        return self._track2(ast.Compare(Span(left.span.start, right.span.end), op.value, left, right),
+        return self._track2(_Compare(_Span(left.span.start, right.span.end), op.value, left, right),
                             left, right)
 
     def between(self, c):
@@ -239,22 +305,22 @@ class Builder:
 
     def arith(self, c):
         left, op, right = c
-        return self._track2(ast.Arith(Span(left.span.start, right.span.end), op.value, left, right),
+        return self._track2(_Arith(_Span(left.span.start, right.span.end), op.value, left, right),
                             left, right)
 
     def negate(self, c):
         op, operand = c
-        return self._track1(ast.Negate(Span(op.start_pos, operand.span.end), operand), operand)
+        return self._track1(ast.Negate(_Span(op.start_pos, operand.span.end), operand), operand)
 
     # ------------------------------------------------------------------ postfix
 
     def path(self, c):
         base, _, name = c
-        return self._track1(ast.Path(Span(base.span.start, name.span.end), base, name.name), base)
+        return self._track1(_Path(_Span(base.span.start, name.span.end), base, name.name), base)
 
     def filter(self, c):
         base, _, cond, close = c
-        return self._track2(ast.Filter(Span(base.span.start, close.end_pos), base, cond), base, cond)
+        return self._track2(ast.Filter(_Span(base.span.start, close.end_pos), base, cond), base, cond)
 
     def call(self, c):
         callee, close = c[0], c[-1]
@@ -282,19 +348,19 @@ class Builder:
 
     def number(self, c):
         tok = c[0]
-        span = Span(tok.start_pos, tok.end_pos)
+        span = _Span(tok.start_pos, tok.end_pos)
         try:
             value = Decimal(tok.value)
         except InvalidOperation:  # pragma: no cover - the terminal only admits valid numbers
             raise self._error(f"invalid number {tok.value!r}", span) from None
-        return ast.NumberLit(span, value)
+        return _NumberLit(span, value)
 
     def string(self, c):
         tok = c[0]
-        span = Span(tok.start_pos, tok.end_pos)
+        span = _Span(tok.start_pos, tok.end_pos)
         text = self._decode(tok.value[1:-1], tok.start_pos + 1)
         if "<<" not in text:
-            return ast.StringLit(span, text)
+            return _StringLit(span, text)
         parts = split_placeholders(text)
         if len(parts) == 1 and isinstance(parts[0], str):
             return ast.StringLit(span, text)
@@ -326,9 +392,9 @@ class Builder:
             tok = c[0]
             kind = tok.type
             if kind == "NAME" or kind == "FN_ANDOR":
-                return ast.Name(Span(tok.start_pos, tok.end_pos), tok.value)
+                return _Name(_Span(tok.start_pos, tok.end_pos), tok.value)
             if kind == "BACKTICK":
-                return ast.Name(Span(tok.start_pos, tok.end_pos), tok.value[1:-1])
+                return _Name(_Span(tok.start_pos, tok.end_pos), tok.value[1:-1])
         words = " ".join(_SPACES.sub(" ", t.value) if t.type == "KW_NAME" else t.value for t in c)
         return ast.Name(_span(c[0], c[-1]), words)
 
@@ -356,7 +422,7 @@ class Builder:
             text = key.value[1:-1]
         else:
             text = key.value
-        return self._track1(ast.ContextEntry(Span(key.start_pos, value.span.end), text, value), value)
+        return self._track1(_ContextEntry(_Span(key.start_pos, value.span.end), text, value), value)
 
     def cmp_range(self, c):
         open_, test, close = c

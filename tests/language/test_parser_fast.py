@@ -100,3 +100,27 @@ def test_tck_corpus_agrees():
        st.booleans())
 def test_token_soups_agree(tokens, sep, tests):
     _both(sep.join(tokens), "unary_tests" if tests else "expression")
+
+
+def test_fast_node_makers_build_what_the_classes_build():
+    import dataclasses
+    from decimal import Decimal
+
+    from feelish import ast
+    from feelish.errors import Span
+    from feelish.parser_build import MAKERS
+
+    span = Span(3, 9)
+    name = ast.Name(span, "x")
+    samples = {Span: (3, 9), ast.Name: (span, "x"), ast.NumberLit: (span, Decimal("1.5")),
+               ast.StringLit: (span, "s"), ast.Path: (span, name, "b"),
+               ast.ContextEntry: (span, "k", name), ast.Arith: (span, "+", name, name),
+               ast.Compare: (span, "<", name, name), ast.And: (span, name, name),
+               ast.Or: (span, name, name)}
+    assert set(MAKERS) == set(samples)
+    for cls, args in samples.items():
+        made, want = MAKERS[cls](*args), cls(*args)
+        assert type(made) is cls
+        assert made == want and hash(made) == hash(want) and repr(made) == repr(want)
+        with pytest.raises(dataclasses.FrozenInstanceError):  # still frozen
+            setattr(made, dataclasses.fields(cls)[0].name, None)
