@@ -185,6 +185,24 @@ class Expression:
                                max_depth: int | None = None,
                                clock: Callable[[], _dt.datetime] | None = None) -> Result:
         """Like `evaluate`, also returning every warning (kind, message, span)."""
+        if (type(variables) is dict and not strict and clock is None and max_steps is None
+                and max_string_length is None and max_depth is None):
+            # the connector's call: plain variables, maybe secrets, default limits
+            resolver = NO_SECRETS if secrets is None else _resolver(secrets)
+            ctx = EvalContext(variables, resolver, False, self.source, self._limits, None)
+            try:
+                value = self._out(None, ctx)
+            except FeelishError as exc:
+                _position(exc, self.source, self.origin, resolver)
+                raise
+            except RecursionError:
+                raise _too_deep(self.source, self.origin) from None
+            except MemoryError:
+                raise _out_of_memory(self.source, self.origin) from None
+            if not ctx.warnings and not resolver.used:
+                return Result(value)
+            warnings, redactor = _warnings(ctx)
+            return Result(value, warnings, redactor)
         value, ctx = _run(self._out, self.source, variables, secrets, strict,
                           self._limits.override(max_steps, max_string_length, max_depth), clock,
                           origin=self.origin, exported=True)

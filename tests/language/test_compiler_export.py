@@ -118,3 +118,20 @@ def test_the_inlined_context_equals_a_constructed_one():
     for slot in EvalContext.__slots__:
         assert getattr(fast, slot) == getattr(ref, slot), slot
     assert api._new is object.__new__
+
+
+@pytest.mark.parametrize("text", CASES + ['"k=" + <<secrets.KEY>> + x', "<<secrets.KEY>> + 1"])
+def test_evaluate_with_warnings_fast_path_equals_the_general_one(text):
+    secrets = {"KEY": "s3cr3t-value"}
+    expr = feelish.compile(text)
+    for sec in (None, secrets):
+        if sec is None and expr.secret_names:
+            with pytest.raises(feelish.SecretError):
+                expr.evaluate_with_warnings(VARS)
+            continue
+        fast = expr.evaluate_with_warnings(VARS, secrets=sec)
+        slow = expr.evaluate_with_warnings(VARS, secrets=sec, max_steps=10**6)
+        assert fast.value == slow.value
+        assert fast.warnings == slow.warnings
+        assert repr(fast) == repr(slow)
+        assert "s3cr3t-value" not in repr(fast.warnings)
