@@ -104,9 +104,19 @@ _Arith = _maker(ast.Arith)
 _Compare = _maker(ast.Compare)
 _And = _maker(ast.And)
 _Or = _maker(ast.Or)
+_Filter = _maker(ast.Filter)
+_Negate = _maker(ast.Negate)
+_If = _maker(ast.If)
+_ListLit = _maker(ast.ListLit)
+_ContextLit = _maker(ast.ContextLit)
+_Call = _maker(ast.Call)
+_NamedArg = _maker(ast.NamedArg)
+_BoolLit = _maker(ast.BoolLit)
 MAKERS = {Span: _Span, ast.Name: _Name, ast.NumberLit: _NumberLit, ast.StringLit: _StringLit,
           ast.Path: _Path, ast.ContextEntry: _ContextEntry, ast.Arith: _Arith,
-          ast.Compare: _Compare, ast.And: _And, ast.Or: _Or}
+          ast.Compare: _Compare, ast.And: _And, ast.Or: _Or, ast.Filter: _Filter,
+          ast.Negate: _Negate, ast.If: _If, ast.ListLit: _ListLit, ast.ContextLit: _ContextLit,
+          ast.Call: _Call, ast.NamedArg: _NamedArg, ast.BoolLit: _BoolLit}
 
 
 def _start(item) -> int:
@@ -247,7 +257,8 @@ class Builder:
 
     def if_expr(self, c):
         _, cond, _, then, _, other = c
-        return self._track(ast.If(_span(c[0], other), cond, then, other), cond, then, other)
+        node = _If(_Span(c[0].start_pos, other.span.end), cond, then, other)
+        return self._track(node, cond, then, other)
 
     def function_def(self, c):
         params = [p for p in c if isinstance(p, tuple)]
@@ -310,7 +321,7 @@ class Builder:
 
     def negate(self, c):
         op, operand = c
-        return self._track1(ast.Negate(_Span(op.start_pos, operand.span.end), operand), operand)
+        return self._track1(_Negate(_Span(op.start_pos, operand.span.end), operand), operand)
 
     # ------------------------------------------------------------------ postfix
 
@@ -320,7 +331,7 @@ class Builder:
 
     def filter(self, c):
         base, _, cond, close = c
-        return self._track2(ast.Filter(_Span(base.span.start, close.end_pos), base, cond), base, cond)
+        return self._track2(_Filter(_Span(base.span.start, close.end_pos), base, cond), base, cond)
 
     def call(self, c):
         callee, close = c[0], c[-1]
@@ -337,12 +348,12 @@ class Builder:
                 if a.name in seen:
                     raise self._error(f"argument {a.name!r} is given twice", a.span)
                 seen.add(a.name)
-            return self._track(ast.Call(span, callee, (), tuple(named)), callee, *named)
-        return self._track(ast.Call(span, callee, tuple(args)), callee, *args)
+            return self._track(_Call(span, callee, (), tuple(named)), callee, *named)
+        return self._track(_Call(span, callee, tuple(args), None), callee, *args)
 
     def named_arg(self, c):
         name, _, value = c
-        return self._track1(ast.NamedArg(Span(name.span.start, value.span.end), name.name, value), value)
+        return self._track1(_NamedArg(_Span(name.span.start, value.span.end), name.name, value), value)
 
     # ------------------------------------------------------------------ atoms
 
@@ -372,10 +383,10 @@ class Builder:
         return ast.TemporalLit(_span(tok, tok), self._decode(tok.value[2:-1], tok.start_pos + 2))
 
     def true(self, c):
-        return ast.BoolLit(_span(c[0], c[0]), True)
+        return _BoolLit(_Span(c[0].start_pos, c[0].end_pos), True)
 
     def false(self, c):
-        return ast.BoolLit(_span(c[0], c[0]), False)
+        return _BoolLit(_Span(c[0].start_pos, c[0].end_pos), False)
 
     def null(self, c):
         return ast.NullLit(_span(c[0], c[0]))
@@ -403,7 +414,7 @@ class Builder:
 
     def list(self, c):
         items = tuple(_nodes(c))
-        return self._track(ast.ListLit(_span(c[0], c[-1]), items), *items)
+        return self._track(_ListLit(_Span(c[0].start_pos, c[-1].end_pos), items), *items)
 
     def context(self, c):
         entries = tuple(e for e in c if isinstance(e, ast.ContextEntry))
@@ -412,7 +423,7 @@ class Builder:
             if e.key in seen:
                 raise self._error(f"context key {e.key!r} is defined twice", e.span)
             seen.add(e.key)
-        return self._track(ast.ContextLit(_span(c[0], c[-1]), entries), *entries)
+        return self._track(_ContextLit(_Span(c[0].start_pos, c[-1].end_pos), entries), *entries)
 
     def entry(self, c):
         key, _, value = c

@@ -35,7 +35,8 @@ TRICKY = [
     "@\"2024-01-01\"", "1e3 + .5 - 007", "a /* c */ + // c\n b", "/* open", "1 +", "1 2", "(1",
     "1)", "a < b < c", "a == b", "a && b", "'s'", "x[", "{a: }", "{a 1}", "\ufeff1", "`unclosed",
     "((((((((((1))))))))))", "  1  ", "\t1\n+\r\n2 ", "1 \ufeff+ \u200b2", "{ \ufeffa b : 1 }",
-    "\u200b", "  ", "x\ufeff", "{a\u200b: 1}", "1 \n// c", "1 /* c */ ", "1 \u00a0 + 2", "-" * 300 + "1", "[" * 250 + "]" * 250,
+    "\u200b", "  ", "x\ufeff", "{a\u200b: 1}", "1 \n// c", "1 /* c */ ", "1 \u00a0 + 2",
+    "-" * 300 + "1", "[" * 250 + "]" * 250,
 ]
 
 
@@ -116,7 +117,11 @@ def test_fast_node_makers_build_what_the_classes_build():
                ast.StringLit: (span, "s"), ast.Path: (span, name, "b"),
                ast.ContextEntry: (span, "k", name), ast.Arith: (span, "+", name, name),
                ast.Compare: (span, "<", name, name), ast.And: (span, name, name),
-               ast.Or: (span, name, name)}
+               ast.Or: (span, name, name), ast.Filter: (span, name, name),
+               ast.Negate: (span, name), ast.If: (span, name, name, name),
+               ast.ListLit: (span, (name,)), ast.ContextLit: (span, ()),
+               ast.Call: (span, name, (name,), None), ast.NamedArg: (span, "a", name),
+               ast.BoolLit: (span, True)}
     assert set(MAKERS) == set(samples)
     for cls, args in samples.items():
         made, want = MAKERS[cls](*args), cls(*args)
