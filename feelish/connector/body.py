@@ -64,7 +64,9 @@ def mime_of(content_type: str | None) -> str:
 
 
 def check_charset(charset) -> str:
-    name = "utf-8" if charset is None else str(charset)
+    if charset is None:
+        return "utf-8"
+    name = str(charset)
     try:
         codecs.lookup(name)
     except LookupError:
@@ -143,8 +145,12 @@ def json_bytes(value, *, drop_nulls: bool = False, files=None) -> bytes:
     if exact:
         text = "".join(_exact_chunks(data))
     else:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        text = _COMPACT.encode(data)
     return text.encode("utf-8")
+
+
+#: one encoder for every body (json.dumps with options builds a new encoder per call)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 # ----------------------------------------------------------------------------- forms
