@@ -336,6 +336,8 @@ def _filter(comp: Compiler, node: ast.Filter) -> Closure:
             return list(_as_list(v)) if k else []
         return bool_filter
 
+    of_item = getattr(cond, "of_item", None)
+
     def filter_(s, c):
         v = base(s, c)
         if v is None:
@@ -347,7 +349,8 @@ def _filter(comp: Compiler, node: ast.Filter) -> Closure:
         out = []
         first = True
         for item in items:
-            r = cond((item, s), c)
+            # a condition made of entry comparisons takes the item itself: no scope per item
+            r = cond((item, s), c) if of_item is None else of_item(item, s, c)
             if r is True:
                 out.append(item)
             elif first and r is not None and r is not False and is_num(r):

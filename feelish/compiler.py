@@ -478,6 +478,19 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
                     return op(x, b)
                 except (FeelFailure, *_SOFT) as exc:
                     return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
+
+            def compare_item(m, s, c):  # the same, given the item and the scope outside it
+                x = m.get(entry, MISSING) if type(m) is dict else MISSING
+                if x is MISSING:
+                    x = left((m, s), c)
+                tx = type(x)
+                if (tx is int or (tx is Decimal and x.is_finite())) if numeric else tx is str:
+                    return native(x, b)
+                try:
+                    return op(x, b)
+                except (FeelFailure, *_SOFT) as exc:
+                    return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
+            compare_entry.of_item = compare_item  # type: ignore[attr-defined]
             return plain(compare_entry)
         local = getattr(left, "local_name", None)
         if local is not None:
@@ -526,6 +539,19 @@ def _and(comp: Compiler, node: ast.And) -> Closure:
         if a is True and b is True:
             return True
         return None
+    left_item, right_item = getattr(left, "of_item", None), getattr(right, "of_item", None)
+    if left_item is not None and right_item is not None:
+        def and_item(m, s, c):  # a filter condition, given the item (see `_filter`)
+            a = left_item(m, s, c)
+            if a is False:
+                return False
+            b = right_item(m, s, c)
+            if b is False:
+                return False
+            if a is True and b is True:
+                return True
+            return None
+        and_.of_item = and_item  # type: ignore[attr-defined]
     return plain(and_)
 
 
