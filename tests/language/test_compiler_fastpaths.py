@@ -177,3 +177,18 @@ def test_short_paths_equal_the_general_walk(text):
     assert inline.value == general.value
     assert [(w.kind, w.message) for w in inline.warnings] == \
         [(w.kind, w.message) for w in general.warnings]
+
+
+def test_filter_with_and_of_entry_comparisons():
+    from types import MappingProxyType
+    xs = [{"status": "open", "total": 150, "id": 1}, {"status": "open", "total": 50, "id": 2},
+          {"status": "shut", "total": 500, "id": 3}, MappingProxyType({"status": "open", "total": 101,
+                                                                         "id": 4}),
+          {"status": "open", "id": 5}, 7, None]
+    text = 'xs[status = "open" and total > 100].id'
+    r = feelish.compile(text).evaluate_with_warnings({"xs": xs, "total": 1000})
+    # item 5 has no total: the variable `total` (1000) is read, as for any name in a filter
+    assert r.value == [Decimal(1), Decimal(4), Decimal(5)]
+    r2 = feelish.compile(text).evaluate_with_warnings({"xs": xs})
+    assert r2.value == [Decimal(1), Decimal(4)]
+    assert {w.kind for w in r2.warnings} == {WarningKind.NO_VARIABLE_FOUND}
