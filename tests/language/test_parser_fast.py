@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +18,7 @@ from feelish.errors import SourceError
 
 from .test_parse_properties import TOKENS
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "dmn-tck-feel.jsonl"
+from tests.corpus import CORPUS, require_corpus
 
 TRICKY = [
     "", " ", "1", "-1", "- -x", "a.b.c[1].d(2)", "f()", "f(a: 1, b: 2)", "f(1, b: 2)", "f(a: 1, a: 2)",
@@ -88,8 +87,7 @@ def test_tricky_texts_agree(text):
 
 
 def test_tck_corpus_agrees():
-    if not CORPUS.is_file():
-        pytest.skip(f"the TCK corpus is not at {CORPUS}")
+    require_corpus()
     with CORPUS.open(encoding="utf-8") as fh:
         texts = sorted({json.loads(line)["expression"] for line in fh if line.strip()})
     outcomes = {_both(text, "expression")[0] for text in texts}

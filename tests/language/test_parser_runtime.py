@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -72,16 +71,10 @@ def test_a_corrupt_grammar_cache_is_rebuilt(tmp_path):
     assert out.stdout.strip() == "+"
 
 
-def test_parse_speed():
+def test_a_100_character_expression_parses_to_the_right_node():
+    # its speed is measured by the benchmark suite (python3 -m bench expr), not by a timed test
     text = ('if order.total > 100 and customer.tier in ("gold", "silver") '
             'then order.total * 0.9 else order.total')
     assert len(text) == 100
-    parser.parse_uncached(text)
-    rounds = 200
-    started = time.perf_counter()
-    for _ in range(rounds):
-        parser.parse_uncached(text)
-    per_parse = (time.perf_counter() - started) / rounds
-    print(f"\nparse of a 100-character expression: {per_parse * 1e6:.0f} us")
-    assert per_parse < 0.005  # generous for a shared machine; measured ~0.5 ms
-    assert isinstance(parser.parse(text), ast.If)
+    assert isinstance(parser.parse_uncached(text), ast.If)
+    assert parser.parse(text) == parser.parse_uncached(text)

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 
 from feelish.errors import FeelSyntaxError
 from feelish.parser import parse
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "dmn-tck-feel.jsonl"
+from tests.corpus import CORPUS, require_corpus
 
 # case id -> why the parser refuses it on purpose
 INTENDED_INVALID = {
@@ -19,8 +17,7 @@ INTENDED_INVALID = {
 
 
 def _cases():
-    if not CORPUS.is_file():
-        pytest.skip(f"the TCK corpus is not at {CORPUS}")  # the shared corpus lives beside the repo
+    require_corpus()
     with CORPUS.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
