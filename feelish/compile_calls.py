@@ -20,7 +20,7 @@ from typing import Any
 
 from .builtins._core import Builtin, failure
 from .compile_state import MISSING
-from .compile_util import _PLAIN, export, plain
+from .compile_util import _PLAIN, const_of, constant, export, plain
 from .errors import EvaluationError, FeelishError, SourceError, WarningKind
 from .values import FeelFailure
 
@@ -77,6 +77,25 @@ def fold(builtin: Builtin, name: str, consts: list) -> tuple[bool, Any]:
     if type(r) is list or type(r) is dict or (type(r) is str and len(r) > 64) or r is None:
         return False, None
     return True, r
+
+
+def builtin_call(builtin: Builtin, name: str, arg_fns: tuple, span, general):
+    """A call of an unshadowed built-in: folded when pure with literal arguments, else direct,
+    else `general` (the lookup-and-invoke closure, also used whenever a variable has the name)."""
+    consts = [const_of(f) for f in arg_fns]
+    if all(k is not MISSING for k in consts):
+        ok, value = fold(builtin, name, consts)
+        if ok:
+            folded = constant(value)
+            # plain only while no host function shadows the built-in: that case is exported
+            shadowed = _exporting(general) if getattr(folded, "plain", False) else general
+
+            def call_folded(s, c):
+                if name in c.vars:  # a host function of that name wins, as in any call
+                    return shadowed(s, c)
+                return folded(s, c)
+            return plain(call_folded) if shadowed is not general else call_folded
+    return direct(builtin, name, arg_fns, span, general) or general
 
 
 def direct(builtin: Builtin, name: str, arg_fns: tuple, span, general):
@@ -171,4 +190,4 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
     return call_builtin
 
 
-__all__ = ["PURE", "direct", "fold"]
+__all__ = ["PLAIN_RESULTS", "PURE", "builtin_call", "direct", "fold"]

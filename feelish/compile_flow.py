@@ -9,7 +9,7 @@ from typing import Any
 
 from . import ast, operators
 from .compile_state import MISSING, EvalContext
-from .compile_util import (as_int, const_of, constant, contains, decimals, mentions, plain,
+from .compile_util import (as_int, const_of, contains, decimals, mentions, plain,
                            small_decimals, walk)
 from .compiler import Closure, Compiler, _builtin
 from .errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
@@ -558,35 +558,9 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
                 return None
             return invoke(c, fn, [f(s, c) for f in arg_fns], fname, span)
     if isinstance(callee, ast.Name) and builtin is not None and not checks and hop is None:
-        return _builtin_call(builtin, fname, arg_fns, span, call)
+        from .compile_calls import builtin_call
+        return builtin_call(builtin, fname, arg_fns, span, call)
     return call
-
-
-def _builtin_call(builtin, fname: str, arg_fns: tuple, span: Span, general: Closure) -> Closure:
-    """A call of an unshadowed built-in: folded when pure with literal arguments, else direct."""
-    from .compile_calls import direct, fold
-    consts = [const_of(f) for f in arg_fns]
-    if all(k is not MISSING for k in consts):
-        ok, value = fold(builtin, fname, consts)
-        if ok:
-            folded = constant(value)
-
-            def call_folded(s, c):
-                if fname in c.vars:  # a host function of that name wins, as in any call
-                    return general(s, c)
-                return folded(s, c)
-            if getattr(folded, "plain", False):
-                # plain only while no host function shadows the built-in: export that case
-                from .compile_calls import _exporting
-                shadowed = _exporting(general)
-
-                def call_folded_plain(s, c):
-                    if fname in c.vars:
-                        return shadowed(s, c)
-                    return folded(s, c)
-                return plain(call_folded_plain)
-            return call_folded
-    return direct(builtin, fname, arg_fns, span, general) or general
 
 
 def _iter_range_value(comp: Compiler, node: ast.IterRange) -> Closure:
