@@ -5,8 +5,9 @@ takes a shortcut where the result is the very same value:
 
   * numbers (Decimal, host int, host float): the decimal128 context operation directly (an int
     operand is converted exactly by the context; a float through `FLOAT_DECIMALS`, its shortest
-    repr).  A non-finite operand, an overflow or any other signal goes to the general operator,
-    which raises the failure the user sees;
+    repr, which refuses NaN and infinity).  A non-finite Decimal operand (seen in a non-finite
+    result: overflow is trapped, so finite operands give a finite result or raise), an overflow
+    or any other signal goes to the general operator, which raises the failure the user sees;
   * `+` of two strings whose result is short (<= 64 characters: no budget to charge);
   * a literal operand (`x * 2`, `"ORD-" + s`) is not re-read or re-checked at each evaluation;
     `x * 2` on a loop variable also offers `.of_local = (name, f(value, c))`, so a loop can pass
@@ -93,7 +94,7 @@ def specialise(symbol: str, left, right, ka: Any, kb: Any, span, op, soft: tuple
                     r = dec_op(floats[a] if ta is float else a, kb)
                 except ArithmeticError:
                     return general(c, a, kb)
-                if r.is_finite():
+                if ta is not Decimal or r.is_finite():
                     return r
             return general(c, a, kb)
 
@@ -104,7 +105,7 @@ def specialise(symbol: str, left, right, ka: Any, kb: Any, span, op, soft: tuple
                     r = dec_op(floats[a] if ta is float else a, kb)
                 except ArithmeticError:
                     return general(c, a, kb)
-                if r.is_finite():
+                if ta is not Decimal or r.is_finite():
                     return r
             return general(c, a, kb)
         local = getattr(left, "local_name", None)
@@ -124,7 +125,7 @@ def specialise(symbol: str, left, right, ka: Any, kb: Any, span, op, soft: tuple
                     r = dec_op(ka, floats[b] if tb is float else b)
                 except ArithmeticError:
                     return general(c, ka, b)
-                if r.is_finite():
+                if tb is not Decimal or r.is_finite():
                     return r
             return general(c, ka, b)
         return num_const_left
@@ -173,7 +174,7 @@ def specialise(symbol: str, left, right, ka: Any, kb: Any, span, op, soft: tuple
                 r = dec_op(floats[a] if ta is float else a, floats[b] if tb is float else b)
             except ArithmeticError:
                 return general(c, a, b)
-            if r.is_finite():
+            if (ta is not Decimal and tb is not Decimal) or r.is_finite():
                 return r
         elif is_plus and ta is str and tb is str and len(a) + len(b) <= _SHORT:
             return a + b
