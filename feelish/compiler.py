@@ -13,7 +13,19 @@ entries (visible to functions defined in that context, so recursion works) and f
 (whose entry names are only known at run time) need a run-time check.
 
 Control flow, calls and functions live in `compile_flow.py`; names, paths and filters in
-`compile_access.py`; `in`, `between` and unary tests in `compile_unary.py`.
+`compile_access.py`; `in`, `between` and unary tests in `compile_unary.py`; comparisons in
+`compile_compare.py`; `+ - *` fast paths in `compile_arith.py`; direct and folded built-in calls
+in `compile_calls.py`.
+
+Speed (issue 6).  Closures carry optional attributes that let their parents skip work, never
+changing a result:
+  * `.const` -- a folded literal value;  `.plain` -- results never need `export` (the top level
+    returns them as they are);  `.exported` -- a variant returning the exported result (contexts,
+    lists, variables, paths), so `exporting(fn)` only normalises what came from the host;
+  * `.var_name` -- a free variable read: operators, calls and contexts read `c.vars` inline;
+  * `.local_name` / `.of_local` -- a loop variable, and `x <op> literal` given x's value: loops
+    map over their domain without binding a scope per item;
+  * `.entry_name` / `.of_item` -- a bare name in a filter, and conditions given the item.
 
 Semantic choices where the reference engines disagree (each is in tests/spec/*.json):
   * a filter on a non-list value treats it as a one-element list (DMN, feelin; feel-scala: null);
