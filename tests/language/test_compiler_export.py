@@ -135,3 +135,9 @@ def test_evaluate_with_warnings_fast_path_equals_the_general_one(text):
         assert fast.warnings == slow.warnings
         assert repr(fast) == repr(slow)
         assert "s3cr3t-value" not in repr(fast.warnings)
+
+
+def test_names_include_variables_read_by_entries_of_the_same_name():
+    assert feelish.compile("{q: query, page: page, limit: 50}").names == {"query", "page"}
+    assert feelish.compile("{a: b, b: 1}").names == {"b"}
+    assert feelish.compile("{a: 1, b: a}").names == frozenset()
