@@ -29,6 +29,23 @@ __all__ = ["Expression", "Result", "compile", "evaluate", "unary_test"]
 
 _new = object.__new__
 
+#: Contexts of finished lenient evaluations, kept for reuse (list pop/append are atomic, so each
+#: evaluation, in any thread, takes its own).  An evaluation that raised never returns its context.
+_SPARE: list[EvalContext] = []
+_SPARE_MAX = 16
+
+
+def _spare(ctx: EvalContext) -> None:
+    """Reset a finished evaluation's context and keep it (every closure that changes `depth`,
+    `strict`, `input` or `vars` restores them in a `finally`, so only these need a reset)."""
+    ctx.vars = None  # never keep the host's data alive
+    if ctx.warnings:
+        ctx.warnings = []
+        ctx._seen = None
+    ctx._now = None
+    if len(_SPARE) < _SPARE_MAX and ctx.depth == 0 and ctx.strict is False and ctx.input is MISSING:
+        _SPARE.append(ctx)
+
 
 @dataclass(frozen=True, slots=True, repr=False)
 class Result:
@@ -150,29 +167,35 @@ class Expression:
         """The value of the expression for `variables`. Failures give null (see `strict`)."""
         if (type(variables) is dict and secrets is None and not strict and clock is None
                 and max_steps is None and max_string_length is None and max_depth is None):
-            # the common call, inlined: no secrets, default limits, lenient; the context is
-            # `EvalContext(variables, NO_SECRETS, False, source, limits)` without the __init__
-            # call (tests/language/test_compiler_export.py checks the two agree slot by slot)
-            ctx = _new(EvalContext)
+            # the common call, inlined: no secrets, default limits, lenient.  The context is
+            # `EvalContext(variables, NO_SECRETS, False, source, limits)`, built without the
+            # __init__ call or taken from `_SPARE` (contexts of finished evaluations, reset);
+            # tests/language/test_compiler_export.py checks both agree with a constructed one.
+            try:
+                ctx = _SPARE.pop()
+            except IndexError:
+                ctx = _new(EvalContext)
+                ctx.secrets = NO_SECRETS
+                ctx.strict = False
+                ctx.warnings = []
+                ctx.depth = 0
+                ctx.input = MISSING
+                ctx.clock = ctx._now = ctx._seen = None
             ctx.vars = variables
-            ctx.secrets = NO_SECRETS
-            ctx.strict = False
-            ctx.warnings = []
             limits = ctx.limits = self._limits
             ctx.steps = limits.max_steps
-            ctx.depth = 0
-            ctx.input = MISSING
             ctx.source = self.source
-            ctx.clock = ctx._now = ctx._seen = None
             try:
-                return self._out(None, ctx)
-            except FeelishError as exc:
+                value = self._out(None, ctx)
+            except FeelishError as exc:  # the context is dropped, not reused
                 _position(exc, self.source, self.origin, NO_SECRETS)
                 raise
             except RecursionError:
                 raise _too_deep(self.source, self.origin) from None
             except MemoryError:
                 raise _out_of_memory(self.source, self.origin) from None
+            _spare(ctx)
+            return value
         limits = self._limits
         if max_steps is not None or max_string_length is not None or max_depth is not None:
             limits = limits.override(max_steps, max_string_length, max_depth)

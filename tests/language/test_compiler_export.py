@@ -105,19 +105,57 @@ def test_limit_on_the_fast_path_names_the_source():
     assert info.value.source == text and info.value.origin == "big.feelish"
 
 
-def test_the_inlined_context_equals_a_constructed_one():
-    from feelish import api
-    from feelish.compile_state import NO_SECRETS
+def _copy(v):
+    return list(v) if type(v) is list else (set(v) if type(v) is set else v)
+
+
+def _snapshots(expr, variables, times):
     seen = []
-    expr = feelish.compile("1")
     real = expr._out
-    object.__setattr__(expr, "_out", lambda s, c: seen.append(c) or real(s, c))
-    expr.evaluate({"a": 1})
-    fast = seen[0]
-    ref = EvalContext({"a": 1}, NO_SECRETS, False, "1", expr._limits, None)
-    for slot in EvalContext.__slots__:
-        assert getattr(fast, slot) == getattr(ref, slot), slot
-    assert api._new is object.__new__
+
+    def spy(s, c):
+        seen.append({slot: _copy(getattr(c, slot)) for slot in EvalContext.__slots__})
+        return real(s, c)
+    object.__setattr__(expr, "_out", spy)
+    for _ in range(times):
+        expr.evaluate(variables)
+    return seen
+
+
+def test_the_inlined_context_equals_a_constructed_one():
+    from feelish.compile_state import NO_SECRETS
+    expr = feelish.compile("{a: a, w: missing, t: now()}")
+    ref = EvalContext({"a": 1}, NO_SECRETS, False, expr.source, expr._limits, None)
+    want = {slot: getattr(ref, slot) for slot in EvalContext.__slots__}
+    # first a fresh context, then reused ones (after a warning and a clock read): all alike
+    for got in _snapshots(expr, {"a": 1}, 3):
+        assert got == want
+
+
+def test_reused_contexts_start_clean():
+    import time
+    expr = feelish.compile("now()")
+    first = expr.evaluate({})
+    time.sleep(0.002)
+    assert expr.evaluate({}) > first  # the clock is read again, not kept from the last run
+    warn = feelish.compile("{x: missing}")
+    for _ in range(3):
+        r = warn.evaluate_with_warnings({})
+        assert len(r.warnings) == 1 and warn.evaluate({}) == {"x": None}
+
+
+def test_an_evaluation_inside_a_host_function_gets_its_own_context():
+    inner = feelish.compile("{v: x + 1}")
+    outer = feelish.compile("{a: f(x), b: x, c: missing}")
+    r = outer.evaluate({"x": 1, "f": lambda v: inner.evaluate({"x": 10})})
+    assert r == {"a": {"v": Decimal(11)}, "b": Decimal(1), "c": None}
+
+
+def test_a_failed_evaluation_does_not_disturb_the_next():
+    expr = feelish.compile("count(for x in 1..n return x)")
+    with pytest.raises(feelish.LimitExceeded):
+        expr.evaluate({"n": 2_000_000})
+    assert expr.evaluate({"n": 3}) == Decimal(3)
 
 
 @pytest.mark.parametrize("text", CASES + ['"k=" + <<secrets.KEY>> + x', "<<secrets.KEY>> + 1"])
@@ -141,3 +179,21 @@ def test_names_include_variables_read_by_entries_of_the_same_name():
     assert feelish.compile("{q: query, page: page, limit: 50}").names == {"query", "page"}
     assert feelish.compile("{a: b, b: 1}").names == {"b"}
     assert feelish.compile("{a: 1, b: a}").names == frozenset()
+
+
+def test_threads_evaluating_at_once_never_share_a_context():
+    import threading
+    expr = feelish.compile("{n: n, s: sum(for i in 1..n return i), w: nothing}")
+    errors = []
+
+    def work(k):
+        for _ in range(300):
+            r = expr.evaluate({"n": k})
+            if r != {"n": Decimal(k), "s": Decimal(k * (k + 1) // 2), "w": None}:
+                errors.append((k, r))
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(1, 9)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
