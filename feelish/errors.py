@@ -207,6 +207,18 @@ class ConnectorError(FeelishError):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
 
+    def redact(self, redactor: Any) -> "ConnectorError":
+        """Mask every secret value (a `feelish.secrets.Redactor`) in the message, the response and
+        the variables, in place; returns self."""
+        if redactor:
+            self.message = redactor.text(self.message)
+            self.args = (self.message,)
+            if self.response is not None:
+                self.response = redactor.value(self.response)
+            if self.variables:
+                self.variables = redactor.value(self.variables)
+        return self
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.field:

@@ -70,3 +70,14 @@ def test_connector_error_payload():
         "status": 401, "response": {"status": 401, "body": {"error": "invalid_client"}},
     }
     assert "invalid_client" in repr(error)
+
+
+def test_connector_error_redact_masks_message_response_and_variables():
+    from feelish.secrets import Redactor
+
+    error = ConnectorError("401", "token s3cr3t refused", response={"body": {"echo": "s3cr3t"}},
+                           variables={"s3cr3t": ["x s3cr3t"]})
+    assert error.redact(Redactor([])) is error and "s3cr3t" in error.message  # nothing to mask
+    error.redact(Redactor(["s3cr3t"]))
+    assert error.message == "token *** refused" and str(error) == "401: token *** refused"
+    assert error.response == {"body": {"echo": "***"}} and error.variables == {"***": ["x ***"]}

@@ -157,13 +157,4 @@ def deliver_token(result: dict[str, Any]) -> None:
 
 
 def redact_error(exc: ConnectorError, recorder: SecretRecorder) -> ConnectorError:
-    if not recorder.used:
-        return exc
-    redactor = recorder.redactor()
-    exc.message = redactor.text(exc.message)
-    exc.args = (exc.message,)
-    if exc.response is not None:
-        exc.response = redactor.value(exc.response)
-    if exc.variables:
-        exc.variables = redactor.value(exc.variables)
-    return exc
+    return exc.redact(recorder.redactor()) if recorder.used else exc

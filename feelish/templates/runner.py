@@ -61,17 +61,6 @@ def _redactor(template: Template, scope: Mapping[str, Any]) -> Redactor:
     return Redactor(secret_input_values(template, scope))
 
 
-def _redact_error(exc: ConnectorError, redactor: Redactor) -> ConnectorError:
-    if redactor:
-        exc.message = redactor.text(exc.message)
-        exc.args = (exc.message,)
-        if exc.response is not None:
-            exc.response = redactor.value(exc.response)
-        if exc.variables:
-            exc.variables = redactor.value(exc.variables)
-    return exc
-
-
 def run_template(template: Template, variables: Mapping[str, Any] | None = None, *,
                  secrets: Any = None, runtime: Any = None, context: Mapping[str, Any] | None = None,
                  connector: Any = None):
@@ -85,7 +74,7 @@ def run_template(template: Template, variables: Mapping[str, Any] | None = None,
     try:
         return connector.run(scope, secrets=secrets, context=context)
     except ConnectorError as exc:
-        raise _locate(_redact_error(exc, redactor), template) from None
+        raise _locate(exc.redact(redactor), template) from None
 
 
 def dry_run_template(template: Template, variables: Mapping[str, Any] | None = None, *,
@@ -101,7 +90,7 @@ def dry_run_template(template: Template, variables: Mapping[str, Any] | None = N
     try:
         request = connector.dry_run(scope, secrets=secrets, context=context)
     except ConnectorError as exc:
-        raise _locate(_redact_error(exc, redactor), template) from None
+        raise _locate(exc.redact(redactor), template) from None
     if hasattr(request, "to_dict"):
         data = request.to_dict()
     elif dataclasses.is_dataclass(request):
