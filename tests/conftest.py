@@ -64,3 +64,16 @@ def proxy_url(request) -> str:
 @pytest.fixture(scope="session")
 def auth_proxy(request):
     return _running(request, start_proxy(credentials="proxyuser:proxy-pass-77"))
+
+
+@pytest.fixture(scope="module")
+def oauth(request):
+    """The authlib OAuth2 server of tests/auth, one per test module (its request counts start at
+    zero there): `(base_url, state)`."""
+    from tests.auth.oauth_server import State, make_app
+    from tests.servers import serve_wsgi
+
+    state = State()
+    running = serve_wsgi(make_app(state))
+    request.addfinalizer(running.close)
+    return running.url, state

@@ -7,16 +7,6 @@ import asyncio
 import pytest
 
 from feelish import Connector, ConnectorError, Literal, Runtime
-from tests.auth.oauth_server import State, make_app
-from tests.servers import serve_wsgi
-
-
-@pytest.fixture(scope="module")
-def oauth(request):
-    state = State()
-    running = serve_wsgi(make_app(state))
-    request.addfinalizer(running.close)
-    return running.url, state
 
 
 def client_credentials(token_url: str) -> str:

@@ -9,18 +9,8 @@ import httpx2
 import pytest
 
 from feelish import Connector, ConnectorError, Runtime
-from tests.auth.oauth_server import State, make_app
-from tests.servers import serve_wsgi
 
 CLIENT_SECRET = "post-secret-1"
-
-
-@pytest.fixture(scope="module")
-def oauth(request):
-    state = State()
-    running = serve_wsgi(make_app(state))
-    request.addfinalizer(running.close)
-    return running.url, state
 
 
 def first_refresh_token(base: str, scope: str = "read write") -> str:

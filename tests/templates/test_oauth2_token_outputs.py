@@ -9,16 +9,6 @@ import pytest
 from feelish.connector import Runtime
 from feelish.errors import ConnectorError
 from feelish.templates import load, run_template
-from tests.auth.oauth_server import State, make_app
-from tests.servers import serve_wsgi
-
-
-@pytest.fixture(scope="module")
-def oauth(request):
-    state = State()
-    running = serve_wsgi(make_app(state))
-    request.addfinalizer(running.close)
-    return running.url, state
 
 
 def token(base: str, tmp_path, **inputs) -> dict:
