@@ -190,11 +190,13 @@ class Connector:
                               {**after_scope, "error": error_dict(error) if error else None, **ERROR_FUNCTIONS},
                               recorder, ctx, error)
             if verdict is not None:
-                return Outcome(verdict[1], ctx, _warnings(before, warnings, recorder), attempts, token)
+                return Outcome(verdict[1], ctx, _warnings(before, warnings, recorder), attempts, token,
+                       frozenset(recorder.used))
         if error is not None:
             raise error
         outputs = map_outputs(self.result_variable, self.result_expression, after_scope, ctx, recorder)
-        return Outcome(outputs, ctx, _warnings(before, warnings, recorder), attempts, token)
+        return Outcome(outputs, ctx, _warnings(before, warnings, recorder), attempts, token,
+                       frozenset(recorder.used))
 
     # ------------------------------------------------------------------ sync
     def run(self, variables: Mapping[str, Any] | None = None, *, secrets=None,

@@ -19,13 +19,24 @@ class Outcome:
     `token`: the OAuth2 token this call obtained from the token endpoint (`{access_token,
     token_type, expires_in, expires_at, refresh_token, scope}`), None when the call used a cached
     token or no OAuth2 authentication.  With refresh-token rotation this is how the new refresh
-    token reaches the caller.  Never shown in the repr."""
+    token reaches the caller.  Never shown in the repr.
+
+    The outputs are data and hold what the expressions mapped, even a value a server echoed back
+    that equals a secret; the repr masks every secret value the call used, so logging an outcome
+    never prints one."""
 
     outputs: dict[str, Any]
     response: dict[str, Any] | None
     warnings: tuple[Warning, ...] = ()
     attempts: int = 1
     token: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    #: the secret values the call used, masked in the repr (the data itself stays as mapped)
+    secret_values: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        text = (f"Outcome(outputs={self.outputs!r}, response={self.response!r}, "
+                f"warnings={self.warnings!r}, attempts={self.attempts!r})")
+        return Redactor(self.secret_values).text(text) if self.secret_values else text
 
 
 @dataclass(frozen=True, slots=True)
