@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "url": None,
     "queryParameters": None,
     "headers": None,
+    "cookies": None,                      # Bonita's urlCookies: one `Cookie` header
     "body": None,
     "contentType": None,
     "charset": None,                      # None = UTF-8, not announced

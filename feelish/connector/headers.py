@@ -3,6 +3,9 @@
 Names are case-insensitive: a user header replaces a default of the same name in any case.
 Null values are dropped; a list of scalars becomes a repeated header; a context is an error.
 CR, LF and NUL are refused in names and values (no header injection).
+
+`cookies` (Bonita's urlCookies) is a context of name -> value sent as one `Cookie` header
+(`a=1; b=2`), after the cookies of a `Cookie` header the user wrote.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ except Exception:  # pragma: no cover - running from a bare checkout
     USER_AGENT = "feelish"
 DEFAULT_HEADERS = (("User-Agent", USER_AGENT), ("Accept", "*/*"), ("Accept-Encoding", "gzip, deflate"))
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_COOKIE_BAD = re.compile(r'[;,"\\\x00-\x1f\x7f]')
 
 
 def user_headers(headers, field: str = "headers") -> list[tuple[str, str]]:
@@ -41,6 +45,38 @@ def user_headers(headers, field: str = "headers") -> list[tuple[str, str]]:
                                      field=field)
             out.append((name, text))
     return out
+
+
+def with_cookies(headers: list[tuple[str, str]], cookies) -> list[tuple[str, str]]:
+    """Add the `cookies` context to `headers` as one `Cookie` header.
+
+    Null values are dropped.  A name must be an HTTP token; a value may not hold `;`, `,`, a
+    double quote, a backslash or a control character (RFC 6265 cookie-octets plus spaces), so no
+    value can smuggle in another cookie or header.  Errors name `cookies.<name>`.
+    """
+    if cookies is None:
+        return headers
+    if not isinstance(cookies, Mapping):
+        raise ConnectorError("INPUT_ERROR", "cookies must be a context of name: value", field="cookies")
+    pairs = []
+    for name, value in cookies.items():
+        name = str(name)
+        if not _TOKEN.match(name):
+            raise ConnectorError("INPUT_ERROR", f"cookies.{name}: the name is not a valid cookie name "
+                                 "(letters, digits and !#$%&'*+-.^_`|~)", field="cookies")
+        if value is None:
+            continue
+        text = scalar_text(value, "cookies", f"cookies.{name}")
+        bad = _COOKIE_BAD.search(text)
+        if bad:
+            raise ConnectorError("INPUT_ERROR", f"cookies.{name}: the value holds {bad.group()!r}, "
+                                 "which cannot appear in a cookie value", field="cookies")
+        pairs.append(f"{name}={text}")
+    if not pairs:
+        return headers
+    written = [value.strip().rstrip(";").strip() for key, value in headers if key.lower() == "cookie"]
+    joined = "; ".join([w for w in written if w] + pairs)
+    return [pair for pair in headers if pair[0].lower() != "cookie"] + [("Cookie", joined)]
 
 
 def _default_header_name(key: str) -> str:

@@ -73,7 +73,7 @@ def target_of(v):
 
 
 def user_headers_of(v):
-    return hdr.user_headers(v["headers"])
+    return hdr.with_cookies(hdr.user_headers(v["headers"]), v["cookies"])
 
 
 def body_of(v, user_headers, files) -> Body:
@@ -148,7 +148,7 @@ def limits_of(v) -> tuple[int, int]:
 PARTS: dict[str, tuple[str, ...]] = {
     "method": ("method",),
     "target": ("url", "queryParameters", "skipEncoding"),
-    "user_headers": ("headers",),
+    "user_headers": ("headers", "cookies"),
     "body": ("body", "contentType", "headers", "charset", "ignoreNullValues"),
     "timeouts": ("connectionTimeoutInSeconds", "readTimeoutInSeconds"),
     "transport": ("verify", "caCertificate", "clientCertificate", "clientKey", "clientKeyPassword",
