@@ -186,8 +186,12 @@ class Connector:
         # response context itself (outcome.response, resultVariable, errors) never holds it
         after_scope = {**scope, "response": {**ctx, "token": token} if ctx is not None else None}
         if self.error_expression is not None:
+            # the error object the expression sees has every secret value masked, like a raised error
+            seen = error_dict(error) if error else None
+            if seen is not None and recorder.used:
+                seen = recorder.redactor().value(seen)
             verdict = examine(self.error_expression,
-                              {**after_scope, "error": error_dict(error) if error else None, **ERROR_FUNCTIONS},
+                              {**after_scope, "error": seen, **ERROR_FUNCTIONS},
                               recorder, ctx, error)
             if verdict is not None:
                 return Outcome(verdict[1], ctx, _warnings(before, warnings, recorder), attempts, token,

@@ -150,3 +150,13 @@ def test_fixed_backoff_is_constant_and_exponential_backoff_has_jitter():
     waits = [default.wait(2, None) for _ in range(50)]
     assert all(1.8 <= w <= 2.2 for w in waits) and len(set(waits)) > 1
     assert all(3.6 <= default.wait(3, None) <= 4.4 for _ in range(20))
+
+
+def test_the_error_object_seen_by_the_error_expression_masks_secrets(make, fault_url):
+    """FEATURES Part B, "Error object seen by expressions": {type, message, code, variables},
+    secrets masked, so `ignoreError({why: error.message})` cannot copy a secret into a variable."""
+    c = make({"url": '"' + fault_url + '/status?code=500&reason=" + "<<secrets.TOKEN>>"',
+              "errorExpression": 'ignoreError({why: error.message, code: error.code, type: error.type, '
+                                 'status: error.variables.response.body.code})'})
+    out = c.run()
+    assert out.outputs == {"why": "***", "code": "500", "type": "ConnectorError", "status": 500}
