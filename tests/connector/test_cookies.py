@@ -77,3 +77,19 @@ def test_bad_cookie_shapes_are_input_errors(make, httpbin_url, cookies, expected
 def test_templates_accept_the_cookies_field():
     from feelish.templates.fields import FIELDS
     assert "cookies" in FIELDS
+
+
+def test_a_template_sets_the_cookies_field(httpbin_url, rt):
+    from feelish.templates import loads, run_template
+    template = loads('connector c "cookies from a template"\n'
+                     'input url: string required "where"\n'
+                     'input cookies: context "cookies" = {}\n'
+                     'url: url\ncookies: cookies\n'
+                     'resultExpression: {seen: response.body.cookies}\n')
+    out = run_template(template, {"url": f"{httpbin_url}/cookies", "cookies": {"a": "1", "b": None}},
+                       runtime=rt)
+    assert out.outputs == {"seen": {"a": "1"}}
+    with pytest.raises(ConnectorError) as info:
+        run_template(template, {"url": f"{httpbin_url}/cookies", "cookies": {"a": "1; admin=1"}},
+                     runtime=rt)
+    assert info.value.code == "INPUT_ERROR" and "cookies.a" in str(info.value)
