@@ -162,7 +162,9 @@ def transport_error(exc: httpx2.HTTPError, *, connect_timeout: float | None,
     if isinstance(exc, httpx2.PoolTimeout):
         return ConnectorError("TIMEOUT", "pool timeout: no free connection in time", retryable=True)
     if isinstance(exc, httpx2.ProxyError):
-        return ConnectorError("PROXY_ERROR", f"the proxy failed the request: {detail}", retryable=True)
+        # a 407 (wrong or missing proxy credentials) fails the same way on every attempt
+        return ConnectorError("PROXY_ERROR", f"the proxy failed the request: {detail}",
+                              retryable="407" not in detail)
     if isinstance(exc, httpx2.TooManyRedirects):
         return ConnectorError("TOO_MANY_REDIRECTS", detail)
     if isinstance(exc, httpx2.ConnectError):

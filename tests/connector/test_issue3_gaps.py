@@ -160,3 +160,17 @@ def test_the_error_object_seen_by_the_error_expression_masks_secrets(make, fault
                                  'status: error.variables.response.body.code})'})
     out = c.run()
     assert out.outputs == {"why": "***", "code": "500", "type": "ConnectorError", "status": 500}
+
+
+def test_https_through_a_proxy_with_credentials_tunnels(make, auth_proxy, tls_url, tls_material):
+    """HTTPS via the forward proxy (a CONNECT tunnel): the proxy's 407 without credentials proves
+    the call went through it; with them the TLS server answers, verified against the custom CA."""
+    user, password = auth_proxy.extra["credentials"].split(":")
+    fields = {"url": Literal(tls_url + "/tunnel"), "caCertificate": Literal(tls_material.ca_text)}
+    with pytest.raises(ConnectorError) as info:
+        make({**fields, "proxy": Literal(auth_proxy.url)}).run()
+    assert info.value.code == "PROXY_ERROR" and "407" in info.value.message
+    assert not info.value.retryable  # wrong proxy credentials fail the same way every time
+    out = make({**fields, "proxy": Literal({"url": auth_proxy.url, "username": user,
+                                            "password": password})}).run()
+    assert out.response["body"]["scheme"] == "https" and out.response["body"]["path"] == "/tunnel"
