@@ -36,6 +36,20 @@ def test_get_with_query_headers_cookies_and_basic_auth(httpbin_url, runtime):
     assert json.loads(out["bodyAsString"]) == json.loads(json.dumps(echoed))
 
 
+@pytest.mark.parametrize("name", ["get", "head", "delete", "post", "put", "patch"])
+def test_builtin_cookies_cannot_inject_another_cookie(name, httpbin_url, runtime):
+    with pytest.raises(ConnectorError) as info:
+        run(name, {"url": f"{httpbin_url}/anything", "cookies": {"lang": "fr; admin=true"}}, runtime)
+    assert info.value.code == "INPUT_ERROR" and info.value.field == "cookies"
+    assert "cookies.lang" in info.value.message
+
+
+def test_builtin_cookies_merge_with_a_cookie_header(httpbin_url, runtime):
+    out = run("get", {"url": f"{httpbin_url}/cookies", "headers": {"Cookie": "z=9"},
+                      "cookies": {"a": 1, "gone": None}}, runtime).outputs
+    assert out["bodyAsObject"]["cookies"] == {"z": "9", "a": "1"}
+
+
 def test_get_never_fails_on_status_by_default_bonita_style(httpbin_url, runtime):
     out = run("get", {"url": f"{httpbin_url}/status/404"}, runtime).outputs
     assert out["status_code"] == 404 and out["bodyAsObject"] == {}
