@@ -31,8 +31,8 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from ..errors import ConnectorError
-from ..values import YearsMonthsDuration
-from .urls import _duration_text, scalar_text
+from ..values import YearsMonthsDuration, feel_string
+from .urls import scalar_text
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -103,7 +103,7 @@ def _jsonable(value, drop_nulls: bool, files, exact: list):
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
     if isinstance(value, _dt.timedelta):
-        return _duration_text(value)
+        return feel_string(value)
     if isinstance(value, YearsMonthsDuration):
         return str(value)
     raise ConnectorError("INPUT_ERROR", f"the body holds a {type(value).__name__}, which has no "

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 import httpx2
 
 from ..errors import ConnectorError
-from ..values import YearsMonthsDuration
+from ..values import YearsMonthsDuration, feel_string
 
 _SAFE_QUERY = "-._~"  # unreserved; everything else in a parameter is escaped
 
@@ -39,27 +39,13 @@ def scalar_text(value, field: str, what: str) -> str:
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
     if isinstance(value, _dt.timedelta):
-        return _duration_text(value)
+        return feel_string(value)  # ISO 8601, as FEEL writes it
     if isinstance(value, YearsMonthsDuration):
         return str(value)
     kind = "a context" if isinstance(value, Mapping) else "a list" if isinstance(value, (list, tuple)) \
         else type(value).__name__
     raise ConnectorError("INPUT_ERROR", f"{what} must be a string, number or boolean, not {kind}",
                          field=field)
-
-
-def _duration_text(delta: _dt.timedelta) -> str:
-    total = delta.total_seconds()
-    sign = "-" if total < 0 else ""
-    total = abs(total)
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    text = f"{sign}P{int(days)}D" if days else f"{sign}P"
-    time = "".join(f"{int(v)}{u}" for v, u in ((hours, "H"), (minutes, "M")) if v)
-    if seconds or not (days or time):
-        time += f"{seconds:g}S"
-    return text + ("T" + time if time else "")
 
 
 def check_url(url, field: str = "url") -> str:

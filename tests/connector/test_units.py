@@ -110,3 +110,15 @@ def test_document_names_are_safe(tmp_path):
     docs = Documents(tmp_path)
     path = docs.new_path("../../etc/passwd")
     assert path.parent == tmp_path and ".." not in path.name
+
+
+def test_durations_in_queries_and_json_bodies_use_feel_iso_text():
+    import datetime as dt
+
+    from feelish.connector.body import _jsonable
+    from feelish.connector.urls import scalar_text
+
+    tiny = dt.timedelta(days=400, microseconds=1)
+    assert scalar_text(tiny, "queryParameters.d", "a query value") == "P400DT0.000001S"
+    assert scalar_text(-dt.timedelta(hours=36), "q", "a query value") == "-P1DT12H"
+    assert _jsonable({"d": dt.timedelta(seconds=90)}, False, [], [False]) == {"d": "PT1M30S"}
