@@ -32,11 +32,9 @@ from .secrets import (
     SecretProvider,
 )
 
-# --- values
-from .values import FeelFunction, Range, YearsMonthsDuration
-
-# --- language API
-from .api import Expression, Result, compile, evaluate, unary_test  # noqa: A004
+# --- the language: values and API
+from .language import (Expression, FeelFunction, Range, Result, YearsMonthsDuration,  # noqa: A004
+                       compile, evaluate, unary_test)
 
 # --- runtime (connectors)
 from .connector import Connector, InsecureConnectionWarning, Literal, Outcome, RequestSpec, Runtime

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import ast, operators
+from .language import ast, operators
 from .compile_state import MISSING, EvalContext
 from .compile_util import _PLAIN, as_int, const_of, export, is_num
 from .compiler import _SOFT, Closure, Compiler, _at_hop, failed, missing_variable
 from .errors import EvaluationError, Span, WarningKind
-from .values import FeelFailure
+from .language.values import FeelFailure
 
 def _name(comp: Compiler, node: ast.Name) -> Closure:
     name, span = node.name, node.span

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from .compile_state import MISSING
-from .values import DECIMAL, FLOAT_DECIMALS, FeelFailure
+from .language.values import DECIMAL, FLOAT_DECIMALS, FeelFailure
 
 _DECIMAL_OPS = {"+": DECIMAL.add, "-": DECIMAL.subtract, "*": DECIMAL.multiply}
 _NUMS = frozenset({Decimal, int, float})

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .builtins._core import Builtin, failure
+from .language.builtins._core import Builtin, failure
 from .compile_state import MISSING
 from .compile_util import _PLAIN, const_of, constant, export, plain
 from .errors import EvaluationError, FeelishError, SourceError, WarningKind
-from .values import FeelFailure
+from .language.values import FeelFailure
 
 #: what `Builtin._run` turns into "invalid arguments (...)"
 _IMPL_SOFT = (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError,

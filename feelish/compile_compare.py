@@ -12,12 +12,12 @@ from __future__ import annotations
 import operator as _op
 from decimal import Decimal
 
-from . import ast, operators
+from .language import ast, operators
 from .compile_state import MISSING
 from .compile_util import const_of, constant, plain
 from .compiler import _ORDER, _SOFT, Closure, Compiler, failed
 from .errors import WarningKind
-from .values import FeelFailure
+from .language.values import FeelFailure
 
 _FAST = (Decimal, int)  # host ints and Decimals compare exactly with Python's operators
 _NATIVE = {"<": _op.lt, "<=": _op.le, ">": _op.gt, ">=": _op.ge, "=": _op.eq, "!=": _op.ne}

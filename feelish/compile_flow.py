@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from . import ast, operators
+from .language import ast, operators
 from .compile_state import MISSING, EvalContext
 from .compile_util import (as_int, const_of, contains, decimals, mentions, plain,
                            small_decimals, walk)
 from .compiler import Closure, Compiler, _builtin
 from .errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
-from .values import FeelFailure, FeelFunction, Range
+from .language.values import FeelFailure, FeelFunction, Range
 
 # ---------------------------------------------------------------------------- if
 

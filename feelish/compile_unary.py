@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import ast, operators
+from .language import ast, operators
 from .compile_state import MISSING, EvalContext
 from .compile_util import const_of, contains
 from .compiler import _SOFT, _ORDER, Closure, Compiler, failed
 from .errors import WarningKind
-from .values import FeelFailure, Range
+from .language.values import FeelFailure, Range
 
 Test = Any  # Callable[[scope, EvalContext, Any], bool | None]
 

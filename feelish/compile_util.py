@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from . import ast
+from .language import ast
 from .compile_state import MISSING
-from .values import SMALL_HI, SMALL_INTS, SMALL_LO, to_decimal
+from .language.values import SMALL_HI, SMALL_INTS, SMALL_LO, to_decimal
 
 
 def clone(value: Any) -> Any:

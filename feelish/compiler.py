@@ -46,11 +46,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Callable
 
-from . import ast, operators
+from .language import ast, operators
 from .compile_state import MISSING, EvalContext
 from .compile_util import _PLAIN, const_of, constant, export, exported_of, plain, walk
 from .errors import EvaluationError, Span, WarningKind
-from .values import FeelFailure, Range
+from .language.values import FeelFailure, Range
 
 Closure = Callable[[Any, EvalContext], Any]
 
@@ -63,7 +63,7 @@ _SOFT = (ArithmeticError, TypeError, ValueError, AttributeError, KeyError, Index
 
 def _builtin(name: str):
     try:
-        from . import builtins
+        from .language import builtins
     except ImportError:  # pragma: no cover - only while the built-ins are being written
         return None
     lookup = getattr(builtins, "lookup", None)
@@ -204,7 +204,7 @@ def _null(comp: Compiler, node: ast.NullLit) -> Closure:
 
 
 def _temporal(comp: Compiler, node: ast.TemporalLit) -> Closure:
-    from . import temporal
+    from .language import temporal
     span, text = node.span, node.text
     try:
         return constant(temporal.parse_literal(text))

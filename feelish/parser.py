@@ -21,7 +21,7 @@ from pathlib import Path
 from lark import Lark
 from lark.exceptions import UnexpectedInput
 
-from . import ast
+from .language import ast
 from ._resources import grammar_text
 from .errors import LimitExceeded, SourceError, Span
 from .parser_build import MAX_DEPTH, Builder

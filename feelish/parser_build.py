@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from lark import Token
 
-from . import ast
+from .language import ast
 from .errors import FeelSyntaxError, LimitExceeded, Span
 from .secrets import split_placeholders
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import BusinessError, ConnectorError, FeelishError, Warning
-from ..values import FeelFunction
+from ..language.values import FeelFunction
 
 
 class _OutcomeFunction(FeelFunction):

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 import httpx2
 
 from ..errors import ConnectorError
-from ..values import YearsMonthsDuration, feel_string
+from ..language.values import YearsMonthsDuration, feel_string
 
 _SAFE_QUERY = "-._~"  # unreserved; everything else in a parameter is escaped
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .. import ast
+from ..language import ast
 from ..errors import FeelishError, Span, TemplateError
 from . import fields as F
 from .checker import parse_expression

@@ -9,7 +9,7 @@ import dataclasses
 import difflib
 from collections.abc import Iterator
 
-from .. import ast
+from ..language import ast
 from ..errors import FeelSyntaxError, SourceError, Span, TemplateError
 from . import fields as F
 from .model import InputType, Template, TemplateExpr
@@ -46,7 +46,7 @@ def _problem(template: Template, message: str, span: Span, hint: str | None = No
 
 def _builtin_names() -> frozenset[str]:
     try:
-        from ..builtins import names
+        from ..language.builtins import names
 
         found = frozenset(" ".join(n.split()) for n in names())
     except Exception:  # the built-in library is unusable: do not report unknown functions

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from feelish import temporal
-from feelish.builtins import lookup
-from feelish.values import FeelFailure
+from feelish.language import temporal
+from feelish.language.builtins import lookup
+from feelish.language.values import FeelFailure
 
 
 def call(name: str, *args: Any, ctx: Any = None) -> Any:

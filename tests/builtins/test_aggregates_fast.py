@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import feelish
-from feelish.builtins.aggregates import _fast_sum, _numbers, _sum
-from feelish.values import DECIMAL, FLOAT_DECIMALS, to_decimal
+from feelish.language.builtins.aggregates import _fast_sum, _numbers, _sum
+from feelish.language.values import DECIMAL, FLOAT_DECIMALS, to_decimal
 
 numbers = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from feelish.errors import WarningKind
-from feelish.values import Range, YearsMonthsDuration, feel_string
+from feelish.language.values import Range, YearsMonthsDuration, feel_string
 
 from builtin_helpers import D, T, call, fails
 

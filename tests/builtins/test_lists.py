@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from feelish.errors import WarningKind
-from feelish.values import FeelFunction
+from feelish.language.values import FeelFunction
 
 from builtin_helpers import D, T, call, fails
 

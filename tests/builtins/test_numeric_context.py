@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from feelish.errors import WarningKind
-from feelish.values import YearsMonthsDuration
+from feelish.language.values import YearsMonthsDuration
 
 from builtin_helpers import D, T, call, fails, named
 

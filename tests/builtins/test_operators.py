@@ -5,9 +5,9 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from feelish import ast, operators as op
+from feelish.language import ast, operators as op
 from feelish.errors import Span, WarningKind
-from feelish.values import FeelFailure, Range, YearsMonthsDuration, feel_string
+from feelish.language.values import FeelFailure, Range, YearsMonthsDuration, feel_string
 
 from builtin_helpers import D, T
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from feelish.errors import EvaluationError, WarningKind
-from feelish.values import Range
+from feelish.language.values import Range
 
 from builtin_helpers import D, T, call, fails
 

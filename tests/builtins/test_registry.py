@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from feelish.builtins import lookup, names
+from feelish.language.builtins import lookup, names
 from feelish.errors import WarningKind
-from feelish.values import FeelFailure, FeelFunction
+from feelish.language.values import FeelFailure, FeelFunction
 
 from builtin_helpers import D, call, fails, named
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from feelish import operators as op
-from feelish import temporal
-from feelish.builtins import lookup, names
+from feelish.language import operators as op
+from feelish.language import temporal
+from feelish.language.builtins import lookup, names
 from feelish.errors import EvaluationError
-from feelish.values import FeelFailure, FeelFunction, Range, YearsMonthsDuration
+from feelish.language.values import FeelFailure, FeelFunction, Range, YearsMonthsDuration
 
 
 class _Yes(FeelFunction):

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from feelish import temporal
-from feelish.values import (FeelFailure, Range, YearsMonthsDuration, feel_string,
+from feelish.language import temporal
+from feelish.language.values import (FeelFailure, Range, YearsMonthsDuration, feel_string,
                             from_json_text, is_number, json_text, to_feel, to_json_value,
                             to_python)
 

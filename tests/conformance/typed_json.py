@@ -8,8 +8,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from feelish import temporal
-from feelish.values import Range, YearsMonthsDuration
+from feelish.language import temporal
+from feelish.language.values import Range, YearsMonthsDuration
 
 _SCALARS = {"@number", "@date", "@time", "@datetime", "@duration", "@ymduration"}
 TOLERANCE = Decimal("1e-8")

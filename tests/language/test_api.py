@@ -70,10 +70,10 @@ def test_strict_raises_at_first_warning_with_position():
 
 
 def test_module_level_evaluate_uses_cache():
-    feelish.api._cached.cache_clear()
+    feelish.language.api._cached.cache_clear()
     for _ in range(3):
         assert feelish.evaluate("n + 1", {"n": 1}) == 2
-    info = feelish.api._cached.cache_info()
+    info = feelish.language.api._cached.cache_info()
     assert info.hits == 2 and info.misses == 1
 
 

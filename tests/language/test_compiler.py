@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 import feelish
-from feelish import ast
+from feelish.language import ast
 from feelish.compile_state import EvalContext
 from feelish.compile_util import const_of
 from feelish.compiler import compile_node

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import feelish
-from feelish import operators
+from feelish.language import operators
 from feelish.errors import WarningKind
-from feelish.values import DECIMAL, FeelFailure, to_decimal
+from feelish.language.values import DECIMAL, FeelFailure, to_decimal
 
 values = st.one_of(
     st.integers(min_value=-10**36, max_value=10**36),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feelish import ast
+from feelish.language import ast
 from feelish.errors import FeelSyntaxError, LimitExceeded
 from feelish.parser import parse, parse_unary_tests
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from feelish import ast
+from feelish.language import ast
 from feelish.errors import Span
 from feelish.parser import parse, parse_unary_tests
 

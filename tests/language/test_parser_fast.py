@@ -105,7 +105,7 @@ def test_fast_node_makers_build_what_the_classes_build():
     import dataclasses
     from decimal import Decimal
 
-    from feelish import ast
+    from feelish.language import ast
     from feelish.errors import Span
     from feelish.parser_build import MAKERS
 

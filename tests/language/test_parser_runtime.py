@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from feelish import ast, parser
+from feelish import parser
+from feelish.language import ast
 from feelish.errors import FeelSyntaxError
 
 

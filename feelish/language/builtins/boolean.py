@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import EvaluationError
+from ...errors import EvaluationError
 from ._core import builtin, failure
 
 

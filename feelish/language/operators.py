@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import temporal
-from .errors import WarningKind
+from ..errors import WarningKind
 from .values import (DECIMAL, FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number,
                      to_decimal, type_name)
 

@@ -33,7 +33,7 @@ import decimal
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import WarningKind
+from ..errors import WarningKind
 
 #: FEEL numbers: 34 significant digits, half-even rounding (IEEE 754 decimal128).
 DECIMAL = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,

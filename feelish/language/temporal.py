@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import WarningKind
+from ..errors import WarningKind
 from .values import FeelFailure, YearsMonthsDuration
 
 UTC = timezone.utc

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import temporal
-from .errors import WarningKind
+from ..errors import WarningKind
 from .values import FeelFunction, FeelFailure, Range, YearsMonthsDuration, is_number, type_name
 
 

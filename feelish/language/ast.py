@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Union
 
-from .errors import Span
+from ..errors import Span
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Callable
 
-from ..errors import WarningKind
-from ..values import (FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number,
-                      to_decimal, type_name)
+from ...errors import WarningKind
+from ..values import (FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number, to_decimal,
+                      type_name)
 
 MAX_STRING = 10 * 1024 * 1024   # longest string a built-in may produce
 MAX_LIST = 1_000_000            # longest list a built-in may produce

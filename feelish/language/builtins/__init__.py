@@ -7,8 +7,8 @@ Each family lives in its own module and registers itself on import.
 from __future__ import annotations
 
 from ..values import FeelFunction
-from . import (aggregates, boolean, context, conversion, lists, misc, numeric,  # noqa: F401
-               ranges, strings, temporal)
+from . import (aggregates, boolean, context, conversion, lists, misc, numeric, ranges, strings,
+               temporal)
 from ._core import REGISTRY
 
 
