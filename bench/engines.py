@@ -68,12 +68,12 @@ class Feelish(Engine):
         # parse+compile is timed without the parser's text-keyed result cache
         try:
             from feelish.compiler import compile_node
-            from feelish.parser import parse_uncached
+            from feelish.language.parser.driver import parse_uncached
 
             def uncached(text: str, _p=parse_uncached, _c=compile_node):
                 return _c(_p(text), text)
             self._uncached = uncached
-            self.parse_path = "feelish.parser.parse_uncached + compiler.compile_node"
+            self.parse_path = "feelish.language.parser.driver.parse_uncached + compiler.compile_node"
         except ImportError:
             self._uncached = self._compile
             self.parse_path = "feelish.compile (may hit a cache)"

@@ -240,7 +240,7 @@ def compile(text: str, *, origin: str | None = None, max_steps: int | None = Non
             max_string_length: int | None = None, max_depth: int | None = None) -> Expression:
     """Parse and compile `text` once; raises FeelSyntaxError with line, column and caret."""
     from ..compiler import compile_node
-    from ..parser import parse
+    from .parser.driver import parse
     if not isinstance(text, str):
         raise TypeError(f"an expression must be a string, not {type(text).__name__}")
     node = parse(text, origin=origin)
@@ -271,7 +271,7 @@ class _UnaryTests:
 @lru_cache(maxsize=1024)
 def _cached_tests(text: str) -> _UnaryTests:
     from ..compile_unary import compile_unary_tests
-    from ..parser import parse_unary_tests
+    from .parser.driver import parse_unary_tests
     if not isinstance(text, str):
         raise TypeError(f"unary tests must be a string, not {type(text).__name__}")
     node: ast.Node = parse_unary_tests(text)

@@ -23,7 +23,7 @@ CONNECTOR_FUNCTIONS = frozenset({
 def parse_expression(expr: TemplateExpr, template: Template) -> ast.Node:
     """Parse one template expression; a syntax error is re-raised as a TemplateError at its place
     in the template file."""
-    from ..parser import parse  # the expression parser
+    from ..language.parser.driver import parse  # the expression parser
 
     try:
         return parse(expr.text)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from feelish.language import ast
 from feelish.errors import FeelSyntaxError, LimitExceeded
-from feelish.parser import parse, parse_unary_tests
+from feelish.language.parser.driver import parse, parse_unary_tests
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -10,7 +10,7 @@ import pytest
 
 from feelish.language import ast
 from feelish.errors import Span
-from feelish.parser import parse, parse_unary_tests
+from feelish.language.parser.driver import parse, parse_unary_tests
 
 
 def _type(t: ast.TypeRef) -> str:

@@ -1,4 +1,4 @@
-"""The parser's fast loop (`parser_fast.FastLoop`) against Lark's own loop: over the TCK corpus, tricky
+"""The parser's fast loop (`fast_loop.FastLoop`) against Lark's own loop: over the TCK corpus, tricky
 texts and random token soups, both must build equal ASTs, raise the same builder error, or (the
 fast loop) give up exactly where Lark raises a parse error."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
 
-from feelish import parser
+from feelish.language.parser import driver as parser
 from feelish.errors import SourceError
 
 from .test_parse_properties import TOKENS
@@ -67,7 +67,7 @@ def test_the_fast_loop_is_in_use():
 
 @pytest.mark.parametrize("env", [{"FEELISH_NO_GRAMMAR_CACHE": "1"}, {}])
 def test_the_fast_loop_is_used_with_tables_built_or_loaded(tmp_path, env):
-    code = ("from feelish import parser; print(parser.parse('a.b + 1').op, "
+    code = ("from feelish.language.parser import driver as parser; print(parser.parse('a.b + 1').op, "
             "parser._fast is not None)")
     base = {k: v for k, v in os.environ.items() if k != "FEELISH_NO_GRAMMAR_CACHE"}
     env = {**base, "XDG_CACHE_HOME": str(tmp_path), **env}
@@ -107,7 +107,7 @@ def test_fast_node_makers_build_what_the_classes_build():
 
     from feelish.language import ast
     from feelish.errors import Span
-    from feelish.parser_build import MAKERS
+    from feelish.language.parser.builder import MAKERS
 
     span = Span(3, 9)
     name = ast.Name(span, "x")

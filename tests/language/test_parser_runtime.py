@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from feelish import parser
+from feelish.language.parser import driver as parser
 from feelish.language import ast
 from feelish.errors import FeelSyntaxError
 
@@ -64,7 +64,7 @@ def test_a_corrupt_grammar_cache_is_rebuilt(tmp_path):
     cache = tmp_path / "feelish"
     cache.mkdir()
     (cache / "lark-feelish.cache").write_bytes(b"not a pickle at all\n\x00\x01")
-    code = "from feelish.parser import parse; print(parse('1 + 2').op)"
+    code = "from feelish.language.parser.driver import parse; print(parse('1 + 2').op)"
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=60)

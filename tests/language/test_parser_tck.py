@@ -5,7 +5,7 @@ import json
 
 
 from feelish.errors import FeelSyntaxError
-from feelish.parser import parse
+from feelish.language.parser.driver import parse
 
 from tests.corpus import CORPUS, require_corpus
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from feelish.errors import FeelSyntaxError, LimitExceeded
-from feelish.parser import MAX_DEPTH, MAX_LENGTH, parse, parse_unary_tests
+from feelish.language.parser.driver import MAX_DEPTH, MAX_LENGTH, parse, parse_unary_tests
 
 # text, words the message must contain, line, column (1-based) of the reported spot
 CASES = [

@@ -16,9 +16,9 @@ from decimal import Decimal, InvalidOperation
 
 from lark import Token
 
-from .language import ast
-from .errors import FeelSyntaxError, LimitExceeded, Span
-from .secrets import split_placeholders
+from .. import ast
+from ...errors import FeelSyntaxError, LimitExceeded, Span
+from ...secrets import split_placeholders
 
 #: The deepest AST the parser hands on (the compiler and evaluator recurse over it).
 MAX_DEPTH = 200
@@ -31,7 +31,7 @@ _SPACES = re.compile(r"\s+")
 
 
 class Tok:
-    """A token of the fast parse loop (`parser_fast.FastLoop`): what the builder reads of Lark's Token."""
+    """A token of the fast parse loop (`fast_loop.FastLoop`): what the builder reads of Lark's Token."""
 
     __slots__ = ("type", "value", "start_pos", "end_pos")
 

@@ -12,7 +12,7 @@ import re
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from .errors import FeelSyntaxError, Span
+from ...errors import FeelSyntaxError, Span
 
 _WORDS = {
     "NUMBER": "a number", "STRING": "a string", "TEMPORAL": "a temporal literal (@\"...\")",

@@ -5,11 +5,11 @@
 
 The grammar lives in `grammar/feelish.lark` (its header lists every deviation from DMN FEEL).
 One Lark LALR parser with the contextual lexer is built on first use and shared; AST nodes are
-built during the parse by `parser_build.Builder`, so there is no tree to walk afterwards.
-`parser_fast.FastLoop` drives Lark's own tables and lexer patterns with a tighter loop (about 3-4x faster than
+built during the parse by `builder.Builder`, so there is no tree to walk afterwards.
+`fast_loop.FastLoop` drives Lark's own tables and lexer patterns with a tighter loop (about 3-4x faster than
 `Lark.parse`); Lark's loop runs only to find and word a syntax error.
 Every failure is a `FeelSyntaxError` (or `LimitExceeded` for oversized or too deeply nested
-input) with a span inside the text; `parser_errors` words the messages.
+input) with a span inside the text; `messages` words the messages.
 """
 from __future__ import annotations
 
@@ -21,13 +21,13 @@ from pathlib import Path
 from lark import Lark
 from lark.exceptions import UnexpectedInput
 
-from .language import ast
-from ._resources import grammar_text
-from .errors import LimitExceeded, SourceError, Span
-from .parser_build import MAX_DEPTH, Builder
-from .parser_fast import FAILED as _FAILED
-from .parser_fast import FastLoop
-from .parser_errors import translate
+from .. import ast
+from ..._resources import grammar_text
+from ...errors import LimitExceeded, SourceError, Span
+from .builder import MAX_DEPTH, Builder
+from .fast_loop import FAILED as _FAILED
+from .fast_loop import FastLoop
+from .messages import translate
 
 __all__ = ["parse", "parse_unary_tests", "parse_uncached", "MAX_LENGTH", "MAX_DEPTH", "GRAMMAR_FILE"]
 

@@ -4,7 +4,7 @@ tight loop that builds the same AST as `Lark.parse` (about 3-4x faster).
     FastLoop.make(lark, builder) -> FastLoop | None     (None: Lark's internals are unexpected)
     loop.parse(text, start) -> ast node, or FAILED where Lark would raise a parse error
 
-`parser.py` uses it for every parse and re-runs Lark's own loop only to word a syntax error;
+`driver.py` uses it for every parse and re-runs Lark's own loop only to word a syntax error;
 tests/language/test_parser_fast.py holds the two loops to the same results.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 
 from lark import Lark
 
-from .parser_build import Builder, Tok
+from .builder import Builder, Tok
 
 __all__ = ["FastLoop", "FAILED"]
 
