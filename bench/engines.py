@@ -67,7 +67,7 @@ class Feelish(Engine):
             return
         # parse+compile is timed without the parser's text-keyed result cache
         try:
-            from feelish.compiler import compile_node
+            from feelish.language.compiler import compile_node
             from feelish.language.parser.driver import parse_uncached
 
             def uncached(text: str, _p=parse_uncached, _c=compile_node):

@@ -20,8 +20,10 @@ from functools import lru_cache
 from typing import Any
 
 from . import ast
-from ..compile_state import MISSING, NO_SECRETS, EvalContext, Limits
-from ..compile_util import export
+from .compiler import (MISSING, NO_SECRETS, EvalContext, Limits, compile_node, compile_unary_tests,
+                       exporting)
+from .compiler.util import export
+from .parser import parse, parse_unary_tests
 from ..errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Warning
 from ..secrets import Redactor, SecretResolver
 
@@ -154,7 +156,6 @@ class Expression:
         set_(self, "origin", origin)
         set_(self, "_fn", fn)
         set_(self, "_limits", limits)
-        from ..compiler import exporting
         set_(self, "_out", exporting(fn))  # fn with its result already normalised for the host
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -239,8 +240,6 @@ class Expression:
 def compile(text: str, *, origin: str | None = None, max_steps: int | None = None,  # noqa: A001
             max_string_length: int | None = None, max_depth: int | None = None) -> Expression:
     """Parse and compile `text` once; raises FeelSyntaxError with line, column and caret."""
-    from ..compiler import compile_node
-    from .parser.driver import parse
     if not isinstance(text, str):
         raise TypeError(f"an expression must be a string, not {type(text).__name__}")
     node = parse(text, origin=origin)
@@ -270,8 +269,6 @@ class _UnaryTests:
 
 @lru_cache(maxsize=1024)
 def _cached_tests(text: str) -> _UnaryTests:
-    from ..compile_unary import compile_unary_tests
-    from .parser.driver import parse_unary_tests
     if not isinstance(text, str):
         raise TypeError(f"unary tests must be a string, not {type(text).__name__}")
     node: ast.Node = parse_unary_tests(text)

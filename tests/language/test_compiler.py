@@ -7,9 +7,9 @@ import pytest
 
 import feelish
 from feelish.language import ast
-from feelish.compile_state import EvalContext
-from feelish.compile_util import const_of
-from feelish.compiler import compile_node
+from feelish.language.compiler.state import EvalContext
+from feelish.language.compiler.util import const_of
+from feelish.language.compiler import compile_node
 from feelish.errors import EvaluationError, Span, WarningKind
 
 S = Span(0, 1)

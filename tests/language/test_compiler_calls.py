@@ -79,9 +79,9 @@ PLAIN_CALLS = ['string(n)', 'upper case(s)', 'substring(s, 1, 3)', 'string lengt
 def test_results_marked_plain_need_no_export(call):
     import datetime as dt
 
-    from feelish.compile_state import EvalContext
-    from feelish.compile_util import export
-    from feelish.compiler import exporting
+    from feelish.language.compiler.state import EvalContext
+    from feelish.language.compiler.util import export
+    from feelish.language.compiler import exporting
     v = {**VARS, "t": (1, 2), "fs": [1.5, 2.25], "f": 2.75, "span": dt.timedelta(days=-1)}
     expr = feelish.compile(call)
     raw = expr._fn(None, EvalContext(v))

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 import feelish
-from feelish.compile_state import EvalContext
-from feelish.compile_util import export
+from feelish.language.compiler.state import EvalContext
+from feelish.language.compiler.util import export
 
 VARS = {"page": 3, "query": "red", "price": 19.5, "n": 7, "doc": {"a": 1, "b": [1, 2.5, {"c": 3}]},
         "xs": [1, 2, 3], "t": (1, 2), "s": "x", "flag": True, "none": None,
@@ -123,7 +123,7 @@ def _snapshots(expr, variables, times):
 
 
 def test_the_inlined_context_equals_a_constructed_one():
-    from feelish.compile_state import NO_SECRETS
+    from feelish.language.compiler.state import NO_SECRETS
     expr = feelish.compile("{a: a, w: missing, t: now()}")
     ref = EvalContext({"a": 1}, NO_SECRETS, False, expr.source, expr._limits, None)
     want = {slot: getattr(ref, slot) for slot in EvalContext.__slots__}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..values import FeelFunction
 from . import (aggregates, boolean, context, conversion, lists, misc, numeric, ranges, strings,
                temporal)
-from ._core import REGISTRY
+from ._core import REGISTRY, Builtin, failure
 
 
 def lookup(name: str) -> FeelFunction | None:
@@ -25,4 +25,4 @@ def names() -> list[str]:
     return sorted(REGISTRY)
 
 
-__all__ = ["lookup", "names"]
+__all__ = ["Builtin", "failure", "lookup", "names"]

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .language import ast, operators
-from .compile_state import MISSING, EvalContext
-from .compile_util import const_of, contains
-from .compiler import _SOFT, _ORDER, Closure, Compiler, failed
-from .errors import WarningKind
-from .language.values import FeelFailure, Range
+from .. import ast, operators
+from .state import MISSING, EvalContext
+from .util import const_of, contains
+from .base import SOFT, ORDER, Closure, Compiler, failed
+from ...errors import EvaluationError, WarningKind
+from ..values import FeelFailure, Range
 
 Test = Any  # Callable[[scope, EvalContext, Any], bool | None]
 
@@ -28,7 +28,7 @@ def _between(comp: Compiler, node: ast.Between) -> Closure:
             if a is False:
                 return False
             b = le(x, high(s, c))
-        except (FeelFailure, *_SOFT) as exc:
+        except (FeelFailure, *SOFT) as exc:
             return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
         if b is False:
             return False
@@ -68,7 +68,7 @@ def matches(c: EvalContext, x: Any, v: Any, with_input: bool, span) -> bool | No
         if tv is bool and type(x) is not bool and x is not None:
             return v  # a boolean expression used as a test
         return operators.equal(x, v)
-    except (FeelFailure, *_SOFT) as exc:
+    except (FeelFailure, *SOFT) as exc:
         return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
 
 
@@ -90,12 +90,12 @@ def compile_test(comp: Compiler, node: ast.Node) -> Test:
                 r = matches(c, x, value(s, c), False, span)
                 return None if r is None else not r
             return ne_test
-        order = _ORDER[op]
+        order = ORDER[op]
 
         def compare_test(s, c, x):
             try:
                 return order(x, value(s, c))
-            except (FeelFailure, *_SOFT) as exc:
+            except (FeelFailure, *SOFT) as exc:
                 return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
         return compare_test
     if (isinstance(node, ast.RangeLit) and node.start is not None and node.start == node.end
@@ -175,7 +175,6 @@ def _unary_tests_value(comp: Compiler, node: ast.UnaryTests) -> Closure:
     def tests_value(s, c):
         x = c.input
         if x is MISSING:
-            from .errors import EvaluationError
             raise EvaluationError("unary tests can only be evaluated against an input value",
                                   source=c.source, span=span)
         return test(s, c, x)
@@ -188,13 +187,3 @@ def _any_value(comp: Compiler, node: ast.AnyTest) -> Closure:
 
 HANDLERS = {ast.Between: _between, ast.In: _in, ast.UnaryTests: _unary_tests_value,
             ast.AnyTest: _any_value}
-
-
-def compile_unary_tests(node: ast.Node, source: str = ""):
-    """Compile a top-level unary test (`UnaryTests` or a single test node).
-
-    Returns (test(s, c, x), free names, secret names).
-    """
-    comp = Compiler(source)
-    test = compile_tests(comp, node) if isinstance(node, ast.UnaryTests) else compile_test(comp, node)
-    return test, frozenset(comp.free), frozenset(comp.secret_names)

@@ -4,20 +4,20 @@
 exactly with Python's own operators, and so do two strings: those pairs are compared natively
 (a host Decimal NaN or infinity takes the general operator, which warns).  A literal right
 operand (`total > 100`, `status = "open"`) is checked once; an item entry compared with a
-literal inside a filter is read inline and offers `.of_item` (see `compile_access._filter`); a
-loop variable compared with a literal offers `.of_local` (see `compile_flow`).
+literal inside a filter is read inline and offers `.of_item` (see `access._filter`); a
+loop variable compared with a literal offers `.of_local` (see `flow`).
 """
 from __future__ import annotations
 
 import operator as _op
 from decimal import Decimal
 
-from .language import ast, operators
-from .compile_state import MISSING
-from .compile_util import const_of, constant, plain
-from .compiler import _ORDER, _SOFT, Closure, Compiler, failed
-from .errors import WarningKind
-from .language.values import FeelFailure
+from .. import ast, operators
+from .state import MISSING
+from .util import const_of, constant, plain
+from .base import ORDER, SOFT, Closure, Compiler, failed
+from ...errors import WarningKind
+from ..values import FeelFailure
 
 _FAST = (Decimal, int)  # host ints and Decimals compare exactly with Python's operators
 _NATIVE = {"<": _op.lt, "<=": _op.le, ">": _op.gt, ">=": _op.ge, "=": _op.eq, "!=": _op.ne}
@@ -31,12 +31,12 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
     elif node.op == "!=":
         op = operators.not_equal
     else:
-        op = _ORDER[node.op]
+        op = ORDER[node.op]
     a, b = const_of(left), const_of(right)
     if a is not MISSING and b is not MISSING:
         try:
             return constant(op(a, b))
-        except (FeelFailure, *_SOFT):
+        except (FeelFailure, *SOFT):
             pass
     native = _NATIVE[node.op]
     if b is not MISSING and (type(b) in _FAST or type(b) is str):
@@ -50,7 +50,7 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
                 return native(x, b)
             try:
                 return op(x, b)
-            except (FeelFailure, *_SOFT) as exc:
+            except (FeelFailure, *SOFT) as exc:
                 return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
 
         def compare_const(s, c):
@@ -60,7 +60,7 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
                 return native(x, b)
             try:
                 return op(x, b)
-            except (FeelFailure, *_SOFT) as exc:
+            except (FeelFailure, *SOFT) as exc:
                 return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
         entry = getattr(left, "entry_name", None)
         if entry is not None:  # `total > 100` in a filter: read the item's entry inline
@@ -74,7 +74,7 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
                     return native(x, b)
                 try:
                     return op(x, b)
-                except (FeelFailure, *_SOFT) as exc:
+                except (FeelFailure, *SOFT) as exc:
                     return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
 
             def compare_item(m, s, c):  # the same, given the item and the scope outside it
@@ -86,7 +86,7 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
                     return native(x, b)
                 try:
                     return op(x, b)
-                except (FeelFailure, *_SOFT) as exc:
+                except (FeelFailure, *SOFT) as exc:
                     return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
             compare_entry.of_item = compare_item  # type: ignore[attr-defined]
             return plain(compare_entry)
@@ -119,7 +119,7 @@ def _compare(comp: Compiler, node: ast.Compare) -> Closure:
             return native(x, y)
         try:
             return op(x, y)
-        except (FeelFailure, *_SOFT) as exc:
+        except (FeelFailure, *SOFT) as exc:
             return failed(c, exc, span, WarningKind.NOT_COMPARABLE)
     return plain(compare)
 

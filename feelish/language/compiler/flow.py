@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .language import ast, operators
-from .compile_state import MISSING, EvalContext
-from .compile_util import (as_int, const_of, contains, decimals, mentions, plain,
-                           small_decimals, walk)
-from .compiler import Closure, Compiler, _builtin
-from .errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
-from .language.values import FeelFailure, FeelFunction, Range
+from .. import ast, operators
+from .state import MISSING, EvalContext
+from .util import as_int, const_of, contains, decimals, mentions, plain, small_decimals, walk
+from .base import Closure, Compiler, builtin_named
+from .calls import builtin_call
+from ...errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
+from ..values import FeelFailure, FeelFunction, Range
 
 # ---------------------------------------------------------------------------- if
 
@@ -500,7 +500,7 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
 
     if isinstance(callee, ast.Name):
         fname = callee.name
-        builtin = _builtin(fname)
+        builtin = builtin_named(fname)
         checks, hop = comp.resolve(fname)
         get = comp.getter(fname, record=builtin is None)
 
@@ -558,7 +558,6 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
                 return None
             return invoke(c, fn, [f(s, c) for f in arg_fns], fname, span)
     if isinstance(callee, ast.Name) and builtin is not None and not checks and hop is None:
-        from .compile_calls import builtin_call
         return builtin_call(builtin, fname, arg_fns, span, call)
     return call
 

@@ -7,18 +7,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .language import ast, operators
-from .compile_state import MISSING, EvalContext
-from .compile_util import _PLAIN, as_int, const_of, export, is_num
-from .compiler import _SOFT, Closure, Compiler, _at_hop, failed, missing_variable
-from .errors import EvaluationError, Span, WarningKind
-from .language.values import FeelFailure
+from .. import ast, operators
+from .state import MISSING, EvalContext
+from .util import PLAIN_TYPES, as_int, const_of, export, is_num
+from .base import SOFT, Closure, Compiler, at_hop, failed, missing_variable
+from ...errors import EvaluationError, Span, WarningKind
+from ..values import FeelFailure
 
 def _name(comp: Compiler, node: ast.Name) -> Closure:
     name, span = node.name, node.span
     checks, hop = comp.resolve(name)
     if not checks and hop is not None:
-        return _at_hop(name, hop)
+        return at_hop(name, hop)
     if not checks:
         if comp.filter_depth == 0:
             comp.free.add(name)
@@ -33,7 +33,7 @@ def _name(comp: Compiler, node: ast.Name) -> Closure:
             v = c.vars.get(name, MISSING)
             if v is MISSING:
                 return missing_variable(c, name, span)
-            return v if type(v) in _PLAIN else export(v)
+            return v if type(v) in PLAIN_TYPES else export(v)
         variable.exported = variable_exported  # type: ignore[attr-defined]
         # operators and calls read `c.vars.get(var_name, MISSING)` inline, calling the closure
         # only when the variable is missing (it warns, or finds a built-in named as a value)
@@ -105,7 +105,7 @@ def _project(c: EvalContext, item: Any, name: str, span: Span) -> Any:
         return [_project(c, x, name, span) for x in item]
     try:
         return operators.get_property(item, name)
-    except (FeelFailure, *_SOFT) as exc:
+    except (FeelFailure, *SOFT) as exc:
         return failed(c, exc, span, WarningKind.NO_PROPERTY_FOUND)
 
 
@@ -121,7 +121,7 @@ def path_step(c: EvalContext, v: Any, name: str, span: Span) -> Any:
         return [x.get(name) if type(x) is dict else _project(c, x, name, span) for x in v]
     try:
         return operators.get_property(v, name)
-    except (FeelFailure, *_SOFT) as exc:
+    except (FeelFailure, *SOFT) as exc:
         return failed(c, exc, span, WarningKind.NO_PROPERTY_FOUND)
 
 
@@ -186,7 +186,7 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
 
     def chain_exported(s, c):
         v = chain(s, c)
-        return v if type(v) in _PLAIN else export(v)
+        return v if type(v) in PLAIN_TYPES else export(v)
     chain.exported = chain_exported  # type: ignore[attr-defined]
     if root is None:
         return chain
@@ -227,7 +227,7 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
                 v = v[step - 1]
                 continue
             return chain_exported(s, c)
-        return v if type(v) in _PLAIN else export(v)
+        return v if type(v) in PLAIN_TYPES else export(v)
     chain_fast.exported = chain_fast_exported  # type: ignore[attr-defined]
     if len(path) == 1 and type(path[0]) is str:
         return _chain1(root, path[0], chain, chain_exported)
@@ -251,7 +251,7 @@ def _chain1(root: str, k0: str, chain: Closure, chain_exported: Closure) -> Clos
         if type(v) is dict:
             w = v.get(k0, MISSING)
             if w is not MISSING:
-                return w if type(w) in _PLAIN else export(w)
+                return w if type(w) in PLAIN_TYPES else export(w)
         return chain_exported(s, c)
     chain1.exported = chain1_exported  # type: ignore[attr-defined]
     return chain1
@@ -276,7 +276,7 @@ def _chain2(root: str, k0: str, k1: str, chain: Closure, chain_exported: Closure
             if type(v) is dict:
                 w = v.get(k1, MISSING)
                 if w is not MISSING:
-                    return w if type(w) in _PLAIN else export(w)
+                    return w if type(w) in PLAIN_TYPES else export(w)
         return chain_exported(s, c)
     chain2.exported = chain2_exported  # type: ignore[attr-defined]
     return chain2

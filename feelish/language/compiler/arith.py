@@ -21,8 +21,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .compile_state import MISSING
-from .language.values import DECIMAL, FLOAT_DECIMALS, FeelFailure
+from .state import MISSING
+from ..values import DECIMAL, FLOAT_DECIMALS, FeelFailure
 
 _DECIMAL_OPS = {"+": DECIMAL.add, "-": DECIMAL.subtract, "*": DECIMAL.multiply}
 _NUMS = frozenset({Decimal, int, float})

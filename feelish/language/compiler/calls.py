@@ -1,6 +1,6 @@
 """Calls of built-in functions that nothing in scope shadows, compiled to direct calls.
 
-The general call (`compile_flow._call`) looks the function up, builds an argument list and goes
+The general call (`flow._call`) looks the function up, builds an argument list and goes
 through `invoke` -> `Builtin.invoke` -> overload by arity -> `Overload.call`.  For a built-in
 named at a call site that no enclosing scope binds, the overload for the call's arity is known at
 compile time, so the closure calls its implementation directly.  Exactly the same outcomes:
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .language.builtins._core import Builtin, failure
-from .compile_state import MISSING
-from .compile_util import _PLAIN, const_of, constant, export, plain
-from .errors import EvaluationError, FeelishError, SourceError, WarningKind
-from .language.values import FeelFailure
+from ..builtins import Builtin, failure
+from .state import MISSING
+from .util import PLAIN_TYPES, const_of, constant, export, plain
+from ...errors import EvaluationError, FeelishError, SourceError, WarningKind
+from ..values import FeelFailure
 
 #: what `Builtin._run` turns into "invalid arguments (...)"
 _IMPL_SOFT = (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError,
@@ -112,7 +112,7 @@ def _exporting(general):
     are plain may return anything."""
     def general_exported(s, c):
         v = general(s, c)
-        return v if type(v) in _PLAIN else export(v)
+        return v if type(v) in PLAIN_TYPES else export(v)
     return general_exported
 
 

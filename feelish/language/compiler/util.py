@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from .language import ast
-from .compile_state import MISSING
-from .language.values import SMALL_HI, SMALL_INTS, SMALL_LO, to_decimal
+from .. import ast
+from .state import MISSING
+from ..values import SMALL_HI, SMALL_INTS, SMALL_LO, to_decimal
 
 
 def clone(value: Any) -> Any:
@@ -64,11 +64,11 @@ def exported_of(fn):
 
     def exporting(s, c):
         v = fn(s, c)
-        return v if type(v) in _PLAIN else export(v)
+        return v if type(v) in PLAIN_TYPES else export(v)
     return exporting
 
 
-_PLAIN = frozenset({str, Decimal, bool, type(None)})
+PLAIN_TYPES = frozenset({str, Decimal, bool, type(None)})
 
 
 def export(value: Any) -> Any:
@@ -78,7 +78,7 @@ def export(value: Any) -> Any:
     structure with the variables passed in), so exporting a large host document costs one walk.
     """
     t = type(value)
-    if t in _PLAIN:
+    if t in PLAIN_TYPES:
         return value
     if t is int:
         return Decimal(value)
@@ -87,7 +87,7 @@ def export(value: Any) -> Any:
     if t is list:
         out = None
         for i, item in enumerate(value):
-            new = item if type(item) in _PLAIN else export(item)
+            new = item if type(item) in PLAIN_TYPES else export(item)
             if out is None:
                 if new is item:
                     continue
@@ -97,7 +97,7 @@ def export(value: Any) -> Any:
     if t is dict:
         out_d = None
         for i, (key, item) in enumerate(value.items()):
-            new = item if type(item) in _PLAIN else export(item)
+            new = item if type(item) in PLAIN_TYPES else export(item)
             if out_d is None:
                 if new is item and type(key) is str:
                     continue

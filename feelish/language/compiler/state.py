@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import EvaluationError, LimitExceeded, Span, Warning
-from .secrets import SecretResolver
+from ...errors import EvaluationError, LimitExceeded, Span, Warning
+from ...secrets import SecretResolver
 
 #: Marks "no value here" (a missing variable or entry), distinct from a FEEL null (None).
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__slots__": ()})()

@@ -1,187 +1,16 @@
-"""AST -> Python closures. Compiled once; evaluation never walks the tree.
-
-Every compiled node is a closure `f(s, c)`:
-  * `s` is the lexical scope: None at the top, else a chain of pairs `(mapping, parent)`; each
-    construct that binds names (a context literal, a function's parameters, a `for`/`some`/`every`
-    iteration, a filter's item) pushes exactly one pair, so the compiler knows at compile time how
-    many hops up a name lives.  Host variables are not in the chain: they are `c.vars`.
-  * `c` is the per-evaluation `EvalContext` (warnings, secrets, budget, clock, strict flag).
-
-Names are resolved at compile time to the cheapest possible lookup: a parameter or iteration
-variable is one or two tuple indexes; a free name is one `c.vars.get`; only context-literal
-entries (visible to functions defined in that context, so recursion works) and filter items
-(whose entry names are only known at run time) need a run-time check.
-
-Control flow, calls and functions live in `compile_flow.py`; names, paths and filters in
-`compile_access.py`; `in`, `between` and unary tests in `compile_unary.py`; comparisons in
-`compile_compare.py`; `+ - *` fast paths in `compile_arith.py`; direct and folded built-in calls
-in `compile_calls.py`.
-
-Speed (issue 6).  Closures carry optional attributes that let their parents skip work, never
-changing a result:
-  * `.const` -- a folded literal value;  `.plain` -- results never need `export` (the top level
-    returns them as they are);  `.exported` -- a variant returning the exported result (contexts,
-    lists, variables, paths), so `exporting(fn)` only normalises what came from the host;
-  * `.var_name` -- a free variable read: operators, calls and contexts read `c.vars` inline;
-  * `.local_name` / `.of_local` -- a loop variable, and `x <op> literal` given x's value: loops
-    map over their domain without binding a scope per item;
-  * `.entry_name` / `.of_item` -- a bare name in a filter, and conditions given the item.
-
-Semantic choices where the reference engines disagree (each is in tests/spec/*.json):
-  * a filter on a non-list value treats it as a one-element list (DMN, feelin; feel-scala: null);
-  * a `for` iterator may use an earlier one (`for x in 1..3, y in x..3`), as in feelin;
-  * a function defined in a context sees every entry of that context when it is called, so
-    recursion through a context entry works (feel-scala: null);
-  * `if` takes the else branch for any condition that is not `true`; `and`/`or`/`some`/`every`
-    are three-valued (`every x in [1, null] satisfies x > 0` is null); `between` never swaps its
-    bounds -- all as feel-scala;
-  * inside a filter a bare name is an entry of the item, else `item`, else a variable;
-  * `is defined(x)` / `get or else(x, d)` may name something missing without a warning, even in
-    strict mode (their point is to ask);
-  * a range bound that is written but null (`(null..10]`) is a null bound, not an open end;
-  * `for` also iterates a range of dates, one day at a time (DMN 1.5).
-"""
+"""Literals, ranges, negation, `+ - * / **`, `and`/`or` and `instance of`: the node families
+that need nothing but the shared helpers of `base`."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Callable
+from typing import Any
 
-from .language import ast, operators
-from .compile_state import MISSING, EvalContext
-from .compile_util import _PLAIN, const_of, constant, export, exported_of, plain, walk
-from .errors import EvaluationError, Span, WarningKind
-from .language.values import FeelFailure, Range
-
-Closure = Callable[[Any, EvalContext], Any]
-
-_ARITH = {"+": operators.add, "-": operators.sub, "*": operators.mul, "/": operators.div,
-          "**": operators.power}
-_ORDER = {"<": operators.less, "<=": operators.less_equal, ">": operators.greater,
-          ">=": operators.greater_equal}
-_SOFT = (ArithmeticError, TypeError, ValueError, AttributeError, KeyError, IndexError)
-
-
-def _builtin(name: str):
-    try:
-        from .language import builtins
-    except ImportError:  # pragma: no cover - only while the built-ins are being written
-        return None
-    lookup = getattr(builtins, "lookup", None)
-    return lookup(name) if lookup else None
-
-
-class Compiler:
-    """Compiles one expression. Collects the free variable names and secret names it reads."""
-
-    def __init__(self, source: str = ""):
-        self.source = source
-        self.layers: list[tuple[str, frozenset[str]]] = []  # innermost last
-        self.free: set[str] = set()
-        self.secret_names: set[str] = set()
-        self.filter_depth = 0
-
-    # ------------------------------------------------------------------ dispatch
-
-    def compile(self, node: ast.Node) -> Closure:
-        handler = _HANDLERS.get(type(node))
-        if handler is None:
-            raise EvaluationError(f"cannot evaluate a {type(node).__name__} here",
-                                  source=self.source, span=getattr(node, "span", None))
-        return handler(self, node)
-
-    def push(self, kind: str, names) -> None:
-        self.layers.append((kind, frozenset(names)))
-
-    def pop(self) -> None:
-        self.layers.pop()
-
-    # ------------------------------------------------------------------ name resolution
-
-    def resolve(self, name: str) -> tuple[list[tuple[int, str]], int | None]:
-        """(run-time checks [(hops, kind)], hops to the layer that surely binds it or None = host)."""
-        checks: list[tuple[int, str]] = []
-        hop = 0
-        for kind, names in reversed(self.layers):
-            if kind == "local":
-                if name in names:
-                    return checks, hop
-            elif kind == "context":
-                if name in names:
-                    checks.append((hop, "context"))
-            else:  # filter: the item's entries and `item`
-                checks.append((hop, "filter"))
-            hop += 1
-        return checks, None
-
-    def getter(self, name: str, *, record: bool = True) -> Closure:
-        """A closure returning the value bound to `name`, or MISSING."""
-        checks, hop = self.resolve(name)
-        if hop is None and record and self.filter_depth == 0 and not checks:
-            self.free.add(name)
-        if not checks:
-            if hop is None:
-                def from_vars(s, c):
-                    return c.vars.get(name, MISSING)
-                return from_vars
-            return _at_hop(name, hop)
-        checks_t = tuple(checks)
-
-        def layered(s, c):
-            for hops, kind in checks_t:
-                layer = s
-                for _ in range(hops):
-                    layer = layer[1]
-                m = layer[0]
-                if kind == "context":
-                    if name in m:
-                        return m[name]
-                else:
-                    if isinstance(m, Mapping) and name in m:
-                        return m[name]
-                    if name == "item":
-                        return m
-            if hop is None:
-                return c.vars.get(name, MISSING)
-            layer = s
-            for _ in range(hop):
-                layer = layer[1]
-            return layer[0][name]
-        return layered
-
-
-def _at_hop(name: str, hop: int) -> Closure:
-    if hop == 0:
-        def local0(s, c):
-            return s[0][name]
-        local0.local_name = name  # type: ignore[attr-defined]  # lets loops pass the value directly
-        return local0
-    if hop == 1:
-        def local1(s, c):
-            return s[1][0][name]
-        return local1
-
-    def local_n(s, c):
-        for _ in range(hop):
-            s = s[1]
-        return s[0][name]
-    return local_n
-
-
-def missing_variable(c: EvalContext, name: str, span: Span) -> Any:
-    fn = _builtin(name)
-    if fn is not None:  # a built-in named as a value (`sort(xs, precedes)` style)
-        return fn
-    c.warn(WarningKind.NO_VARIABLE_FOUND, f"no variable found with name '{name}'", span)
-    return None
-
-
-def failed(c: EvalContext, exc: BaseException, span: Span, default_kind: str = WarningKind.INVALID_TYPE):
-    """Turn a suppressed failure into a warning and null."""
-    if isinstance(exc, FeelFailure):
-        c.warn(exc.kind or default_kind, exc.message, span)
-    else:
-        c.warn(default_kind, f"operation failed ({type(exc).__name__})", span)
-    return None
+from .. import ast, operators, temporal
+from ...errors import WarningKind
+from ..values import FeelFailure, Range
+from .arith import specialise
+from .base import ARITH, SOFT, Closure, Compiler, failed
+from .state import MISSING
+from .util import PLAIN_TYPES, const_of, constant, export, exported_of, plain, walk
 
 
 # ---------------------------------------------------------------------------- literals
@@ -204,13 +33,12 @@ def _null(comp: Compiler, node: ast.NullLit) -> Closure:
 
 
 def _temporal(comp: Compiler, node: ast.TemporalLit) -> Closure:
-    from .language import temporal
     span, text = node.span, node.text
     try:
         return constant(temporal.parse_literal(text))
     except FeelFailure as exc:
         kind, message = exc.kind, exc.message
-    except _SOFT:
+    except SOFT:
         kind, message = WarningKind.INVALID_TYPE, f"invalid temporal literal @{text!r}"
 
     def bad_literal(s, c):
@@ -316,7 +144,7 @@ def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
                     if v is MISSING:
                         d[key] = f(s, c)
                     else:
-                        d[key] = v if type(v) in _PLAIN else export(v)
+                        d[key] = v if type(v) in PLAIN_TYPES else export(v)
             return d
         context_flat.exported = context_exported  # type: ignore[attr-defined]
         return context_flat
@@ -385,38 +213,37 @@ def _negate(comp: Compiler, node: ast.Negate) -> Closure:
     if k is not MISSING:
         try:
             return constant(operators.negate(k))
-        except (FeelFailure, *_SOFT):
+        except (FeelFailure, *SOFT):
             pass
     neg = operators.negate
 
     def negate(s, c):
         try:
             return neg(operand(s, c))
-        except (FeelFailure, *_SOFT) as exc:
+        except (FeelFailure, *SOFT) as exc:
             return failed(c, exc, span)
     return plain(negate)
 
 
 def _arith(comp: Compiler, node: ast.Arith) -> Closure:
     left, right = comp.compile(node.left), comp.compile(node.right)
-    op, span = _ARITH[node.op], node.span
+    op, span = ARITH[node.op], node.span
     a, b = const_of(left), const_of(right)
     if a is not MISSING and b is not MISSING:
         try:
             value = op(a, b)
             if type(value) is not str or len(value) <= 1_000_000:
                 return constant(value)
-        except (FeelFailure, *_SOFT):
+        except (FeelFailure, *SOFT):
             pass
-    from .compile_arith import specialise
-    fast = specialise(node.op, left, right, a, b, span, op, _SOFT, failed)
+    fast = specialise(node.op, left, right, a, b, span, op, SOFT, failed)
     if fast is not None:
         return plain(fast)
     if node.op == "+":
         def plus(s, c):
             try:
                 r = op(left(s, c), right(s, c))
-            except (FeelFailure, *_SOFT) as exc:
+            except (FeelFailure, *SOFT) as exc:
                 return failed(c, exc, span)
             if type(r) is str and len(r) > 64:
                 c.check_string(r, span)
@@ -426,7 +253,7 @@ def _arith(comp: Compiler, node: ast.Arith) -> Closure:
     def arith(s, c):
         try:
             return op(left(s, c), right(s, c))
-        except (FeelFailure, *_SOFT) as exc:
+        except (FeelFailure, *SOFT) as exc:
             return failed(c, exc, span)
     return plain(arith)
 
@@ -484,12 +311,12 @@ def _instance_of(comp: Compiler, node: ast.InstanceOf) -> Closure:
     def instance_of(s, c):
         try:
             return matches(value(s, c), typeref)
-        except (FeelFailure, *_SOFT) as exc:
+        except (FeelFailure, *SOFT) as exc:
             return failed(c, exc, span)
     return plain(instance_of)
 
 
-_HANDLERS: dict[type, Callable[[Compiler, Any], Closure]] = {
+HANDLERS = {
     ast.NumberLit: _number, ast.StringLit: _string, ast.BoolLit: _bool, ast.NullLit: _null,
     ast.TemporalLit: _temporal, ast.SecretRef: _secret, ast.SecretString: _secret_string,
     ast.ListLit: _list, ast.ContextLit: _context, ast.RangeLit: _range,
@@ -497,30 +324,3 @@ _HANDLERS: dict[type, Callable[[Compiler, Any], Closure]] = {
     ast.Negate: _negate, ast.Arith: _arith, ast.And: _and, ast.Or: _or,
     ast.InstanceOf: _instance_of,
 }
-
-
-def _register_rest() -> None:
-    from . import compile_access, compile_compare, compile_flow, compile_unary
-    _HANDLERS.update(compile_compare.HANDLERS)
-    _HANDLERS.update(compile_access.HANDLERS)
-    _HANDLERS.update(compile_flow.HANDLERS)
-    _HANDLERS.update(compile_unary.HANDLERS)
-
-
-_register_rest()
-
-
-def compile_node(node: ast.Node, source: str = "") -> tuple[Closure, frozenset[str], frozenset[str]]:
-    """Compile an expression AST: (closure, free variable names, secret names)."""
-    comp = Compiler(source)
-    fn = comp.compile(node)
-    return fn, frozenset(comp.free), frozenset(comp.secret_names)
-
-
-def exporting(fn: Closure) -> Closure:
-    """The closure `fn` with its result normalised for the host (`compile_util.export`), doing
-    only the work its shape needs: nothing for plain results, per entry for context literals."""
-    return exported_of(fn)
-
-
-__all__ = ["Closure", "Compiler", "compile_node", "exporting", "failed", "missing_variable"]

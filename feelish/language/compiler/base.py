@@ -1,0 +1,141 @@
+"""What every node family's compiler shares: the `Closure` shape, the `Compiler` that dispatches a
+node to its family's handler and resolves names to lookups, and the failure helpers that turn a
+suppressed error into a positioned warning and null."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Callable
+
+from .. import ast, operators
+from .state import MISSING, EvalContext
+from ...errors import EvaluationError, Span, WarningKind
+from ..builtins import lookup as lookup_builtin
+from ..values import FeelFailure
+
+Closure = Callable[[Any, EvalContext], Any]
+
+ARITH = {"+": operators.add, "-": operators.sub, "*": operators.mul, "/": operators.div,
+          "**": operators.power}
+ORDER = {"<": operators.less, "<=": operators.less_equal, ">": operators.greater,
+          ">=": operators.greater_equal}
+SOFT = (ArithmeticError, TypeError, ValueError, AttributeError, KeyError, IndexError)
+
+
+def builtin_named(name: str):
+    """The built-in function called `name`, or None."""
+    return lookup_builtin(name)
+
+
+class Compiler:
+    """Compiles one expression. Collects the free variable names and secret names it reads."""
+
+    def __init__(self, handlers: Mapping[type, Callable[[Compiler, Any], Closure]], source: str = ""):
+        self.handlers = handlers
+        self.source = source
+        self.layers: list[tuple[str, frozenset[str]]] = []  # innermost last
+        self.free: set[str] = set()
+        self.secret_names: set[str] = set()
+        self.filter_depth = 0
+
+    # ------------------------------------------------------------------ dispatch
+
+    def compile(self, node: ast.Node) -> Closure:
+        handler = self.handlers.get(type(node))
+        if handler is None:
+            raise EvaluationError(f"cannot evaluate a {type(node).__name__} here",
+                                  source=self.source, span=getattr(node, "span", None))
+        return handler(self, node)
+
+    def push(self, kind: str, names) -> None:
+        self.layers.append((kind, frozenset(names)))
+
+    def pop(self) -> None:
+        self.layers.pop()
+
+    # ------------------------------------------------------------------ name resolution
+
+    def resolve(self, name: str) -> tuple[list[tuple[int, str]], int | None]:
+        """(run-time checks [(hops, kind)], hops to the layer that surely binds it or None = host)."""
+        checks: list[tuple[int, str]] = []
+        hop = 0
+        for kind, names in reversed(self.layers):
+            if kind == "local":
+                if name in names:
+                    return checks, hop
+            elif kind == "context":
+                if name in names:
+                    checks.append((hop, "context"))
+            else:  # filter: the item's entries and `item`
+                checks.append((hop, "filter"))
+            hop += 1
+        return checks, None
+
+    def getter(self, name: str, *, record: bool = True) -> Closure:
+        """A closure returning the value bound to `name`, or MISSING."""
+        checks, hop = self.resolve(name)
+        if hop is None and record and self.filter_depth == 0 and not checks:
+            self.free.add(name)
+        if not checks:
+            if hop is None:
+                def from_vars(s, c):
+                    return c.vars.get(name, MISSING)
+                return from_vars
+            return at_hop(name, hop)
+        checks_t = tuple(checks)
+
+        def layered(s, c):
+            for hops, kind in checks_t:
+                layer = s
+                for _ in range(hops):
+                    layer = layer[1]
+                m = layer[0]
+                if kind == "context":
+                    if name in m:
+                        return m[name]
+                else:
+                    if isinstance(m, Mapping) and name in m:
+                        return m[name]
+                    if name == "item":
+                        return m
+            if hop is None:
+                return c.vars.get(name, MISSING)
+            layer = s
+            for _ in range(hop):
+                layer = layer[1]
+            return layer[0][name]
+        return layered
+
+
+def at_hop(name: str, hop: int) -> Closure:
+    if hop == 0:
+        def local0(s, c):
+            return s[0][name]
+        local0.local_name = name  # type: ignore[attr-defined]  # lets loops pass the value directly
+        return local0
+    if hop == 1:
+        def local1(s, c):
+            return s[1][0][name]
+        return local1
+
+    def local_n(s, c):
+        for _ in range(hop):
+            s = s[1]
+        return s[0][name]
+    return local_n
+
+
+def missing_variable(c: EvalContext, name: str, span: Span) -> Any:
+    fn = builtin_named(name)
+    if fn is not None:  # a built-in named as a value (`sort(xs, precedes)` style)
+        return fn
+    c.warn(WarningKind.NO_VARIABLE_FOUND, f"no variable found with name '{name}'", span)
+    return None
+
+
+def failed(c: EvalContext, exc: BaseException, span: Span, default_kind: str = WarningKind.INVALID_TYPE):
+    """Turn a suppressed failure into a warning and null."""
+    if isinstance(exc, FeelFailure):
+        c.warn(exc.kind or default_kind, exc.message, span)
+    else:
+        c.warn(default_kind, f"operation failed ({type(exc).__name__})", span)
+    return None

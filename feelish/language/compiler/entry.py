@@ -1,0 +1,41 @@
+"""The compiler's entry points: the table of every node family's handler, `compile_node` for
+expressions, `compile_unary_tests` for unary tests, and `exporting` for results handed to the host."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .. import ast
+from . import access, compare, flow, literals, unary
+from .base import Closure, Compiler
+from .util import exported_of
+
+HANDLERS: dict[type, Callable[[Compiler, Any], Closure]] = {
+    **literals.HANDLERS, **compare.HANDLERS, **access.HANDLERS, **flow.HANDLERS, **unary.HANDLERS,
+}
+
+
+def compile_node(node: ast.Node, source: str = "") -> tuple[Closure, frozenset[str], frozenset[str]]:
+    """Compile an expression AST: (closure, free variable names, secret names)."""
+    comp = Compiler(HANDLERS, source)
+    fn = comp.compile(node)
+    return fn, frozenset(comp.free), frozenset(comp.secret_names)
+
+
+def compile_unary_tests(node: ast.Node, source: str = ""):
+    """Compile a top-level unary test (`UnaryTests` or a single test node).
+
+    Returns (test(s, c, x), free names, secret names).
+    """
+    comp = Compiler(HANDLERS, source)
+    test = unary.compile_tests(comp, node) if isinstance(node, ast.UnaryTests) \
+        else unary.compile_test(comp, node)
+    return test, frozenset(comp.free), frozenset(comp.secret_names)
+
+
+def exporting(fn: Closure) -> Closure:
+    """The closure `fn` with its result normalised for the host (`util.export`), doing only the
+    work its shape needs: nothing for plain results, per entry for context literals."""
+    return exported_of(fn)
+
+
+__all__ = ["HANDLERS", "compile_node", "compile_unary_tests", "exporting"]
