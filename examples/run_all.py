@@ -22,7 +22,7 @@ from api_server import RunningApi  # noqa: E402
 from feelish import BusinessError, ConnectorError, DotenvSecrets  # noqa: E402
 from feelish.connector import Runtime  # noqa: E402
 from feelish.templates import load, run_template  # noqa: E402
-from feelish.language.values import json_text  # noqa: E402
+from feelish.language.codec import json_text  # noqa: E402
 
 
 def variables(name: str, base: str) -> dict:

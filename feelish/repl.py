@@ -18,7 +18,7 @@ from .errors import ConnectorError, FeelishError
 from .repl_complete import ReplCompleter
 from .repl_inputs import UsageError, load_vars_file, parse_json, read_text, to_json
 from .secrets import Redactor, SecretResolver, as_provider
-from .language.values import feel_string
+from .language.codec import feel_string
 
 HELP = """\
 expressions     type any expression; `response` is there after :response or :run

@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import FeelishError, SecretError
 from .secrets import ChainSecrets, DotenvSecrets, EnvironmentSecrets, SecretProvider
-from .language.values import from_json_text, json_text
+from .language.codec import from_json_text, json_text
 
 
 class UsageError(FeelishError):

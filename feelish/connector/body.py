@@ -31,7 +31,8 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from ..errors import ConnectorError
-from ..language.values import YearsMonthsDuration, feel_string
+from ..language.values import YearsMonthsDuration
+from ..language.codec import feel_string
 from .urls import scalar_text
 
 JSON = "application/json"

@@ -19,7 +19,8 @@ from urllib.parse import quote, urlsplit
 import httpx2
 
 from ..errors import ConnectorError
-from ..language.values import YearsMonthsDuration, feel_string
+from ..language.values import YearsMonthsDuration
+from ..language.codec import feel_string
 
 _SAFE_QUERY = "-._~"  # unreserved; everything else in a parameter is escaped
 

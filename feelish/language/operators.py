@@ -14,6 +14,7 @@ from typing import Any
 
 from . import temporal
 from ..errors import WarningKind
+from .properties import get_property, type_matches  # noqa: F401  (re-exported for the compiler)
 from .values import (DECIMAL, FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number,
                      to_decimal, type_name)
 
@@ -442,7 +443,3 @@ def in_range(value: Any, rng: Range) -> bool | None:
     elif rng.end_included:
         return None
     return True
-
-
-# property access and `instance of` live in their own module; re-exported for the compiler
-from .properties import get_property, type_matches  # noqa: E402,F401

@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from feelish.errors import WarningKind
-from feelish.language.values import Range, YearsMonthsDuration, feel_string
+from feelish.language.values import Range, YearsMonthsDuration
+from feelish.language.codec import feel_string
 
 from builtin_helpers import D, T, call, fails
 

@@ -7,7 +7,8 @@ import pytest
 
 from feelish.language import ast, operators as op
 from feelish.errors import Span, WarningKind
-from feelish.language.values import FeelFailure, Range, YearsMonthsDuration, feel_string
+from feelish.language.values import FeelFailure, Range, YearsMonthsDuration
+from feelish.language.codec import feel_string
 
 from builtin_helpers import D, T
 

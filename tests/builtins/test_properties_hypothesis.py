@@ -7,7 +7,8 @@ from decimal import Decimal
 from hypothesis import given, settings, strategies as st
 
 from feelish.language import operators as op
-from feelish.language.values import YearsMonthsDuration, feel_string
+from feelish.language.values import YearsMonthsDuration
+from feelish.language.codec import feel_string
 from feelish.language import temporal
 
 numbers = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), allow_nan=False,

@@ -7,9 +7,8 @@ from decimal import Decimal
 import pytest
 
 from feelish.language import temporal
-from feelish.language.values import (FeelFailure, Range, YearsMonthsDuration, feel_string,
-                            from_json_text, is_number, json_text, to_feel, to_json_value,
-                            to_python)
+from feelish.language.values import FeelFailure, Range, YearsMonthsDuration, is_number, to_feel, to_python
+from feelish.language.codec import feel_string, from_json_text, json_text, to_json_value
 
 from builtin_helpers import D, T
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from .. import temporal
 from ..operators import compare
-from ..values import (DECIMAL, FeelFailure, Range, YearsMonthsDuration, feel_string,
-                      from_json_text, json_text)
+from ..values import DECIMAL, FeelFailure, Range, YearsMonthsDuration
+from ..codec import feel_string, from_json_text, json_text
 from ._core import (as_list, builtin, check_string, context, failure, integer, is_date,
                     is_datetime, is_time, num, text)
 
