@@ -14,7 +14,9 @@ from typing import Any
 
 import httpx2
 
+from .. import auth as _auth
 from ..errors import ConnectorError
+from ..language import compile as compile_text
 from .body import afile_chunks, file_chunks, mime_of, multipart_files
 from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
 from .model import (Outcome, RequestSpec, SecretRecorder, deliver_token, enter_call, leave_call,
@@ -25,19 +27,6 @@ from .response import Collector, build_context, classify, scan_headers
 from .retry import transport_error
 from .runtime import Runtime, default_runtime
 from .transport import warn_insecure
-
-try:
-    from .. import auth as _auth
-except ImportError:  # pragma: no cover - the auth package is optional for plain calls
-    _auth = None
-
-
-def _compiler():
-    try:
-        from .. import compile as compile_text  # the expression language's entry point
-    except ImportError:
-        return None
-    return compile_text
 
 
 class Connector:
@@ -73,7 +62,7 @@ class Connector:
                 self._dynamic_parts.append(part)
         self._static_auth = None
         auth_field = fields.get("authentication")
-        if auth_field is not None and auth_field.is_static and _auth is not None and self.kind == "rest" \
+        if auth_field is not None and auth_field.is_static and self.kind == "rest" \
                 and "authenticationConfiguration" not in fields:
             self._static_auth = _auth.build_auth(auth_field.constant, cache=self.runtime.token_cache,
                                                  on_token=deliver_token)
@@ -88,7 +77,7 @@ class Connector:
         Syntax errors raise FeelSyntaxError naming the field; bad constant fields raise
         ConnectorError(INPUT_ERROR) here, before any call.
         """
-        return cls(compile_fields(fields, _compiler()), inputs=inputs, runtime=runtime, name=name)
+        return cls(compile_fields(fields, compile_text), inputs=inputs, runtime=runtime, name=name)
 
     @property
     def runtime(self) -> Runtime:
@@ -133,7 +122,7 @@ class Connector:
         return prepared
 
     def _auth_for(self, prepared: Prepared):
-        if prepared.authentication is None or _auth is None:
+        if prepared.authentication is None:
             return None
         if self._static_auth is not None:
             return self._static_auth
@@ -270,8 +259,6 @@ class Connector:
                 handle.close()
 
     def _token_sync(self, p: Prepared):
-        if _auth is None:  # pragma: no cover
-            raise ConnectorError("INPUT_ERROR", "token retrieval needs feelish.auth", field="kind")
         client = self.runtime.client(p.key)
         try:
             auth = self._token_auth(p)

@@ -11,16 +11,13 @@ from typing import Any
 
 import httpx2
 
+from ..auth import TokenCache
 from ..errors import ConnectorError
 from ..secrets import ChainSecrets, SecretProvider, as_provider
 from .documents import Documents
 from .fields import substitute_secrets
 from .transport import ProxySettings, TransportKey, environment_proxy, make_client, proxy_settings
 
-try:  # the auth package is a sibling part of feelish; the runtime works without it
-    from ..auth import TokenCache as _TokenCache
-except ImportError:  # pragma: no cover
-    _TokenCache = None
 
 
 class Runtime:
@@ -56,8 +53,7 @@ class Runtime:
         self.limits = httpx2.Limits(max_connections=max_connections,
                                     max_keepalive_connections=max_keepalive)
         self.documents = Documents(document_folder, file_roots)
-        self.token_cache = token_cache if token_cache is not None else (
-            _TokenCache() if _TokenCache is not None else None)
+        self.token_cache = token_cache if token_cache is not None else TokenCache()
         self.default_key = TransportKey(verify=self.verify, proxy=self.proxy)
         self.credentials = dict(credentials or {})
         self._blocked = tuple(re.compile(p) for p in blocked_urls)

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..language import ast
 from ..errors import FeelishError, Span, TemplateError
+from ..language import ast, evaluate
 from . import fields as F
 from .checker import parse_expression
 from .model import InputDecl, Template
@@ -93,8 +93,6 @@ def check_inputs(template: Template, variables: Mapping[str, Any] | None) -> lis
 def bind_inputs(template: Template, variables: Mapping[str, Any] | None, *,
                 secrets: Any = None) -> dict[str, Any]:
     """The declared inputs' values: given ones (type-checked), then defaults; unknown names dropped."""
-    from .. import evaluate  # the language's entry point
-
     given = dict(variables or {})
     scope: dict[str, Any] = {}
     for name, decl in template.inputs.items():

@@ -9,8 +9,10 @@ import dataclasses
 import difflib
 from collections.abc import Iterator
 
-from ..language import ast
 from ..errors import FeelSyntaxError, SourceError, Span, TemplateError
+from ..language import ast
+from ..language.builtins import names as builtin_names
+from ..language.parser import parse
 from . import fields as F
 from .model import InputType, Template, TemplateExpr
 
@@ -23,8 +25,6 @@ CONNECTOR_FUNCTIONS = frozenset({
 def parse_expression(expr: TemplateExpr, template: Template) -> ast.Node:
     """Parse one template expression; a syntax error is re-raised as a TemplateError at its place
     in the template file."""
-    from ..language.parser.driver import parse  # the expression parser
-
     try:
         return parse(expr.text)
     except FeelSyntaxError as exc:
@@ -45,13 +45,7 @@ def _problem(template: Template, message: str, span: Span, hint: str | None = No
 
 
 def _builtin_names() -> frozenset[str]:
-    try:
-        from ..language.builtins import names
-
-        found = frozenset(" ".join(n.split()) for n in names())
-    except Exception:  # the built-in library is unusable: do not report unknown functions
-        return frozenset()
-    return found if len(found) > 20 else frozenset()
+    return frozenset(" ".join(n.split()) for n in builtin_names())
 
 
 def check(template: Template) -> list[TemplateError]:

@@ -3,12 +3,14 @@
 Each field has a value kind, used by the checker to catch literal type mismatches (`method: 42`,
 `followRedirects: "yes"`), and optionally a closed set of choices.  The names are the runtime's
 (`feelish/connector/fields.py`); dotted names (`authentication.type`) are gathered into one context
-field by `Template.to_mapping()`, and Camunda's `clientTls.*` names are accepted as aliases.
+field by `binding.to_mapping(template)`, and Camunda's `clientTls.*` names are accepted as aliases.
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+
+from ..connector.fields import DEFAULTS as RUNTIME_DEFAULTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +117,7 @@ for _alias, _target in ALIASES.items():
 
 def _runtime_fields() -> None:
     """Fields the runtime gained after this table was written are accepted too (kind `any`)."""
-    try:
-        from ..connector.fields import DEFAULTS
-    except Exception:  # pragma: no cover - the runtime is part of the package
-        return
-    for name in DEFAULTS:
+    for name in RUNTIME_DEFAULTS:
         FIELDS.setdefault(name, FieldSpec(name, "any", "see docs/connector.md"))
 
 

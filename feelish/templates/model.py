@@ -97,12 +97,6 @@ class Template:
     origin: str | None = None
     builtin: bool = False
 
-    def to_mapping(self) -> dict[str, object]:
-        """The field mapping `Connector.from_mapping` takes (see `binding.to_mapping`)."""
-        from .binding import to_mapping
-
-        return to_mapping(self)
-
     def summary(self) -> str:
         """One line per input, for `feelish show` and the REPL."""
         lines = [f"{self.name}: {self.title or ''}".rstrip(": ")]

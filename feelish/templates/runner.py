@@ -14,18 +14,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ConnectorError, TemplateError, line_col
-from ..secrets import Redactor
+from ..connector import Connector
+from ..secrets import Redactor, as_provider, iter_secret_names
 from . import fields as F
-from .binding import bind_inputs, secret_input_values
+from .binding import bind_inputs, secret_input_values, to_mapping
 from .model import Template
 
 
 def connector_for(template: Template, runtime: Any = None):
     """The runtime `Connector` for a template (compiled once per call of this function)."""
-    from ..connector import Connector
-
     try:
-        return Connector.from_mapping(template.to_mapping(), inputs=list(template.inputs),
+        return Connector.from_mapping(to_mapping(template), inputs=list(template.inputs),
                                       runtime=runtime, name=template.name)
     except ConnectorError as exc:  # a constant field the runtime refuses: the template is wrong
         raise _template_error(template, exc) from None
@@ -103,8 +102,6 @@ def dry_run_template(template: Template, variables: Mapping[str, Any] | None = N
 def output_redactor(template: Template, variables: Mapping[str, Any] | None, secrets: Any) -> Redactor:
     """For printing a call's outputs: hides the values of the secrets the template names and of
     the inputs it declares `secret` (the CLI and the REPL apply it; `run_template` does not)."""
-    from ..secrets import as_provider, iter_secret_names
-
     provider = as_provider(secrets)
     values = [provider.get(name) for name in set(iter_secret_names(template.source))]
     given = variables or {}
