@@ -1,15 +1,6 @@
-"""The `feelish` command: jq-like, JSON in and JSON out.
-
-    feelish eval EXPRESSION [--vars FILE|-] [--var NAME=JSON] [--arg NAME=TEXT]
-    feelish run TEMPLATE|NAME [--vars ...] [--var ...] [--dry-run]
-    feelish check TEMPLATE...
-    feelish repl [--vars ...]
-    feelish connectors                 list the built-in connectors
-    feelish show TEMPLATE|NAME         a template's documentation and inputs
-
-Exit codes: 0 success; 1 the connector call failed (the error as JSON on stderr); 2 a usage,
-syntax or template error.  A user mistake never prints a Python traceback.
-"""
+"""The `feelish` command's argument parsing and subcommands (documented in `feelish/cli/__init__.py`
+and docs/cli.md). Each subcommand imports what it needs when it runs, so `feelish eval` does not
+load the HTTP stack."""
 from __future__ import annotations
 
 import argparse
@@ -19,8 +10,8 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import ConnectorError, FeelishError, SourceError, TemplateError
-from .repl_inputs import UsageError, build_secrets, collect_variables, to_json
+from ..errors import ConnectorError, FeelishError, SourceError, TemplateError
+from ..repl.inputs import UsageError, build_secrets, collect_variables, to_json
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -95,9 +86,9 @@ def _secrets(args):
 
 
 def cmd_eval(args, out, err) -> int:
-    from . import compile as compile_expression
-    from .repl_inputs import read_text
-    from .secrets import SecretResolver
+    from ..language import compile as compile_expression
+    from ..repl.inputs import read_text
+    from ..secrets import SecretResolver
 
     text = args.expression
     if text.startswith("@") and len(text) > 1:
@@ -114,14 +105,14 @@ def cmd_eval(args, out, err) -> int:
 
 
 def _runtime(args):
-    from .connector import Runtime
+    from ..connector import Runtime
 
     roots = args.file_root or [os.getcwd()]
     return Runtime(file_roots=roots)
 
 
 def cmd_run(args, out, err) -> int:
-    from .templates import dry_run_template, load, output_redactor, run_template, unknown_variables
+    from ..templates import dry_run_template, load, output_redactor, run_template, unknown_variables
 
     template = load(args.template)
     variables = _variables(args)
@@ -146,7 +137,7 @@ def cmd_run(args, out, err) -> int:
 
 
 def cmd_check(args, out, err) -> int:
-    from .templates import check, check_inputs, parse_file
+    from ..templates import check, check_inputs, parse_file
 
     given = args.vars or args.var or args.arg
     variables = _variables(args) if given else None
@@ -170,14 +161,14 @@ def cmd_check(args, out, err) -> int:
 
 
 def cmd_repl(args, out, err) -> int:
-    from .repl import Repl
+    from ..repl.session import Repl
 
     repl = Repl(variables=_variables(args), secrets=_secrets(args), history=args.history)
     return repl.run()
 
 
 def cmd_connectors(args, out, err) -> int:
-    from .templates import builtin_names, parse_file
+    from ..templates import builtin_names, parse_file
 
     for name in builtin_names():
         template = parse_file(name)
@@ -186,7 +177,7 @@ def cmd_connectors(args, out, err) -> int:
 
 
 def cmd_show(args, out, err) -> int:
-    from .templates import load
+    from ..templates import load
 
     template = load(args.template)
     if template.doc:
@@ -207,7 +198,7 @@ def main(argv: Sequence[str] | None = None, *, out=None, err=None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.version:
-            from . import __version__
+            from .. import __version__
             out.write(f"feelish {__version__}\n")
             return EXIT_OK
         if not args.command:

@@ -13,7 +13,7 @@ _PATH = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\.([A-
 
 def _builtins() -> list[str]:
     try:
-        from .language.builtins import names
+        from ..language.builtins import names
         return list(names())
     except Exception:  # the library is not importable: complete variables only
         return []

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import FeelishError, SecretError
-from .secrets import ChainSecrets, DotenvSecrets, EnvironmentSecrets, SecretProvider
-from .language.codec import from_json_text, json_text
+from ..errors import FeelishError, SecretError
+from ..secrets import ChainSecrets, DotenvSecrets, EnvironmentSecrets, SecretProvider
+from ..language.codec import from_json_text, json_text
 
 
 class UsageError(FeelishError):

@@ -14,11 +14,11 @@ from typing import Any
 from prompt_toolkit import PromptSession
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 
-from .errors import ConnectorError, FeelishError
-from .repl_complete import ReplCompleter
-from .repl_inputs import UsageError, load_vars_file, parse_json, read_text, to_json
-from .secrets import Redactor, SecretResolver, as_provider
-from .language.codec import feel_string
+from ..errors import ConnectorError, FeelishError
+from .complete import ReplCompleter
+from .inputs import UsageError, load_vars_file, parse_json, read_text, to_json
+from ..secrets import Redactor, SecretResolver, as_provider
+from ..language.codec import feel_string
 
 HELP = """\
 expressions     type any expression; `response` is there after :response or :run
@@ -150,7 +150,7 @@ class Repl:
     # ------------------------------------------------------------------ evaluation
 
     def evaluate(self, text: str) -> tuple[Any, Any]:
-        from . import compile as compile_expression
+        from ..language import compile as compile_expression
 
         expression = compile_expression(text, origin="<repl>")
         resolver = SecretResolver(self.secrets)
@@ -232,7 +232,7 @@ class Repl:
         self.write(f"response loaded: status {response['status']}; try response.body")
 
     def cmd_template(self, arg: str) -> None:
-        from .templates import load
+        from ..templates import load
 
         if not arg:
             raise UsageError(":template needs a file or a built-in connector name")
@@ -246,19 +246,19 @@ class Repl:
 
     def _runtime(self):
         if self.runtime is None:
-            from .connector import Runtime
+            from ..connector import Runtime
             self.runtime = Runtime(file_roots=[os.getcwd()])
         return self.runtime
 
     def cmd_dry(self, arg: str) -> None:
-        from .templates import dry_run_template
+        from ..templates import dry_run_template
 
         request = dry_run_template(self._need_template(), self.variables, secrets=self.secrets,
                                    runtime=self._runtime())
         self.write(to_json(request))
 
     def cmd_run(self, arg: str) -> None:
-        from .templates import output_redactor, run_template
+        from ..templates import output_redactor, run_template
 
         try:
             outcome = run_template(self._need_template(), self.variables, secrets=self.secrets,
@@ -280,8 +280,8 @@ class Repl:
     def cmd_outputs(self, arg: str) -> None:
         """The template's resultExpression / errorExpression on the current `response`, with
         warnings pointing into the template file: write mappings against a recorded response."""
-        from . import compile as compile_expression
-        from .errors import caret_snippet
+        from ..language import compile as compile_expression
+        from ..errors import caret_snippet
 
         template = self._need_template()
         if "response" not in self.variables:
@@ -289,7 +289,7 @@ class Repl:
         scope = {k: self.variables[k] for k in template.inputs if k in self.variables}
         scope.update(response=self.variables["response"], context={}, error=None)
         try:
-            from .connector.outputs import ERROR_FUNCTIONS
+            from ..connector.outputs import ERROR_FUNCTIONS
             scope.update(ERROR_FUNCTIONS)
         except ImportError:  # pragma: no cover
             pass

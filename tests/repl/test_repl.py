@@ -10,7 +10,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from feelish.repl import Repl, needs_more
-from feelish.repl_complete import ReplCompleter, candidates
+from feelish.repl.complete import ReplCompleter, candidates
 
 
 def session(lines: str, *, history=None, **kw) -> tuple[str, Repl]:
