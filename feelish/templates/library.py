@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .._resources import data_dir
+from ..resources import data_dir
 from ..errors import TemplateError
 from .checker import check
 from .model import Template

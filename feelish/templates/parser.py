@@ -11,7 +11,7 @@ from pathlib import Path
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .._resources import grammar_text
+from ..resources import grammar_text
 from ..errors import Span, TemplateError
 from .model import INPUT_TYPES, FieldDecl, InputDecl, InputType, Template, TemplateExpr
 

@@ -47,7 +47,7 @@ def test_installed_cli_eval_check_run(installed, example_api, tmp_path):
     _, bindir = installed
     feelish = bindir / "feelish"
     # the package comes from the venv, not from the checkout
-    proc = _run([bindir / "python", "-c", "import feelish, feelish._resources as r; "
+    proc = _run([bindir / "python", "-c", "import feelish, feelish.resources as r; "
                  "print(feelish.__file__); print(r.data_dir('connectors'))"], cwd=tmp_path)
     where, data = proc.stdout.split()
     assert str(ROOT) not in where and data.endswith("_data/connectors")

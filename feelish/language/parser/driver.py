@@ -22,7 +22,7 @@ from lark import Lark
 from lark.exceptions import UnexpectedInput
 
 from .. import ast
-from ..._resources import grammar_text
+from ...resources import grammar_text
 from ...errors import LimitExceeded, SourceError, Span
 from .builder import MAX_DEPTH, Builder
 from .fast_loop import FAILED as _FAILED
