@@ -1,16 +1,6 @@
-"""The public language API: `compile`, `evaluate`, `unary_test`, `Expression`, `Result`.
-
-    >>> import feelish
-    >>> expr = feelish.compile("{total: sum(items.price), big: total > limit}")
-    >>> expr.evaluate({"items": [{"price": 5}, {"price": 7}], "limit": 10})
-    {'total': Decimal('12'), 'big': True}
-
-An `Expression` is immutable, thread-safe and reusable: all per-evaluation state lives in a fresh
-`EvalContext`.  Results are plain Python (numbers as Decimal; see `feelish.values`).  Inputs may be
-plain Python or JSON values.  Secrets (`<<secrets.NAME>>`) resolve through a `SecretResolver`
-(pass a mapping, a provider, or a resolver you keep for redaction); a missing secret raises
-`SecretError`, and no secret value ever appears in a warning, an error or a repr.
-"""
+"""The public language API: `compile`, `evaluate`, `unary_test`, `Expression` and `Result`. An
+`Expression` is immutable, thread-safe and reusable; results are plain Python (numbers as
+Decimal)."""
 from __future__ import annotations
 
 import datetime as _dt

@@ -1,8 +1,5 @@
-"""The expression AST: frozen, slotted dataclasses; every node carries its source `span`.
-
-This module is the contract between the parser (text -> AST) and the compiler (AST -> closures).
-Nodes are only ever added to, never changed in meaning.
-"""
+"""The expression AST: frozen, slotted dataclasses, each node with its source `span`; the contract
+between the parser and the compiler, only ever added to, never changed in meaning."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,9 +1,5 @@
-"""FEEL operators over the value model: arithmetic, equality, ordering, ranges, properties, types.
-
-Each function takes FEEL values (host ints/floats accepted as numbers) and returns a FEEL value;
-a null operand gives None; a type mismatch raises `FeelFailure` (INVALID_TYPE / NOT_COMPARABLE /
-DIVISION_BY_ZERO), which the compiled expression turns into null plus a warning.
-"""
+"""FEEL operators over the value model (arithmetic, equality, ordering, ranges, properties, types):
+FEEL values in, a FEEL value out, None for a null operand, `FeelFailure` for a type mismatch."""
 from __future__ import annotations
 
 import decimal

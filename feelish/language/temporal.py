@@ -1,10 +1,5 @@
-"""Temporal values: parsing of FEEL's lexical forms, formatting, zones and calendar arithmetic.
-
-Representation (see values.py): `date`, `time` (tzinfo None = local, a fixed `timezone`, or a
-`ZoneInfo`), `datetime` (naive = local), `timedelta` (days and time duration) and
-`YearsMonthsDuration`.  Years are limited to 1..9999 (Python's calendar); a form outside that range
-is reported as an invalid value, never a crash.
-"""
+"""Temporal values: parsing of FEEL's lexical forms, formatting, zones and calendar arithmetic, on
+the representation the value model fixes (years 1..9999)."""
 from __future__ import annotations
 
 import re

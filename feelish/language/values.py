@@ -1,32 +1,6 @@
-"""The FEEL value model.
-
-Representation (the contract every module relies on):
-
-| FEEL type                 | Python at run time                                                     |
-|---------------------------|------------------------------------------------------------------------|
-| null                      | None                                                                   |
-| boolean                   | bool                                                                   |
-| number                    | Decimal (34 significant digits, `DECIMAL`); see *host numbers* below  |
-| string                    | str                                                                    |
-| date                      | datetime.date   (check with `type(x) is date`: datetime subclasses it) |
-| time                      | datetime.time   (tzinfo None = local; a fixed offset; or a ZoneInfo)   |
-| date and time             | datetime.datetime (naive = local; aware = offset or ZoneInfo)          |
-| days and time duration    | datetime.timedelta                                                     |
-| years and months duration | YearsMonthsDuration(months)                                            |
-| list                      | list (tuples from the host are accepted wherever a list is)            |
-| context                   | dict with str keys, insertion ordered                                  |
-| range                     | Range                                                                  |
-| function                  | FeelFunction                                                           |
-
-*Host numbers.*  Variables come from the host (process variables, parsed JSON) and are not
-converted up front, for speed: a 2 KB response body read through three paths must not be walked.
-So an int or a float found inside host data is a FEEL number too.  Every operator and built-in
-accepts Decimal, int and float (never bool: `type(x) is bool` first) and returns Decimal.
-`to_python()` normalises a result deeply at the API boundary (int/float -> Decimal, tuple -> list).
-
-*Failures.*  Operators and built-ins signal a suppressed failure by raising `FeelFailure(kind,
-message)`; the compiled expression catches it, records a positioned `Warning` and yields null.
-"""
+"""The FEEL value model: which Python type each FEEL type is at run time (the table is in
+docs/internals.md), numbers from the host, and `YearsMonthsDuration`, `Range`, `FeelFunction`
+and `FeelFailure`."""
 from __future__ import annotations
 
 import decimal

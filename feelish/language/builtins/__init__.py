@@ -1,9 +1,5 @@
-"""The FEEL built-in function library (DMN 1.5 plus Camunda's extensions).
-
-`lookup(name)` returns the `FeelFunction` for a name spelled with single spaces
-(`"string length"`, `"date and time"`), or None; `names()` lists every built-in name.
-Each family lives in its own module and registers itself on import.
-"""
+"""The FEEL built-in function library (DMN 1.5 plus Camunda's extensions): `lookup(name)` and
+`names()`; each family lives in its own module and registers itself on import."""
 from __future__ import annotations
 
 from ..values import FeelFunction

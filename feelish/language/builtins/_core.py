@@ -1,15 +1,5 @@
-"""The built-in function machinery: declarations as data, overloads by arity, named invocation.
-
-A family module declares each function with `@builtin(name, signature)`:
-
-    @builtin("substring", "string, start position, length?")
-    def _substring(s, start, length=None): ...
-
-`signature` lists the parameters as FEEL spells them; `?` marks an optional trailing parameter
-and `...` a variadic last one (the implementation receives the rest as one list).  Declaring the
-same name twice adds an overload (`date(from)` / `date(year, month, day)`).  Everything is
-resolved when the module is imported: a call only looks up its arity in a dict.
-"""
+"""The built-in function machinery: functions declared as data with `@builtin(name, signature)`,
+overloads by arity resolved at import, and named invocation."""
 from __future__ import annotations
 
 import decimal

@@ -1,10 +1,5 @@
-"""XPath/Java-style regular expressions on the `regex` module, always with a timeout.
-
-Patterns are translated where XPath differs from Python: `.` never matches CR or LF (without `s`),
-the `x` flag strips whitespace outside character classes, class subtraction `[A-Z-[OI]]`,
-block names `\\p{IsBasicLatin}`; back-references inside a class are refused.  Flags: s m i x q.
-Replacement strings use `$n` group references with `\\$` and `\\\\` escapes.
-"""
+"""XPath/Java-style regular expressions on the `regex` module, always with a timeout: patterns and
+replacement strings translated where XPath differs from Python; flags s m i x q."""
 from __future__ import annotations
 
 from functools import lru_cache

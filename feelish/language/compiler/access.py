@@ -1,7 +1,5 @@
-"""Compiling names, `?`, paths (`a.b`, projections over lists) and filters (`xs[cond]`, `xs[1]`).
-
-Consecutive paths and literal indexes (`a.b.c[1].d`) compile into one loop over pre-split steps.
-"""
+"""Compiling names, `?`, paths (`a.b`, projections over lists) and filters (`xs[cond]`, `xs[1]`);
+consecutive paths and literal indexes (`a.b.c[1].d`) compile into one loop over pre-split steps."""
 from __future__ import annotations
 
 from collections.abc import Mapping

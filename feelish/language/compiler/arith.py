@@ -1,21 +1,6 @@
-"""Specialised closures for `+`, `-` and `*`: the common operand types are handled inline.
-
-`operators.add` / `sub` / `mul` stay the definition of the semantics; a specialised closure only
-takes a shortcut where the result is the very same value:
-
-  * numbers (Decimal, host int, host float): the decimal128 context operation directly (an int
-    operand is converted exactly by the context; a float through `FLOAT_DECIMALS`, its shortest
-    repr, which refuses NaN and infinity).  A non-finite Decimal operand (seen in a non-finite
-    result: overflow is trapped, so finite operands give a finite result or raise), an overflow
-    or any other signal goes to the general operator, which raises the failure the user sees;
-  * `+` of two strings whose result is short (<= 64 characters: no budget to charge);
-  * a literal operand (`x * 2`, `"ORD-" + s`) is not re-read or re-checked at each evaluation;
-    `x * 2` on a loop variable also offers `.of_local = (name, f(value, c))`, so a loop can pass
-    the value without binding it in a scope.
-
-Everything else (null, temporal values, durations, mixed types) goes to the general operator
-with the evaluated operands, exactly as before.
-"""
+"""Specialised closures for `+`, `-` and `*`: the common operand types (numbers, short strings,
+literal operands) are handled inline with the very result the general operator would give, and
+everything else goes to the general operator."""
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,19 +1,6 @@
-"""Calls of built-in functions that nothing in scope shadows, compiled to direct calls.
-
-The general call (`flow._call`) looks the function up, builds an argument list and goes
-through `invoke` -> `Builtin.invoke` -> overload by arity -> `Overload.call`.  For a built-in
-named at a call site that no enclosing scope binds, the overload for the call's arity is known at
-compile time, so the closure calls its implementation directly.  Exactly the same outcomes:
-
-  * a host variable of that name holding a function still wins at run time (the general call
-    is used whenever the name is in the variables);
-  * an exception from the implementation becomes what `Builtin._run` + `invoke` make of it
-    (`_failed`): a positioned warning and null, or the error propagated;
-  * results are charged like `invoke` charges them (list length, long strings).
-
-Pure built-ins whose arguments are all literals (`duration("P10D")`, `date("2024-01-01")`) are
-evaluated once, at compile time, when that succeeds with a value that costs no budget.
-"""
+"""Calls of built-in functions that nothing in scope shadows, compiled to direct calls of the
+overload for the call's arity (the same outcomes as the general call); pure built-ins with literal
+arguments are evaluated once, at compile time."""
 from __future__ import annotations
 
 from typing import Any

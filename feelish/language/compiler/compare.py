@@ -1,12 +1,5 @@
-"""Compiling comparisons (`=`, `!=`, `<`, `<=`, `>`, `>=`) with inline fast paths.
-
-`operators.equal` / `less` / ... define the semantics.  Host ints and finite Decimals compare
-exactly with Python's own operators, and so do two strings: those pairs are compared natively
-(a host Decimal NaN or infinity takes the general operator, which warns).  A literal right
-operand (`total > 100`, `status = "open"`) is checked once; an item entry compared with a
-literal inside a filter is read inline and offers `.of_item` (see `access._filter`); a
-loop variable compared with a literal offers `.of_local` (see `flow`).
-"""
+"""Compiling comparisons (`=`, `!=`, `<`, `<=`, `>`, `>=`) with inline fast paths: host ints, finite
+Decimals and strings compared natively, literal right operands checked once."""
 from __future__ import annotations
 
 import operator as _op

@@ -1,9 +1,5 @@
-"""Per-evaluation state: the one small object every compiled closure receives as `c`.
-
-It is also the `ctx` handed to `FeelFunction.invoke`, so built-ins can record warnings, read the
-evaluation clock (`ctx.now()`, `ctx.today()`) and charge work against the step budget
-(`ctx.charge(n)`).
-"""
+"""Per-evaluation state: the one small object every compiled closure receives as `c`, also the `ctx`
+handed to `FeelFunction.invoke` (warnings, the evaluation clock, the step budget)."""
 from __future__ import annotations
 
 import datetime as _dt

@@ -1,7 +1,5 @@
-"""Compiling `between`, `in` and unary tests (`< 10`, `[1..5]`, `"a", "b"`, `not(...)`, `-`, `?`).
-
-A compiled test is `t(s, c, x) -> True | False | None` for the input value `x`.
-"""
+"""Compiling `between`, `in` and unary tests (`< 10`, `[1..5]`, `"a", "b"`, `not(...)`, `-`, `?`)
+into tests `t(s, c, x) -> True | False | None` for the input value `x`."""
 from __future__ import annotations
 
 from typing import Any

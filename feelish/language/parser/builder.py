@@ -1,11 +1,5 @@
-"""Build AST nodes while Lark parses: one callback per grammar rule (an inline transformer).
-
-The LALR parser calls these as it reduces, so no parse tree is ever built and nothing recurses:
-deep input cannot blow the Python stack here.  Every callback receives all tokens of its rule
-(`keep_all_tokens`), which gives exact spans, punctuation included.  The depth of every node is
-tracked so that an expression too deeply nested for the compiler ends in `LimitExceeded` as soon
-as the bound is crossed.
-"""
+"""Build AST nodes while Lark parses: one callback per grammar rule (an inline transformer), so no
+parse tree is built, nothing recurses, spans are exact and too deep nesting stops early."""
 from __future__ import annotations
 
 import dataclasses

@@ -1,16 +1,6 @@
-"""Text -> AST for feelish expressions and unary tests.
-
-    parse(text, origin=None) -> ast.Node
-    parse_unary_tests(text, origin=None) -> ast.UnaryTests
-
-The grammar lives in `grammar/feelish.lark` (its header lists every deviation from DMN FEEL).
-One Lark LALR parser with the contextual lexer is built on first use and shared; AST nodes are
-built during the parse by `builder.Builder`, so there is no tree to walk afterwards.
-`fast_loop.FastLoop` drives Lark's own tables and lexer patterns with a tighter loop (about 3-4x faster than
-`Lark.parse`); Lark's loop runs only to find and word a syntax error.
-Every failure is a `FeelSyntaxError` (or `LimitExceeded` for oversized or too deeply nested
-input) with a span inside the text; `messages` words the messages.
-"""
+"""Text -> AST for feelish expressions and unary tests (`parse`, `parse_unary_tests`): one shared
+Lark LALR parser driven by the fast loop; every failure is a `FeelSyntaxError` (or
+`LimitExceeded`) with a span inside the text."""
 from __future__ import annotations
 
 import os

@@ -1,12 +1,5 @@
-"""The parser's fast loop: Lark's own LALR tables and contextual-lexer patterns, driven by a
-tight loop that builds the same AST as `Lark.parse` (about 3-4x faster).
-
-    FastLoop.make(lark, builder) -> FastLoop | None     (None: Lark's internals are unexpected)
-    loop.parse(text, start) -> ast node, or FAILED where Lark would raise a parse error
-
-`driver.py` uses it for every parse and re-runs Lark's own loop only to word a syntax error;
-tests/language/test_parser_fast.py holds the two loops to the same results.
-"""
+"""The parser's fast loop: Lark's own LALR tables and contextual-lexer patterns, driven by a tight
+loop that builds the same AST as `Lark.parse` (about 3-4x faster)."""
 from __future__ import annotations
 
 import re

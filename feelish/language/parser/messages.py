@@ -1,10 +1,5 @@
-"""Turn Lark's parse failures into `FeelSyntaxError`s a person can act on.
-
-Lark reports terminal names (`RPAR`, `__ANON_3`); users get words ("')'", "a number",
-"an expression") and, for the usual mistakes, a curated message and hint: an unclosed string,
-bracket or comment, `==` for `=`, `&&`/`||`/`!`, single quotes, an operator with nothing after
-it, `if` without `then`/`else`, empty input.
-"""
+"""Turn Lark's parse failures into `FeelSyntaxError`s a person can act on: words instead of terminal
+names, and a curated message and hint for the usual mistakes."""
 from __future__ import annotations
 
 import re
