@@ -1,9 +1,5 @@
-"""One hierarchy of errors, and the warnings that evaluation produces.
-
-Every error that concerns a piece of source text carries a `Span` and can render the offending
-line with a caret under it.  Nothing here ever holds a secret value: messages are built from
-names and positions, and `redact()` is applied to anything that echoes user data.
-"""
+"""One hierarchy of errors, and the warnings evaluation produces: an error about source text carries
+a `Span` and renders the line with a caret, and no error ever holds a secret value."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,9 +1,5 @@
-"""Where the package data lives.
-
-`grammar/` and `connectors/` sit at the top of the source tree.  A wheel carries them as
-`feelish/_data/grammar` and `feelish/_data/connectors`; an editable install or a plain checkout
-finds them beside the package.  Both layouts are tested.
-"""
+"""Where the package data (`grammar/`, `connectors/`) lives: beside the package in a checkout or an
+editable install, under `feelish/_data/` in a wheel."""
 from __future__ import annotations
 
 from functools import cache

@@ -1,13 +1,5 @@
-"""Secrets: providers, `<<secrets.NAME>>` placeholders, and redaction.
-
-A placeholder is recognised inside string literals (and as a bare atom) when the expression is
-parsed; its value is spliced in at evaluation, at the value level, so a secret holding `"`, `\\`
-or `<<` can never change what the expression means.
-
-Secret values never appear in an error, a warning, a log record or a repr: errors name the
-secret, and everything that echoes data (connector errors, dry runs, the REPL) passes through a
-`Redactor` built from the values that were actually used.
-"""
+"""Secrets: providers, `<<secrets.NAME>>` placeholders (spliced in at the value level when an
+expression is evaluated) and the `Redactor` that keeps secret values out of everything shown."""
 from __future__ import annotations
 
 import os

@@ -1,12 +1,6 @@
-"""Authentication modes as `httpx2.Auth` objects, built from an evaluated `authentication` context.
-
-    cache = TokenCache()                                   # one per runtime
-    auth = build_auth({"type": "basic", "username": "u", "password": "p"}, cache=cache)
-    client.get(url, auth=auth)
-
-`retrieve_token(config, client=..., cache=...)` is the token-retrieval connector's work.
-`authorization_url(...)` prepares the front-end step of the authorization code grant.
-"""
+"""Authentication modes as `httpx2.Auth` objects built from an evaluated `authentication` context
+(`build_auth`), the shared `TokenCache`, token retrieval (`retrieve_token`) and the authorization
+code front-end step (`authorization_url`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping

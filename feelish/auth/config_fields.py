@@ -1,9 +1,5 @@
-"""Reading one mode's fields from an evaluated `authentication` context, with clear input errors.
-
-Every error is a `ConnectorError(code="INPUT_ERROR", field="authentication.<name>")` that names
-the field and what was expected, never the value.  Values marked secret are collected so that
-anything echoing server text can be redacted.
-"""
+"""Reading one mode's fields from an evaluated `authentication` context, with input errors that name
+the field (never the value), collecting the secret values for redaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping

@@ -1,11 +1,5 @@
-"""OAuth2 authorization code grant (RFC 6749 §4.1) with PKCE (RFC 7636), and the front-end step.
-
-`authorization_url(...)` builds the URL to send the user to, with a fresh `state` and a PKCE
-verifier/challenge pair (S256, via authlib).  After the redirect, the code, the redirect URI and
-the verifier go into an `oauth2-authorization-code` authentication.  The code is single-use: the
-token it buys is cached under the code, and once that token expires it is renewed with the
-refresh token the server returned (if any), never by sending the code again.
-"""
+"""OAuth2 authorization code grant (RFC 6749 §4.1) with PKCE (RFC 7636), and its front-end step
+`authorization_url(...)`; the single-use code is never sent twice."""
 from __future__ import annotations
 
 import secrets as _random

@@ -1,16 +1,6 @@
-"""The machinery every OAuth2 grant shares: an `httpx2.Auth` that gets a token from the cache or
-from the token endpoint, puts it on the request, and on a 401 with a cached token fetches once
-more and retries once.
-
-Token requests are *yielded from the auth flow*, so they go through the caller's client (its TLS,
-proxy, timeouts, transport).  They carry the request extension `feelish.token_request: True` so
-a logging hook can tell them apart.  authlib builds the request body (`prepare_token_request`) and
-applies the client authentication (`ClientAuth`: `client_secret_post` or `client_secret_basic`).
-
-Rotation: when a new token arrives, `on_token(result)` is called with the token-retrieval result
-dict (`access_token`, ..., `refresh_token`), and `last_token` holds the token used by the latest
-request, so a runtime can hand a rotated refresh token back to the process.
-"""
+"""The machinery every OAuth2 grant shares: an `httpx2.Auth` that gets a token from the cache or the
+token endpoint (through the caller's client), puts it on the request, and on a 401 with a cached
+token fetches once more and retries once."""
 from __future__ import annotations
 
 import logging

@@ -1,10 +1,5 @@
-"""OAuth2 refresh token grant (RFC 6749 §6), with rotation.
-
-The configured refresh token identifies the cache entry.  When the server rotates it, the new
-refresh token replaces the old one in the cache (later refreshes use the newest), and it comes
-back to the caller through `on_token` / `last_token["refresh_token"]` and the token-retrieval
-result.  `invalid_grant` says re-authorisation is needed.
-"""
+"""OAuth2 refresh token grant (RFC 6749 §6), with rotation: a new refresh token replaces the old one
+in the cache and reaches the caller."""
 from __future__ import annotations
 
 from .config_fields import Fields

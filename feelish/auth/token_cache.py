@@ -1,18 +1,6 @@
-"""One token cache per runtime, shared by every connector and call.
-
-* Keyed by everything that changes the token: grant, endpoint, client id, a hash of the client
-  secret, scopes (order ignored), audience, user (and a hash of the password), authorization
-  code, redirect URI, refresh token, client-authentication method and extra parameters.  Secret
-  parts enter the key only as SHA-256 digests; the key itself is a digest.
-* A token is reused until `skew` seconds before it expires (`expires_in`); for very short-lived
-  tokens the skew shrinks to half the lifetime.  A token without `expires_in` is not cached.
-* Only one token request per key is in flight: sync callers serialise on a `threading.Lock` per
-  key, async callers on an `asyncio.Lock` per key and event loop.  (A sync and an async caller
-  racing on the same key may both fetch; both tokens are valid.)
-* A refresh token seen for a key is remembered after its access token expires, so an expired
-  token is refreshed rather than re-requested with a single-use authorization code, and a
-  rotated refresh token replaces the old one.
-"""
+"""`TokenCache`: one per runtime, shared by every connector and call; tokens are keyed by a digest
+of everything that changes them, reused until shortly before they expire, and fetched by one
+request per key at a time."""
 from __future__ import annotations
 
 import asyncio

@@ -1,12 +1,5 @@
-"""Turning a token endpoint's answer into a token, or into a clear `AuthError`.
-
-Token endpoints fail in many shapes: an RFC 6749 error object with a 4xx status, the same object
-with a 200 status (ProcessMaker), a 200 without `access_token`, an HTML error page, a 5xx.  Every
-shape becomes an `AuthError` whose `code` is the OAuth error code when the server sent one
-(`invalid_client`, `invalid_grant`, ...) and `OAUTH_TOKEN_ERROR` otherwise.  The server's
-description and URI are kept (`error_description`, `error_uri` attributes and `variables`), passed
-through a `Redactor` first: a server may echo what it was sent, and what it was sent are secrets.
-"""
+"""Turning a token endpoint's answer, whatever its shape, into a token or into a clear `AuthError`
+(server text redacted first)."""
 from __future__ import annotations
 
 import json

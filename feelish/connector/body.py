@@ -1,20 +1,5 @@
-"""Request bodies: the body value and the Content-Type decide what goes on the wire.
-
-| body value                 | Content-Type (given or default)    | sent as                             |
-|----------------------------|------------------------------------|-------------------------------------|
-| null                       | none added                         | no body                             |
-| context / list / number / boolean | application/json (default)  | JSON (numbers exact; `ignoreNullValues` drops null entries) |
-| context                    | application/x-www-form-urlencoded  | `k=v&k2=v2` (lists repeated, null -> bare key) |
-| context                    | multipart/form-data                | parts; documents / bytes -> file parts; lists -> repeated parts |
-| string                     | given                              | the text as written, in `charset`   |
-| string, no Content-Type    | application/json if it is JSON text ({...} or [...]), else text/plain |
-| bytes / document / Path    | given, or the document's, or application/octet-stream | streamed from disk |
-
-A *document* is the context the runtime writes for a downloaded file:
-`{kind: "document", path, size, contentType, filename}` (see response.py); `pathlib.Path` from
-the host works too.  Documents are only read from the runtime's document folder and the
-`file_roots` it was given.
-"""
+"""Request bodies: the body value and the Content-Type decide what goes on the wire (JSON, a form,
+multipart parts, text as written, or a file streamed from disk)."""
 from __future__ import annotations
 
 import base64

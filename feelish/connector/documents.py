@@ -1,13 +1,5 @@
-"""Files the runtime reads (uploads) and writes (downloads that should not live in memory).
-
-A downloaded document is described by a plain context, safe to keep in process variables:
-`{kind: "document", path, size, contentType, filename}`.  The same context can be given back as
-a body or a multipart part to upload the file again.
-
-Reads are confined: a document path must lie inside the runtime's document folder or one of the
-`file_roots` the engine allowed, so a process variable cannot make the runtime upload
-`/etc/passwd`.  A `pathlib.Path` handed over by the host is trusted as is.
-"""
+"""Files the runtime reads (uploads) and writes (downloads that should not live in memory), each
+described by a plain document context; reads are confined to the folders the runtime allows."""
 from __future__ import annotations
 
 import os

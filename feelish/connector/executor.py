@@ -1,10 +1,6 @@
-"""`Connector`: compiled once from a mapping of fields; `run` / `run_async` / `dry_run`.
-
-One call:  evaluate the fields (only the connector's inputs and `context` are visible) ->
-prepare the request -> send (retrying per policy) -> build the response context ->
-error expression -> output mapping.  Any failure raises ConnectorError with every secret value
-that the call used redacted; nothing is mapped.
-"""
+"""`Connector`: compiled once from a mapping of fields; `run` / `run_async` / `dry_run` evaluate the
+fields, send the request (retrying per policy) and map the outputs, or raise a `ConnectorError`
+with every secret redacted and nothing mapped."""
 from __future__ import annotations
 
 import asyncio

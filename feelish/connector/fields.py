@@ -1,14 +1,5 @@
-"""The connector's fields: names (Camunda's), defaults, and how each is compiled once.
-
-A field value in `Connector.from_mapping` is one of:
-- a `str`: feelish expression text, compiled once (a syntax error names the field);
-- `Literal(value)` or any non-str value: used as is. Strings inside a literal may still hold
-  `<<secrets.NAME>>` placeholders; they are resolved at call time, like everywhere else;
-- an object with an `evaluate(variables, *, secrets=None)` method: a precompiled expression.
-
-`resultVariable` and `kind` are plain names, never expressions. `resultExpression` and
-`errorExpression` are evaluated after the call, with `response` (and `error`) in scope.
-"""
+"""The connector's fields: names (Camunda's), defaults, and how each value (expression text, a
+literal, or a precompiled expression) is compiled once."""
 from __future__ import annotations
 
 import difflib

@@ -1,12 +1,5 @@
-"""Request headers: from the `headers` context, the engine context, and defaults.
-
-Names are case-insensitive: a user header replaces a default of the same name in any case.
-Null values are dropped; a list of scalars becomes a repeated header; a context is an error.
-CR, LF and NUL are refused in names and values (no header injection).
-
-`cookies` (Bonita's urlCookies) is a context of name -> value sent as one `Cookie` header
-(`a=1; b=2`), after the cookies of a `Cookie` header the user wrote.
-"""
+"""Request headers from the `headers` context, the engine context and defaults (names
+case-insensitive, no header injection), and `cookies` sent as one `Cookie` header."""
 from __future__ import annotations
 
 import re

@@ -1,19 +1,5 @@
-"""Output mapping (resultVariable, resultExpression) and the error expression.
-
-Both expressions see the connector's input variables, `context` (the engine context) and
-`response`; the error expression also sees `error` = `{code, message, type, variables}` (null
-after a success).  All outputs map or none do.
-
-The error expression decides what a call means (Camunda-style); it returns:
-- null or `{}`: default handling (a failure stays a failure, a success a success);
-- `bpmnError(code, message?, variables?)` or `{errorType: "bpmnError", code, message, variables}`:
-  raise `BusinessError(code)` with those variables, even after a 2xx;
-- `ignoreError(variables?)` or `{errorType: "ignoreError", variables}`: the failure is ignored,
-  the call succeeds and maps exactly those variables;
-- `jobError(message, variables?)` or `{errorType: "jobError", ...}`: fail with code JOB_ERROR.
-An error expression that itself fails never replaces the original failure (no instant incident
-because a field was missing: a missing field is null in feelish anyway).
-"""
+"""Output mapping (resultVariable, resultExpression) and the error expression, which decides what a
+call means (default handling, `bpmnError`, `ignoreError` or `jobError`); all outputs map or none."""
 from __future__ import annotations
 
 from collections.abc import Mapping

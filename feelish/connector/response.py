@@ -1,18 +1,6 @@
-"""The response context `{status, reason, headers, body, document}`.
-
-- headers: names as the server sent them (first spelling wins), grouped case-insensitively;
-  a header seen once -> a string, seen several times (two `Set-Cookie`) -> a list of strings,
-  in order. Always this shape, whatever the header name.
-- body, by Content-Type: JSON (`application/json`, `*+json`) -> the parsed value (fractions as
-  Decimal, integers as int); invalid JSON -> the raw text plus a warning; text/*, XML and other
-  textual types -> a string decoded with the response charset (UTF-8 if none); an empty body, a
-  204 or a HEAD -> null, headers kept. Without a Content-Type: JSON if it parses as an object
-  or array, else text if it is UTF-8, else binary.
-- binary types, and any body larger than `inlineLimitBytes`, are written to a file in the
-  runtime's document folder and described in `document`; body is then null.
-- more than `responseMaxBytes` (after decompression) -> ConnectorError RESPONSE_TOO_LARGE,
-  partial files removed.
-"""
+"""The response context `{status, reason, headers, body, document}`: headers grouped
+case-insensitively, the body decoded by its Content-Type, binary or large bodies written to a
+document, too large ones refused."""
 from __future__ import annotations
 
 import json

@@ -1,25 +1,5 @@
-"""Failures and retries.
-
-Error codes a call can fail with (ConnectorError.code):
-  "<status>"            the server answered >= 400 (e.g. "404"); message = reason phrase
-  TIMEOUT               connect, read, write or pool timeout (the message says which and how long)
-  CONNECTION_FAILED     the connection could not be made (refused, DNS, unreachable)
-  CONNECTION_ERROR      the connection broke mid-exchange (reset, closed, protocol violation)
-  TLS_ERROR             certificate verification or the TLS handshake failed
-  PROXY_ERROR           the proxy refused or failed the request
-  TOO_MANY_REDIRECTS    more than maxRedirects redirects
-  RESPONSE_TOO_LARGE    the body exceeded responseMaxBytes
-  INPUT_ERROR           a field is wrong (bad URL, bad header, missing secret, expression error)
-  RESULT_ERROR          resultExpression failed or returned something other than a context
-
-Retry policy: `retries` extra attempts (default 0) after a retryable failure: timeouts,
-connection errors, 5xx, and the codes in `retryOn` (e.g. [429]).  Only idempotent methods
-(GET, HEAD, OPTIONS, PUT, DELETE) retry unless `retryNonIdempotent` is true.  `retryBackoff` (default:
-exponential from 1 s, factor 2, jitter 0.1 — never a tight loop): seconds, a duration (`PT2S`, `duration("PT2S")`), or a context `{delay, factor, maxDelay,
-jitter}` for exponential backoff with jitter.  A `Retry-After` header (seconds or HTTP date)
-overrides the computed delay, capped by `retryMaxDelay` (default 30 s).
-Input errors never retry.
-"""
+"""Failures and retries: the error codes a call can fail with, which failures and methods are
+retried, and the backoff between attempts (a `Retry-After` header wins, capped)."""
 from __future__ import annotations
 
 import datetime as _dt

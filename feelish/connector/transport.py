@@ -1,11 +1,5 @@
-"""Transport settings -> pooled httpx2 clients.
-
-A `TransportKey` holds every setting that needs its own connection pool (TLS trust, client
-certificate, proxy, redirect bound).  The runtime keeps one sync and one async client per key,
-created on first use and shared by every call with the same settings, never one per call.
-Cookies are never stored: the pooled client is shared between connectors, and one API's
-`Set-Cookie` must not travel to the next call.
-"""
+"""Transport settings -> pooled httpx2 clients: one sync and one async client per `TransportKey`
+(TLS trust, client certificate, proxy, redirect bound), shared by every call, storing no cookies."""
 from __future__ import annotations
 
 import http.cookiejar

@@ -1,14 +1,5 @@
-"""URL checks, query parameters, and the rule that what the user wrote survives.
-
-Default mode: the URL is handed to httpx2 as written; httpx2 percent-encodes only what cannot
-appear in a URL (spaces, non-ASCII, controls) and leaves `+`, `%2F` and every existing `%XX`
-escape alone.  Query parameters from the `queryParameters` context are encoded here (every
-reserved character escaped, space -> `%20`, `+` -> `%2B`) and appended to the query already in
-the URL, which is kept byte for byte.
-
-`skipEncoding`: the path and query are sent exactly as written (the request target is set
-verbatim); characters that can never appear in a request line are refused instead.
-"""
+"""URL checks and query parameters, under the rule that what the user wrote survives (as written by
+default, verbatim with `skipEncoding`)."""
 from __future__ import annotations
 
 import datetime as _dt
