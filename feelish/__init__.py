@@ -1,8 +1,5 @@
-"""feelish: an expression-driven connector runtime.
-
-The public API is exactly `__all__` (guarded by tests/test_public_api.py).
-Each part of the package exports from its own section below.
-"""
+"""feelish: an expression-driven connector runtime. The public API is exactly `__all__` (guarded by
+tests/test_public_api.py), each part of the package exporting from its own section below."""
 from __future__ import annotations
 
 # --- errors and warnings

@@ -1,15 +1,6 @@
-"""The `feelish` command: jq-like, JSON in and JSON out.
-
-    feelish eval EXPRESSION [--vars FILE|-] [--var NAME=JSON] [--arg NAME=TEXT]
-    feelish run TEMPLATE|NAME [--vars ...] [--var ...] [--dry-run]
-    feelish check TEMPLATE...
-    feelish repl [--vars ...]
-    feelish connectors                 list the built-in connectors
-    feelish show TEMPLATE|NAME         a template's documentation and inputs
-
-Exit codes: 0 success; 1 the connector call failed (the error as JSON on stderr); 2 a usage,
-syntax or template error.  A user mistake never prints a Python traceback.
-"""
+"""The `feelish` command, jq-like (JSON in, JSON out): `feelish eval EXPRESSION`, `run TEMPLATE|NAME
+[--dry-run]`, `check TEMPLATE...`, `repl`, `connectors` and `show TEMPLATE|NAME`; exit code 0 on
+success, 1 when the connector call failed, 2 for a usage, syntax or template error."""
 from __future__ import annotations
 
 from .main import COMMANDS, main

@@ -1,8 +1,5 @@
-"""Inputs and outputs shared by the CLI and the REPL: variables from JSON, secrets, JSON output.
-
-Every problem is a `UsageError` with a one-line message (no traceback): the CLI exits with 2, the
-REPL prints it and goes on.
-"""
+"""Inputs and outputs shared by the CLI and the REPL (variables from JSON, secrets, JSON output);
+every problem is a one-line `UsageError`, never a traceback."""
 from __future__ import annotations
 
 import json

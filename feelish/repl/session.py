@@ -1,9 +1,5 @@
-"""`feelish repl`: evaluate expressions, load data, and debug connector templates interactively.
-
-Type an expression to see its value (as FEEL and as JSON) and any warnings with carets.  Input
-continues on the next line while brackets are open or the line ends with `\\`.  Commands start
-with `:` (`:help` lists them).  An error never ends the session; Ctrl-D or `:quit` does.
-"""
+"""`feelish repl`: evaluate expressions, load data, and debug connector templates interactively; an
+error never ends the session (docs/cli.md lists the commands)."""
 from __future__ import annotations
 
 import os

@@ -1,11 +1,5 @@
-"""Connector templates in text: grammar, parser, model, checker, built-in library and runner.
-
-    from feelish.templates import load, check, run_template
-    template = load("get")                 # a built-in connector by name, or a file path
-    outcome = run_template(template, {"url": "http://127.0.0.1:8080/weather/current?city=Paris"})
-
-See docs/templates.md for the format.
-"""
+"""Connector templates in text: grammar, parser, model, checker, built-in library and runner
+(`load`, `check`, `run_template`); docs/templates.md describes the format."""
 from __future__ import annotations
 
 from .binding import bind_inputs, check_inputs, to_mapping, unknown_variables

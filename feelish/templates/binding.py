@@ -1,14 +1,5 @@
-"""From a checked template to what the runtime takes: the field mapping and the input scope.
-
-- `to_mapping(template)`: `{field: expression text}` for `Connector.from_mapping`; dotted fields
-  (`authentication.type`, `proxy.url`) are gathered into one context expression per group, Camunda's
-  `clientTls.*` names become the runtime's, and plain-name fields (`resultVariable`, `kind`) are
-  given as the string their literal holds.
-- `bind_inputs(template, variables)`: the variables the template's expressions see: exactly the
-  declared inputs (a template never picks up a variable it did not declare), defaults filled in,
-  required inputs enforced, types checked.  Problems raise `TemplateError` pointing at the input's
-  declaration.
-"""
+"""From a checked template to what the runtime takes: the field mapping (`to_mapping`) and the input
+scope (`bind_inputs`: exactly the declared inputs, defaults filled in, types checked)."""
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,8 +1,5 @@
-"""Static checks of a parsed template; every problem carries its position in the template file.
-
-Checks: expression syntax, unknown fields (with a suggestion), missing required fields, references to
-names the template does not declare, literal type mismatches (field kinds, choices, input defaults).
-"""
+"""Static checks of a parsed template (syntax, unknown or missing fields, undeclared names, literal
+type mismatches); every problem carries its position in the template file."""
 from __future__ import annotations
 
 import dataclasses

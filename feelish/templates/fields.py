@@ -1,10 +1,5 @@
-"""The fields a template may set: Camunda's REST connector names, plus Bonita's extras.
-
-Each field has a value kind, used by the checker to catch literal type mismatches (`method: 42`,
-`followRedirects: "yes"`), and optionally a closed set of choices.  The names are the runtime's
-(`feelish/connector/fields.py`); dotted names (`authentication.type`) are gathered into one context
-field by `binding.to_mapping(template)`, and Camunda's `clientTls.*` names are accepted as aliases.
-"""
+"""The fields a template may set: Camunda's REST connector names plus Bonita's extras, each with a
+value kind and optionally a closed set of choices, for the checker."""
 from __future__ import annotations
 
 import dataclasses

@@ -1,8 +1,5 @@
-"""Loading templates: from a file, from text, or a built-in connector by name.
-
-Built-in connectors live in `connectors/NAME.feelish` (shipped in the wheel as
-`feelish/_data/connectors`).  `load("get")` finds the built-in; `load("my.feelish")` reads a file.
-"""
+"""Loading templates: from a file, from text, or a built-in connector by name (`load("get")` finds
+`connectors/get.feelish`)."""
 from __future__ import annotations
 
 import os

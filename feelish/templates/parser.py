@@ -1,8 +1,5 @@
-"""Template text -> `Template`, with positioned `TemplateError`s.
-
-The layout (items, inputs, fields) is parsed by `grammar/template.lark`; the expressions inside are
-only cut out here, with their offsets, and parsed by the expression parser in `checker.py`.
-"""
+"""Template text -> `Template`, with positioned `TemplateError`s: the layout is parsed by
+`grammar/template.lark`; the expressions inside are only cut out, with their offsets."""
 from __future__ import annotations
 
 from functools import cache

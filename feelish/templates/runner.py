@@ -1,12 +1,5 @@
-"""Run a checked template through the connector runtime (for real, or dry).
-
-    template = feelish.load_template("get")            # a built-in, or a path
-    outcome = run_template(template, {"url": "http://127.0.0.1:8080/weather/current?city=Paris"})
-    outcome.outputs                                    # the mapped output variables
-
-The template's expressions see only its declared inputs (`bind_inputs`); values of inputs declared
-`secret` are redacted from every error and from dry-run output.
-"""
+"""Run a checked template through the connector runtime, for real or dry (`run_template`): its
+expressions see only its declared inputs, and secret inputs are redacted everywhere."""
 from __future__ import annotations
 
 import dataclasses
