@@ -1,6 +1,7 @@
 """The house's rules, read from the code: no import cycles (imports inside functions included),
 dependencies one way (language <- runtime <- templates <- shells and integrations), no private
-name imported across packages, and every module importable first in a fresh interpreter."""
+name imported across packages, every module importable first in a fresh interpreter, and every
+module's docstring one short paragraph saying what it holds."""
 from __future__ import annotations
 
 import ast
@@ -197,3 +198,31 @@ def test_every_module_imports_first_in_a_fresh_interpreter():
     with ThreadPoolExecutor(4) as pool:
         failed = [r for r in pool.map(first, names) if r[1] != 0]
     assert failed == []
+
+
+def _docstring_problem(source: str) -> str | None:
+    doc = ast.get_docstring(ast.parse(source))
+    if not doc or not doc.strip():
+        return "no docstring"
+    lines = doc.strip().splitlines()
+    if any(not line.strip() for line in lines):
+        return "more than one paragraph"
+    if len(lines) > 6:
+        return f"{len(lines)} lines"
+    return None
+
+
+def test_every_module_docstring_is_one_short_paragraph():
+    # design notes, tables and contracts live in docs/internals.md; a docstring says what the
+    # module holds in one paragraph of at most 6 lines
+    wrong = [f"{name}: {problem}" for name, path in MODULES.items()
+             if (problem := _docstring_problem(path.read_text(encoding="utf-8"))) is not None]
+    assert wrong == []
+
+
+def test_the_docstring_rule_can_fail():
+    # the check above sees a second paragraph, a long paragraph and a missing docstring
+    assert _docstring_problem('"""One.\n\nTwo."""\n') == "more than one paragraph"
+    assert _docstring_problem('"""' + "line\n" * 7 + '"""\n') == "7 lines"
+    assert _docstring_problem("x = 1\n") == "no docstring"
+    assert _docstring_problem('"""One short\nparagraph."""\nx = 1\n') is None
