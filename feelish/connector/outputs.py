@@ -10,17 +10,21 @@ The error expression decides what a call means (Camunda-style); it returns:
   raise `BusinessError(code)` with those variables, even after a 2xx;
 - `ignoreError(variables?)` or `{errorType: "ignoreError", variables}`: the failure is ignored,
   the call succeeds and maps exactly those variables;
-- `jobError(message, variables?)` or `{errorType: "jobError", ...}`: fail with code JOB_ERROR.
+- `jobError(message, variables?, retries?, timeout?)` or `{errorType: "jobError", ...}`: fail with
+  code JOB_ERROR; `retries` (the retries left) and `timeout` (the backoff before the next one, a
+  duration or seconds) travel on the error as `job_retries` / `job_backoff` for the engine to honour.
 An error expression that itself fails never replaces the original failure (no instant incident
 because a field was missing: a missing field is null in feelish anyway).
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ..errors import BusinessError, ConnectorError, FeelishError, Warning
 from ..language.values import FeelFunction
+from .retry import seconds
 
 
 class _OutcomeFunction(FeelFunction):
@@ -44,7 +48,7 @@ class _OutcomeFunction(FeelFunction):
 ERROR_FUNCTIONS = {
     "bpmnError": _OutcomeFunction("bpmnError", "bpmnError", ("code", "message", "variables")),
     "ignoreError": _OutcomeFunction("ignoreError", "ignoreError", ("variables",)),
-    "jobError": _OutcomeFunction("jobError", "jobError", ("message", "variables")),
+    "jobError": _OutcomeFunction("jobError", "jobError", ("message", "variables", "retries", "timeout")),
 }
 
 
@@ -114,5 +118,24 @@ def examine(error_expression, scope: dict, secrets, response, error: ConnectorEr
         return ("ignore", dict(variables))
     if kind == "jobError":
         raise ConnectorError("JOB_ERROR", str(verdict.get("message") or "job error"),
-                             response=response, variables=dict(variables))
+                             response=response, variables=dict(variables),
+                             job_retries=_job_retries(verdict.get("retries")),
+                             job_backoff=_job_backoff(verdict.get("timeout", verdict.get("retryBackoff"))))
     return None
+
+
+def _job_retries(value) -> int | None:
+    """The retries a jobError asks for: a whole number >= 0, else not said (None)."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return None
+    return max(0, int(value)) if value == int(value) else None
+
+
+def _job_backoff(value) -> float | None:
+    """The backoff a jobError asks for, in seconds (a duration, seconds, or ISO text); else None."""
+    if value is None:
+        return None
+    try:
+        return seconds(value, "jobError timeout")
+    except ConnectorError:
+        return None
