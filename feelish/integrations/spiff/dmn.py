@@ -96,9 +96,11 @@ class FeelDecisionEngine(DMNEngine):
         data = task.data
         inputs = [self._value(task, i.expression, f"input {i.label or i.id}") for i in table.inputs]
         matched = [rule for rule in table.rules if self._matches(task, rule, inputs, data)]
-        policy, _, aggregation = table.hit_policy.partition(" ")
+        policy, aggregation = table.hit_policy, ""
+        if policy.startswith("COLLECT "):
+            policy, aggregation = "COLLECT", policy[len("COLLECT "):]
         if not matched:  # COLLECT gives empty lists (a count of 0, no sum); the others nothing
-            if policy != "COLLECT":
+            if policy not in ("COLLECT", "RULE ORDER"):
                 return {}
             return _nested({o.name or o.label: _aggregate(aggregation, []) if aggregation else []
                             for o in table.outputs})

@@ -96,3 +96,52 @@ def test_feel_output_entries_python_would_refuse_are_accepted(engine, tmp_path):
     workflow.spec.task_specs["Band"].dmnEngine.decision_table.hit_policy = "FIRST"
     workflow.do_engine_steps()
     assert str(workflow.last_task.data["band"]["size"]) == "1 day, 0:00:00"
+
+
+@pytest.mark.parametrize(("policy", "points", "perks"), [
+    ("COLLECT MIN", 50, ["lounge", "winter gift", "priority support"]),
+    ("COLLECT MAX", 250, ["lounge", "winter gift", "priority support"]),
+    ("COLLECT COUNT", 2, ["lounge", "winter gift", "priority support"]),
+    ("RULE ORDER", [250, 50], ["lounge", "winter gift", "priority support"]),
+])
+def test_other_collect_forms(engine, policy, points, perks):
+    workflow = engine.workflow(load(engine, "pricing.bpmn", *TABLES), "pricing_process", data={
+        "customer": {"tier": "gold"},
+        "order": {"total": 250, "country": "FR", "weight": 1, "placed": "2024-12-24"}})
+    workflow.spec.task_specs["Points"].dmnEngine.decision_table.hit_policy = policy
+    if policy == "RULE ORDER":
+        workflow.spec.task_specs["Perks"].dmnEngine.decision_table.hit_policy = policy
+    workflow.do_engine_steps()
+    assert workflow.last_task.data["points"] == points
+    assert workflow.last_task.data["perks"] == perks
+
+
+def test_any_needs_agreeing_rules(engine):
+    def run(tier):
+        workflow = engine.workflow(load(engine, "pricing.bpmn", *TABLES), "pricing_process", data={
+            "customer": {"tier": tier},
+            "order": {"total": 10, "country": "US", "weight": 1, "placed": "2024-01-01"}})
+        workflow.spec.task_specs["Perks"].dmnEngine.decision_table.hit_policy = "ANY"
+        workflow.do_engine_steps()
+        return workflow.last_task.data["perks"]
+
+    assert run("silver") == "lounge"  # one rule matches
+    with pytest.raises(WorkflowTaskException, match="hit policy ANY but matching rules disagree"):
+        run("gold")  # "lounge" and "priority support"
+
+
+@pytest.mark.parametrize(("policy", "aggregation", "message"), [
+    ("PRIORITY", None, "hit policy 'PRIORITY' is not supported"),
+    ("FIRST", "SUM", "aggregation 'SUM' needs hit policy COLLECT"),
+    ("COLLECT", "AVERAGE", "'AVERAGE' is not an element of the set"),  # the DMN schema
+])
+def test_unsupported_hit_policies_are_refused_at_parse_time(engine, tmp_path, policy, aggregation,
+                                                            message):
+    text = (PROCESSES / "overlap.dmn").read_text().replace(
+        'hitPolicy="UNIQUE"', f'hitPolicy="{policy}"' + (f' aggregation="{aggregation}"' if aggregation else ""))
+    (tmp_path / "t.dmn").write_text(text)
+    parser = engine.parser()
+    parser.add_bpmn_file(str(PROCESSES / "band.bpmn"))
+    parser.add_dmn_file(str(tmp_path / "t.dmn"))
+    with pytest.raises(ValidationException, match=message):
+        parser.get_spec("band_process")
