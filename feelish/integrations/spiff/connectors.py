@@ -1,16 +1,11 @@
-"""Running one connector service task: parameters in, outputs to the result variable, or an error.
-
-1. The operator id `feelish/<name>` picks the template (`templates.TemplateLibrary`).
-2. Each `spiffworkflow:parameter` value is a FEEL expression on the task data; the values become
-   the template's inputs.  Parameters may name `<<secrets.NAME>>`: secrets resolve from the
-   runtime's provider here, and only here, and are never written to task data.
-3. The call runs on the engine's shared `feelish.Runtime`; failures are retried per `retry.RetryPlan`.
-4. Success: the outputs, with every secret value the call used masked, go to the task's result
-   variable (`resultVariable`, or Spiff's default name).  Failure: a BPMN error event if one is
-   modelled to catch it (`errors.throw`), else the task fails; nothing is mapped either way.
-
-The connector sees `context = {task, process, attempt, retries}`; its error expression may say
-`jobError(message, {}, context.retries - 1, @"PT5S")`.
+"""Running one connector service task: the operator id `feelish/<name>` picks the template, each
+`spiffworkflow:parameter` value is a FEEL expression on the task data giving one input (parameters,
+and only they, may name `<<secrets.NAME>>`, resolved from the runtime's provider), the call runs on
+the engine's shared runtime with `retry.RetryPlan`'s retries, and the outputs, every secret value
+the call used masked, go to the task's result variable; a failure becomes a BPMN error event
+(`errors.throw`) or fails the task, mapping nothing.  The connector sees `context = {task, process,
+attempt, retries}` (`retries` counts this attempt, as Camunda's `job.retries`), so an error
+expression can say `jobError("busy", {}, context.retries - 1)`.
 """
 from __future__ import annotations
 
@@ -73,7 +68,7 @@ class ConnectorRunner:
         remaining, attempt = plan.retries, 1
         while True:
             context = {"task": spec.bpmn_id, "process": task.workflow.spec.name,
-                       "attempt": attempt, "retries": remaining}
+                       "attempt": attempt, "retries": remaining + 1}  # Camunda's job.retries
             try:
                 outcome = feelish.run_template(template, inputs, runtime=self.runtime, context=context,
                                                connector=connector)

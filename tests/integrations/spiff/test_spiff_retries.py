@@ -70,3 +70,28 @@ def test_business_errors_are_not_retried(engine, waits, httpbin_url):
     workflow.do_engine_steps()
     assert finished(workflow)[-1] == "Duplicate"
     assert waits == []
+
+
+COUNTDOWN = """connector countdown "a 503 is a jobError with one retry less, Camunda style"
+input base: string required
+input key: string required
+input fail: number required
+method: "GET"
+url: base + "/retry"
+queryParameters: {key: key, fail: string(fail), status: "503", after: "0"}
+errorExpression: if error != null then jobError("busy", {}, context.retries - 1) else null
+"""
+
+
+def test_jobError_counting_down_context_retries_spends_the_modelled_retries(waits, fault_url):
+    from feelish.integrations.spiff import FeelishEngine
+    from feelish.templates import loads
+
+    from .conftest import TEMPLATES
+
+    with FeelishEngine(template_dirs=[TEMPLATES], sleep=waits.append,
+                       templates={"flaky": loads(COUNTDOWN, name="countdown")}) as engine:
+        workflow = run(engine, fault_url, "r6", 10, 0)  # Fetch: retries="3" backoff_base="1"
+    assert finished(workflow)[-2:] == ["Fetch_failed", "Gave_up_fetch"]
+    assert calls(fault_url, "r6-fetch") == 4  # as without the jobError: 1 + 3 retries
+    assert waits == [1, 2, 4]  # no timeout in the jobError: the modelled backoff
