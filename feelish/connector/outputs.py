@@ -48,7 +48,9 @@ class _OutcomeFunction(FeelFunction):
 ERROR_FUNCTIONS = {
     "bpmnError": _OutcomeFunction("bpmnError", "bpmnError", ("code", "message", "variables")),
     "ignoreError": _OutcomeFunction("ignoreError", "ignoreError", ("variables",)),
-    "jobError": _OutcomeFunction("jobError", "jobError", ("message", "variables", "retries", "timeout")),
+    # the backoff is `timeout` (4th) or, by name, `retryBackoff` (the Camunda worker's spelling)
+    "jobError": _OutcomeFunction("jobError", "jobError",
+                                 ("message", "variables", "retries", "timeout", "retryBackoff")),
 }
 
 
