@@ -84,3 +84,15 @@ def test_a_given_runtime_is_shared_and_left_open(httpbin_url):
         with FeelishEngine(runtime=runtime, template_dirs=[TEMPLATES]) as engine:
             workflow = start(engine, httpbin_url)
             assert workflow.get_tasks(state=TaskState.READY)
+
+
+def test_multi_instance_calls_one_connector_per_item_and_takes_a_feel_cardinality(engine, httpbin_url):
+    lines = [{"sku": "A1", "price": 1.25, "quantity": 3}, {"sku": "B2", "price": 0.1, "quantity": 7}]
+    workflow = engine.workflow(load(engine, "batch.bpmn"), "batch_process",
+                               data={"apiBase": httpbin_url, "lines": lines})
+    workflow.do_engine_steps()
+    assert workflow.completed
+    data = workflow.last_task.data
+    assert [r["echoed"] for r in data["receipts"]] == [{"sku": "A1", "cost": Decimal("3.75")},
+                                                       {"sku": "B2", "cost": Decimal("0.7")}]
+    assert data["ticks"] == 3  # the script ran count(receipts) + 1 times
