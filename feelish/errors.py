@@ -184,17 +184,22 @@ class ConnectorError(FeelishError):
     response: the (redacted) response context `{status, reason, headers, body, document}` or None.
     variables: variables a business error carries (from an errorExpression), else {}.
     retryable: whether a retry policy may try again.
+    job_retries / job_backoff: what a `jobError(message, variables, retries, timeout)` asked the
+    engine for (the retries left, the seconds to wait before the next one); None when not said.
     """
 
     def __init__(self, code: str, message: str, *, response: dict[str, Any] | None = None,
                  variables: dict[str, Any] | None = None, retryable: bool = False,
-                 field: str | None = None):
+                 field: str | None = None, job_retries: int | None = None,
+                 job_backoff: float | None = None):
         super().__init__(message)
         self.code = code
         self.response = response
         self.variables = variables or {}
         self.retryable = retryable
         self.field = field
+        self.job_retries = job_retries
+        self.job_backoff = job_backoff
 
     def __str__(self) -> str:
         where = f" [{self.field}]" if self.field else ""

@@ -3,10 +3,12 @@ call means (default handling, `bpmnError`, `ignoreError` or `jobError`); all out
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ..errors import BusinessError, ConnectorError, FeelishError, Warning
 from ..language.values import FeelFunction
+from .retry import seconds
 
 
 class _OutcomeFunction(FeelFunction):
@@ -30,7 +32,9 @@ class _OutcomeFunction(FeelFunction):
 ERROR_FUNCTIONS = {
     "bpmnError": _OutcomeFunction("bpmnError", "bpmnError", ("code", "message", "variables")),
     "ignoreError": _OutcomeFunction("ignoreError", "ignoreError", ("variables",)),
-    "jobError": _OutcomeFunction("jobError", "jobError", ("message", "variables")),
+    # the backoff is `timeout` (4th) or, by name, `retryBackoff` (the Camunda worker's spelling)
+    "jobError": _OutcomeFunction("jobError", "jobError",
+                                 ("message", "variables", "retries", "timeout", "retryBackoff")),
 }
 
 
@@ -100,5 +104,24 @@ def examine(error_expression, scope: dict, secrets, response, error: ConnectorEr
         return ("ignore", dict(variables))
     if kind == "jobError":
         raise ConnectorError("JOB_ERROR", str(verdict.get("message") or "job error"),
-                             response=response, variables=dict(variables))
+                             response=response, variables=dict(variables),
+                             job_retries=_job_retries(verdict.get("retries")),
+                             job_backoff=_job_backoff(verdict.get("timeout", verdict.get("retryBackoff"))))
     return None
+
+
+def _job_retries(value) -> int | None:
+    """The retries a jobError asks for: a whole number >= 0, else not said (None)."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return None
+    return max(0, int(value)) if value == int(value) else None
+
+
+def _job_backoff(value) -> float | None:
+    """The backoff a jobError asks for, in seconds (a duration, seconds, or ISO text); else None."""
+    if value is None:
+        return None
+    try:
+        return seconds(value, "jobError timeout")
+    except ConnectorError:
+        return None

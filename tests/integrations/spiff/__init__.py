@@ -1,0 +1,1 @@
+"""SpiffWorkflow runs real BPMN and DMN files with feelish (feelish/integrations/spiff)."""
