@@ -1,13 +1,4 @@
-"""feelish on SpiffWorkflow: FEEL as the process language, connectors as service tasks, FEEL DMN.
-
-Install with `pip install 'feelish[spiff]'`; see docs/engines.md.
-
-    from feelish.integrations.spiff import FeelishEngine
-    with FeelishEngine(secrets={"API_KEY": "..."}) as engine:
-        parser = engine.parser(); parser.add_bpmn_file("order.bpmn")
-        workflow = engine.workflow(parser, "order_process", data={"orderId": 7})
-        workflow.do_engine_steps()
-"""
+"""feelish on SpiffWorkflow: FEEL as the process language, connectors as service tasks, FEEL DMN."""
 from __future__ import annotations
 
 from .dmn import FeelDecisionEngine, FeelDMNParser

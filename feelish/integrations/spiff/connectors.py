@@ -1,12 +1,6 @@
-"""Running one connector service task: the operator id `feelish/<name>` picks the template, each
-`spiffworkflow:parameter` value is a FEEL expression on the task data giving one input (parameters,
-and only they, may name `<<secrets.NAME>>`, resolved from the runtime's provider), the call runs on
-the engine's shared runtime with `retry.RetryPlan`'s retries, and the outputs, every secret value
-the call used masked, go to the task's result variable; a failure becomes a BPMN error event
-(`errors.throw`) or fails the task, mapping nothing.  The connector sees `context = {task, process,
-attempt, retries}` (`retries` counts this attempt, as Camunda's `job.retries`), so an error
-expression can say `jobError("busy", {}, context.retries - 1)`.
-"""
+"""Running one connector service task: the operator id `feelish/<name>` picks the template,
+FEEL parameters give its inputs, the call runs on the engine's shared runtime, and the
+outputs (secrets masked) go to the task's result variable or a failure becomes a BPMN error."""
 from __future__ import annotations
 
 import time

@@ -1,13 +1,4 @@
-"""DMN decision tables evaluated by feelish: FEEL unary tests in, FEEL expressions out.
-
-`FeelDMNParser` reads tables with Spiff's DMN parser, but checks input entries as FEEL unary tests
-and output entries as FEEL expressions (Spiff checks them as Python) and keeps the `aggregation`
-of a COLLECT table (stored in the hit policy, `"COLLECT SUM"`, so it survives serialisation).
-`FeelDecisionEngine.result(task)` evaluates each input expression once against the task data, then
-the rules; hit policies: UNIQUE (more than one match is an error), FIRST, ANY (matches must agree),
-RULE ORDER and COLLECT (lists per output), COLLECT with SUM, MIN, MAX or COUNT.  No match gives no
-outputs.  The result is merged into task data by Spiff's business rule task, as before.
-"""
+"""DMN decision tables evaluated by feelish: FEEL unary tests in, FEEL expressions out."""
 from __future__ import annotations
 
 from typing import Any

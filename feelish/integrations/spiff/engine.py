@@ -1,17 +1,4 @@
-"""`FeelishEngine`: the one object an application keeps to run FEEL processes on SpiffWorkflow.
-
-It owns one `feelish.Runtime` (pooled HTTP clients, the OAuth2 token cache, the secret provider)
-shared by every task of every workflow, the connector template library, one `FeelScriptEngine`, and
-a serializer that round-trips FEEL values.  Thread-safe as far as the runtime goes; a single
-workflow is, as always with Spiff, driven by one thread at a time.
-
-    engine = FeelishEngine(secrets={"API_KEY": "..."}, templates={"orders": "orders.feelish"})
-    parser = engine.parser()
-    parser.add_bpmn_file("order.bpmn"); parser.add_dmn_file("discount.dmn")
-    workflow = engine.workflow(parser, "order_process", data={"orderId": 7})
-    workflow.do_engine_steps()
-    saved = engine.dumps(workflow); workflow = engine.loads(saved)
-"""
+"""`FeelishEngine`: the one object an application keeps to run FEEL processes on SpiffWorkflow."""
 from __future__ import annotations
 
 import os

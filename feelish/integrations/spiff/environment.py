@@ -1,12 +1,4 @@
-"""FEEL in place of Python for Spiff's script environment: expressions and scripts on task data.
-
-Spiff evaluates through `environment.evaluate(expression, task_data, external_context)` (some
-callers, such as process completion conditions and message correlation, reach the environment
-directly), so FEEL is plugged in here.  Variables are the external context (data objects) overlaid
-by the task data.  A FEEL *script* is one expression returning a context: its entries become task
-variables.  Secrets are not available here: a `<<secrets.NAME>>` in a gateway or a script would copy
-the value into task data, so it fails, naming the secret (service-task parameters may use them).
-"""
+"""FEEL in place of Python for Spiff's script environment: expressions and scripts on task data."""
 from __future__ import annotations
 
 import logging

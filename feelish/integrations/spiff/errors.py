@@ -1,13 +1,4 @@
-"""A failed connector call as a BPMN error: its code, its payload, and who catches it.
-
-Codes: an HTTP status becomes `HttpError<status>` (`HttpError404`, as spiff-arena names them), a
-template's `bpmnError(code, ...)` keeps its code, every other failure keeps feelish's code
-(`TIMEOUT`, `CONNECTION_FAILED`, `JOB_ERROR`, ...).  The error is thrown as a Spiff error event when
-an error boundary event (or event subprocess) with that code, or with no code, is waiting for it;
-the catching event's `spiffworkflow:variableName` receives the payload
-`{code, message, status, response, variables}` (already redacted).  Uncaught, the task fails with a
-`WorkflowTaskException` that says the code and the message.
-"""
+"""A failed connector call as a BPMN error: its code, its payload, and who catches it."""
 from __future__ import annotations
 
 from typing import Any

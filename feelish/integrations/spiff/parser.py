@@ -1,9 +1,4 @@
-"""`FeelBpmnParser`: Spiff's BPMN+DMN parser with connector service tasks and FEEL decision tables.
-
-Everything Spiff's own parser (`SpiffBpmnParser`) reads is read the same way; only two things
-change: a `bpmn:serviceTask` becomes a `ConnectorServiceTask` (run by feelish), and DMN files are
-read by `FeelDMNParser` into `FeelDecisionEngine`s.
-"""
+"""`FeelBpmnParser`: Spiff's BPMN+DMN parser with connector service tasks and FEEL decision tables."""
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator

@@ -1,14 +1,4 @@
-"""Job-level retries of a connector service task: Spiff's `<spiffworkflow:retry>` and `jobError`.
-
-Spiff parses `<spiffworkflow:retry retries="N" backoff_base="B"/>` inside the task's
-`serviceTaskOperator` but never acts on it; feelish does.  After a failed call that is neither a
-business error (`bpmnError`: modelled, never retried) nor an input error (a wrong template or a
-missing secret fails the same way every time), the call runs again while retries are left,
-waiting `B`, `2B`, `4B`, ... seconds (no wait without a backoff base).  A `jobError(message,
-variables, retries, timeout)` from the template's error expression sets the retries left and the
-wait before the next one, as a Camunda job failure does.  Every wait is capped and the number of
-attempts is bounded, so a task always ends.
-"""
+"""Job-level retries of a connector service task: Spiff's `<spiffworkflow:retry>` and `jobError`."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,14 +1,4 @@
-"""`FeelScriptEngine`: the script engine of a FEEL workflow (Spiff's `PythonScriptEngine` contract).
-
-Spiff hands every expression of a process to `workflow.script_engine`: gateway and sequence-flow
-conditions, timer expressions, multi-instance cardinalities and conditions, message payloads,
-conditional events, pre- and post-scripts and script tasks.  This engine evaluates all of them
-with feelish against the task data (see `environment.FeelEnvironment`), and runs connector
-service tasks (`connectors.ConnectorRunner`).  Two places need Spiff's types back: a timer
-expression may give a FEEL date-time or duration (handed to Spiff as ISO 8601 text), and a
-cardinality a FEEL number (handed over as an int).  Errors become `WorkflowTaskException`s whose
-message carries feelish's position and caret.
-"""
+"""`FeelScriptEngine`: the script engine of a FEEL workflow (Spiff's `PythonScriptEngine` contract)."""
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,10 +1,4 @@
-"""A Spiff workflow serializer that knows feelish's task specs and FEEL values.
-
-`workflow_serializer()` is Spiff's `BpmnWorkflowSerializer` configured from Spiff's own
-configuration plus: `ConnectorServiceTask`, business rule tasks restored with a
-`FeelDecisionEngine`, and the FEEL value conversions of `values.register_feel_values`.  A workflow
-serialised mid-flight restores with every Decimal, date, zone and duration as it was.
-"""
+"""A Spiff workflow serializer that knows feelish's task specs and FEEL values."""
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer

@@ -1,10 +1,4 @@
-"""The service task spec that runs feelish connectors, and its serializer converter.
-
-It is Spiff's own `ServiceTask` (same attributes: operation name and parameters, result variable,
-the parsed `retries` / `retry_backoff_base`), with execution handed to the workflow's script engine
-(`FeelScriptEngine.run_service_task`) instead of `call_service` + `json.loads`, so outputs keep
-their FEEL types (Decimals, dates) and a failure can become a BPMN error event.
-"""
+"""The service task spec that runs feelish connectors, and its serializer converter."""
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException

@@ -1,9 +1,4 @@
-"""Which connector a service task runs: `feelish/<name>` -> a user template or a built-in one.
-
-User templates are given to the engine by name (`{"weather": "templates/weather.feelish"}`) or as
-folders searched for `<name>.feelish`; anything else is looked up among the built-in connectors.
-Each template is loaded, checked and compiled once, then shared by every task (thread-safe).
-"""
+"""Which connector a service task runs: `feelish/<name>` -> a user template or a built-in one."""
 from __future__ import annotations
 
 import os

@@ -1,11 +1,4 @@
-"""FEEL values in Spiff task data: registry conversions that round-trip them without loss.
-
-Task data holds FEEL values as feelish returns them (Decimal, date, time, datetime, timedelta,
-YearsMonthsDuration, Range); `register_feel_values(registry)` teaches a Spiff `DictionaryConverter`
-(the serializer's registry) to write each as a small JSON object and read it back identical:
-numbers keep their digits and scale, temporal values keep their zone id or offset and microseconds.
-Functions cannot be stored; `storable()` names the variable that holds one.
-"""
+"""FEEL values in Spiff task data: registry conversions that round-trip them without loss."""
 from __future__ import annotations
 
 import datetime as dt
