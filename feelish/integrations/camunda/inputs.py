@@ -1,16 +1,7 @@
-"""Reading a job's input variables as Camunda's REST connector does, into feelish connector fields.
-
-Camunda's inputs (`url`, `method`, `headers`, `queryParameters`, `body`, `authentication.*`,
-timeouts, ...) become the fields of a `feelish.Connector`.  Each value is wrapped in a
-`JobValue`, which the connector evaluates at call time with the call's secret recorder:
-- a string that starts with `=` is FEEL, evaluated by feelish against the job's variables;
-- `{{secrets.NAME}}` (and Camunda's older bare `secrets.NAME`) inside strings is resolved from
-  the runtime's secret provider, so every value used is known to the call and redacted in its
-  errors and logs;
-- `headers`, `queryParameters` and `body` given as JSON text are parsed, as Camunda does.
-Any other text in the job is data: feelish's own `<<secrets.NAME>>` syntax in job data is never
-resolved.
-"""
+"""A job's input variables read as Camunda's REST connector reads them (`url`, `method`, `headers`,
+`queryParameters`, `body`, `authentication.*`, timeouts, ...), as `feelish.Connector` fields:
+`=` strings are FEEL, `{{secrets.NAME}}` comes from the runtime's provider at call time (so the
+call knows and redacts every value used), JSON text is parsed; all other text is data."""
 from __future__ import annotations
 
 import json
@@ -55,8 +46,11 @@ _CACHE: OrderedDict[str, Any] = OrderedDict()
 
 
 class JobValue:
-    """One input value of a job, evaluated when the connector runs (see the module docstring).
-    Has the `evaluate(variables, *, secrets)` shape of a precompiled connector field."""
+    """One input value of a job, evaluated when the connector runs, with the call's secret
+    recorder: a string starting with `=` is FEEL evaluated against the job's variables;
+    `{{secrets.NAME}}` in other strings is resolved; feelish's own `<<secrets.NAME>>` syntax in
+    job data stays text.  Has the `evaluate(variables, *, secrets)` shape of a precompiled
+    connector field."""
 
     __slots__ = ("name", "value", "source")
 
@@ -103,10 +97,15 @@ def _resolve(value: Any, variables: Mapping[str, Any], secrets) -> Any:
 
 
 def substitute(text: str, secrets) -> str:
-    """Resolve `{{secrets.NAME}}` (a missing secret is an error naming it) and then the bare
-    `secrets.NAME` form (left as written when no such secret exists, as Camunda does)."""
+    """Resolve `{{secrets.NAME}}` (a missing secret is an error naming it).  A value that is
+    exactly `secrets.NAME`, Camunda's older form, is resolved when the secret exists; inside
+    other text that form is left alone (it would match ordinary words such as `secrets.md`)."""
     if "secrets." not in text:
         return text
+    whole = _BARE.fullmatch(text)
+    if whole is not None:
+        value = None if secrets is None else secrets.get(whole.group(1))
+        return text if value is None else value
 
     def braced(match: re.Match) -> str:
         name = match.group(1).strip()
@@ -115,18 +114,7 @@ def substitute(text: str, secrets) -> str:
             raise SecretError(f"secret {name!r} is not available", name=name)
         return value
 
-    def bare(match: re.Match) -> str:
-        value = None if secrets is None else secrets.get(match.group(1))
-        return match.group(0) if value is None else value
-
-    # one pass each over the original text: a secret's value is never scanned again
-    pieces, pos = [], 0
-    for match in _BRACED.finditer(text):
-        pieces.append(_BARE.sub(bare, text[pos:match.start()]))
-        pieces.append(braced(match))
-        pos = match.end()
-    pieces.append(_BARE.sub(bare, text[pos:]))
-    return "".join(pieces)
+    return _BRACED.sub(braced, text)  # one pass: a secret's value is never scanned again
 
 
 def _json_text(text: str, name: str) -> Any:

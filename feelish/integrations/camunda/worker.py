@@ -169,6 +169,9 @@ class Worker:
         delay = 1.0
         while True:
             slots = await self._reserve()
+            if self._stopping.is_set():  # stopped while waiting for a slot: take no more jobs
+                await self._release(slots)
+                return
             try:
                 jobs = await self.cluster.activate(
                     job_type, worker=self.name, max_jobs=slots, timeout=self.job_timeout,

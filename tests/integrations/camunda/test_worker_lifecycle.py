@@ -1,0 +1,97 @@
+"""Concurrency bound, graceful shutdown that finishes the jobs in flight, and the worker's
+authentication to the cluster (basic; OAuth2 client credentials through feelish's token cache)."""
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from .gate import Gate
+
+REST = "io.camunda:http-json:1"
+
+
+@pytest.fixture
+def gate(request):
+    server = Gate()
+    request.addfinalizer(server.close)
+    return server
+
+
+def test_no_more_jobs_run_at_once_than_the_bound(standin, start_worker, gate):
+    keys = [standin.add_job(REST, {"url": f"{gate.url}/job/{n}"}) for n in range(7)]
+    worker = start_worker(max_jobs=3)
+    assert gate.wait_in_flight(3)
+    # full: the worker asks for no jobs while its 3 slots are taken
+    assert standin.wait_for(lambda: standin.activated_count() == 3)
+    asked = [r.body["maxJobsToActivate"] for r in standin.requests if r.path == "/v2/jobs/activation"]
+    gate.open.set()
+    assert standin.wait_for(lambda: standin.finished(*keys))
+    worker.stop()
+    assert gate.max_in_flight == 3 and gate.served == 7
+    assert standin.max_activated == 3
+    assert all(1 <= n <= 3 for n in asked)
+    assert all(standin.jobs[k].state == "COMPLETED" for k in keys)
+    assert worker.worker.stats["max_in_flight"] == 3
+    assert standin.violations == []
+
+
+def test_stop_finishes_the_jobs_in_flight_and_takes_no_more(standin, start_worker, gate):
+    first = [standin.add_job(REST, {"url": f"{gate.url}/job/{n}"}) for n in range(2)]
+    worker = start_worker(max_jobs=2)
+    assert gate.wait_in_flight(2)
+    later = standin.add_job(REST, {"url": f"{gate.url}/late"})
+    worker.worker.stop()                       # like SIGTERM: stop polling, drain
+    gate.open.set()
+    worker.stop()                              # joins: returns once drained
+    assert all(standin.jobs[k].state == "COMPLETED" for k in first)
+    assert standin.jobs[later].state == "ACTIVATABLE" and standin.jobs[later].activations == 0
+    assert worker.worker.stats["completed"] == 2 and worker.worker.stats["abandoned"] == 0
+    assert standin.violations == []
+
+
+def test_basic_authentication_to_the_cluster(standin, start_worker, httpbin_url):
+    expected = "Basic " + base64.b64encode(b"demo:demo-pw-5").decode()
+    standin.authorize = lambda header: header == expected
+    key = standin.add_job(REST, {"url": httpbin_url + "/get"})
+    worker = start_worker(auth={"type": "basic", "username": "demo", "password": "demo-pw-5"})
+    assert standin.wait_for(lambda: standin.finished(key))
+    worker.stop()
+    assert standin.jobs[key].state == "COMPLETED"
+    assert all(r.headers.get("Authorization") == expected for r in standin.requests)
+    assert standin.violations == []
+
+
+def test_oauth_client_credentials_to_the_cluster_use_one_cached_token(standin, start_worker,
+                                                                        httpbin_url, oauth):
+    base, state = oauth
+    state.reset()
+
+    def live_token(header):
+        token = (header or "").removeprefix("Bearer ")
+        with state.lock:
+            issued = state.tokens.get(token)
+        return header is not None and header.startswith("Bearer ") and issued is not None \
+            and issued.live()
+
+    standin.authorize = live_token
+    keys = [standin.add_job(REST, {"url": httpbin_url + "/get"}) for _ in range(4)]
+    worker = start_worker(auth={"type": "oauth2-client-credentials", "tokenEndpoint": base + "/token",
+                                "clientId": "post-client", "clientSecret": "post-secret-1",
+                                "audience": "zeebe-api"})
+    assert standin.wait_for(lambda: standin.finished(*keys))
+    worker.stop()
+    assert all(standin.jobs[k].state == "COMPLETED" for k in keys)
+    assert state.token_requests == 1
+    assert state.last_form.get("audience") == "zeebe-api"
+    assert len(standin.requests) >= 5 and standin.violations == []
+
+
+def test_wrong_cluster_credentials_take_no_jobs(standin, start_worker):
+    standin.authorize = lambda header: header == "Basic right"
+    key = standin.add_job(REST, {"url": "http://127.0.0.1:9/"})
+    worker = start_worker(auth={"type": "basic", "username": "x", "password": "wrong"})
+    assert standin.wait_for(lambda: len(standin.violations) >= 1)
+    worker.stop()
+    assert standin.jobs[key].activations == 0
+    assert all(v.startswith("401 /v2/jobs/activation") for v in standin.violations)

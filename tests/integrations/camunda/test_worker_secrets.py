@@ -1,0 +1,62 @@
+"""Secrets: `{{secrets.NAME}}` in a job's inputs is resolved from the worker's Runtime provider,
+the call uses it, and its value never reaches anything sent back to the cluster, not even when
+the server echoes it; feelish's own placeholder syntax in job data is never resolved."""
+from __future__ import annotations
+
+import json
+
+REST = "io.camunda:http-json:1"
+SECRETS = {"API_TOKEN": "tok-Zq81-secret", "API_USER_PW": "pw-93-secret", "KEY": "key-77-secret"}
+
+
+def _sent_back(standin) -> str:
+    return json.dumps([r.body for r in standin.requests if r.path != "/v2/jobs/activation"])
+
+
+def test_secrets_are_used_but_never_sent_back(standin, start_worker, httpbin_url):
+    echoed = standin.add_job(REST, {
+        "url": httpbin_url + "/anything",
+        "authentication": {"type": "bearer", "token": "{{secrets.API_TOKEN}}"},
+        "headers": {"X-Key": "k={{ secrets.KEY }}"},
+        "body": {"note": "<<secrets.API_TOKEN>> stays text", "legacy": "secrets.KEY"},
+    }, headers={"resultVariable": "raw", "resultExpression": "={auth: body.headers.Authorization, "
+                "key: body.headers.`X-Key`, note: body.json.note, legacy: body.json.legacy}"})
+    basic = standin.add_job(REST, {
+        "url": httpbin_url + "/basic-auth/ann/" + SECRETS["API_USER_PW"],
+        "authentication": {"type": "basic", "username": "ann", "password": "{{secrets.API_USER_PW}}"},
+    }, headers={"resultExpression": "={authenticated: body.authenticated}"})
+    worker = start_worker(secrets=SECRETS)
+    assert standin.wait_for(lambda: standin.finished(echoed, basic))
+    worker.stop()
+    variables = standin.jobs[echoed].history[0][1]["variables"]
+    assert variables["auth"] == "Bearer ***"       # the call sent it; the echo is masked
+    assert variables["key"] == "k=***"
+    assert variables["legacy"] == "***"            # Camunda's bare form, resolved too
+    assert variables["note"] == "<<secrets.API_TOKEN>> stays text"
+    assert standin.jobs[basic].history[0][1]["variables"] == {"authenticated": True}
+    text = _sent_back(standin)
+    for value in SECRETS.values():
+        assert value not in text
+    assert standin.violations == []
+
+
+def test_a_secret_echoed_in_an_error_is_masked(standin, start_worker, fault_url):
+    key = standin.add_job(REST, {"url": fault_url + "/status", "queryParameters": {
+        "code": "500", "reason": "bad key {{secrets.KEY}}"}}, retries=1)
+    worker = start_worker(secrets=SECRETS)
+    assert standin.wait_for(lambda: standin.finished(key))
+    worker.stop()
+    (_, body), = standin.jobs[key].history
+    assert body["variables"]["error"]["message"] == "bad key ***"
+    assert SECRETS["KEY"] not in _sent_back(standin)
+
+
+def test_a_missing_secret_is_named_and_not_retried(standin, start_worker, httpbin_url):
+    key = standin.add_job(REST, {"url": httpbin_url + "/get",
+                                 "headers": {"X-Key": "{{secrets.NOT_THERE}}"}}, retries=3)
+    worker = start_worker(secrets=SECRETS)
+    assert standin.wait_for(lambda: standin.finished(key))
+    worker.stop()
+    job = standin.jobs[key]
+    assert job.state == "INCIDENT" and job.history[0][1]["retries"] == 0
+    assert "NOT_THERE" in job.history[0][1]["errorMessage"]
