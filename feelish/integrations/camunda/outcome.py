@@ -1,11 +1,7 @@
-"""What a job's result means to Camunda: the result mapping (`resultVariable`, `resultExpression`)
-and the error expression (`errorExpression` with Camunda's `bpmnError`, `jobError`,
-`ignoreError`), decided as one action: Complete, Fail or ThrowError.
-
-As in Camunda's connector runtime, both expressions see the response's fields at the top level
-and as `response`; after a failure the error expression sees `error` = `{type, message, code,
-variables}` instead; it also sees `job.retries`.
-"""
+"""What a job's result means to Camunda, decided as Complete, Fail or ThrowError: `resultVariable`,
+`resultExpression` and `errorExpression` (with Camunda's `bpmnError`, `jobError`, `ignoreError`)
+see the response's fields at the top level and as `response`, or `error` after a failure, and
+`job.retries`, as in Camunda's connector runtime."""
 from __future__ import annotations
 
 import json

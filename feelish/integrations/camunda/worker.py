@@ -1,11 +1,7 @@
 """`Worker`: activates REST-connector jobs from a Camunda 8 cluster, runs each with feelish's
-runtime and reports the outcome (complete, fail with retries and backoff, throw a BPMN error).
-
-At most `max_jobs` jobs run at once: a poll asks for no more jobs than there are free slots.
-`stop()` (or SIGTERM / SIGINT under `run()`) stops polling and lets the jobs in flight finish,
-for at most `drain_timeout` seconds; a second signal abandons them at once (the cluster hands
-abandoned jobs out again when their job timeout runs out).
-"""
+runtime and reports the outcome (complete, fail with retries and backoff, BPMN error), with at
+most `max_jobs` jobs at once; `stop()` or SIGTERM/SIGINT stops polling and drains the jobs in
+flight (a second signal abandons them to their job timeout)."""
 from __future__ import annotations
 
 import asyncio
