@@ -69,6 +69,7 @@ class Standin:
         self.requests: list[Recorded] = []
         self.violations: list[str] = []
         self.max_activated = 0
+        self.faults: list[tuple[str, int]] = []   # (path suffix, status) answered once each
         self._cond = threading.Condition()
         self._closing = False
         self._server = serve_wsgi(self._app)
@@ -81,6 +82,12 @@ class Standin:
             self.jobs[key] = StandinJob(key, job_type, variables, dict(headers or {}), retries)
             self._cond.notify_all()
         return key
+
+    def fail_next(self, suffix: str, status: int) -> None:
+        """Answer the next request whose path ends with `suffix` with `status` (a transient
+        failure of the cluster), before doing anything else."""
+        with self._cond:
+            self.faults.append((suffix, status))
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
         """Wait (bounded) until `predicate()` holds; True if it did."""
@@ -129,6 +136,12 @@ class Standin:
             body = ...
         with self._cond:
             self.requests.append(Recorded(request.method, path, dict(request.headers), body))
+        with self._cond:
+            fault = next((f for f in self.faults if path.endswith(f[0])), None)
+            if fault is not None:
+                self.faults.remove(fault)
+        if fault is not None:
+            return self._problem(fault[1], "injected by the test", path, record=False)
         if not self.authorize(request.headers.get("Authorization")):
             return self._problem(401, "missing or wrong credentials", path)
         command = _COMMAND_PATH.match(path)

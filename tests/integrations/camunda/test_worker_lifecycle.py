@@ -95,3 +95,22 @@ def test_wrong_cluster_credentials_take_no_jobs(standin, start_worker):
     worker.stop()
     assert standin.jobs[key].activations == 0
     assert all(v.startswith("401 /v2/jobs/activation") for v in standin.violations)
+
+
+def test_a_transient_cluster_failure_is_retried_and_a_lost_job_left_alone(standin, start_worker, gate):
+    retried = standin.add_job(REST, {"url": f"{gate.url}/a"})
+    lost = standin.add_job(REST, {"url": f"{gate.url}/b"})
+    worker = start_worker(max_jobs=2)
+    assert gate.wait_in_flight(2)
+    standin.fail_next(f"/{retried}/completion", 503)
+    with standin._cond:
+        standin.jobs[lost].state = "COMPLETED"     # finished elsewhere (another worker, a cancel)
+    gate.open.set()
+    assert standin.wait_for(lambda: standin.jobs[retried].state == "COMPLETED")
+    assert standin.wait_for(lambda: worker.worker.stats["report_failed"] == 1)
+    worker.stop()
+    attempts = [r for r in standin.requests if r.path == f"/v2/jobs/{retried}/completion"]
+    assert len(attempts) == 2
+    assert standin.jobs[lost].history == []
+    assert worker.worker.stats["completed"] == 1
+    assert standin.violations == []

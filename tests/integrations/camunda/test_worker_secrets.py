@@ -60,3 +60,31 @@ def test_a_missing_secret_is_named_and_not_retried(standin, start_worker, httpbi
     job = standin.jobs[key]
     assert job.state == "INCIDENT" and job.history[0][1]["retries"] == 0
     assert "NOT_THERE" in job.history[0][1]["errorMessage"]
+
+
+def test_camunda_auth_types_api_key_in_query_and_oauth(standin, start_worker, httpbin_url, oauth,
+                                                       caplog):
+    base, state = oauth
+    api_key = standin.add_job(REST, {
+        "url": httpbin_url + "/get",
+        "authentication": {"type": "apiKey", "apiKeyLocation": "query", "name": "key",
+                           "value": "{{secrets.KEY}}"},
+    }, headers={"resultExpression": "={args: body.args}"})
+    client = standin.add_job(REST, {
+        "url": base + "/api/me",
+        "authentication": {"type": "oauth-client-credentials-flow", "oauthTokenEndpoint": base + "/token",
+                           "clientId": "post-client", "clientSecret": "{{secrets.OAUTH}}",
+                           "clientAuthentication": "credentialsBody", "scopes": "read"},
+    }, headers={"resultExpression": "={me: body}"})
+    caplog.set_level("DEBUG")
+    worker = start_worker(secrets={**SECRETS, "OAUTH": "post-secret-1"})
+    assert standin.wait_for(lambda: standin.finished(api_key, client))
+    worker.stop()
+    assert standin.jobs[api_key].history[0][1]["variables"] == {"args": {"key": "***"}}
+    me = standin.jobs[client].history[0][1]["variables"]["me"]
+    assert me["client_id"] == "post-client" and me["scope"] == "read"
+    client_side = [r for r in caplog.records if not r.name.startswith(("authlib", "werkzeug"))]
+    leaks = [(r.name, r.getMessage()) for r in client_side
+             if SECRETS["KEY"] in r.getMessage() or "post-secret-1" in r.getMessage()]
+    assert leaks == []
+    assert "post-secret-1" not in _sent_back(standin)
