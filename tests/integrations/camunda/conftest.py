@@ -10,6 +10,7 @@ import pytest
 import feelish
 from feelish.integrations.camunda import Worker
 
+from .gate import Gate
 from .standin import Standin
 
 
@@ -18,6 +19,14 @@ def standin(request):
     cluster = Standin()
     request.addfinalizer(cluster.close)
     return cluster
+
+
+@pytest.fixture
+def gate(request):
+    """A loopback server whose calls wait until the test opens `gate.open`."""
+    server = Gate()
+    request.addfinalizer(server.close)
+    return server
 
 
 class RunningWorker:
@@ -63,3 +72,15 @@ def start_worker(request, standin):
     for worker in running:
         if worker.thread.is_alive():
             worker.stop()
+
+
+@pytest.fixture
+def finish(standin, start_worker):
+    """`finish(*keys, **worker_options)`: a worker serves until those jobs are finished, then
+    stops; returns the Worker."""
+    def run(*keys: str, **options) -> Worker:
+        running = start_worker(**options)
+        assert standin.wait_for(lambda: standin.finished(*keys))
+        running.stop()
+        return running.worker
+    return run

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 from werkzeug.wrappers import Request, Response
 
 from tests.servers import serve_wsgi
+
+from .waiting import wait_until
 
 MAX_WAIT = 20.0
 
@@ -40,14 +41,7 @@ class Gate:
         return Response(body, content_type="application/json")(environ, start_response)
 
     def wait_in_flight(self, count: int, timeout: float = 20.0) -> bool:
-        end = time.monotonic() + timeout
-        with self._cond:
-            while self.in_flight < count:
-                left = end - time.monotonic()
-                if left <= 0:
-                    return False
-                self._cond.wait(left)
-            return True
+        return wait_until(self._cond, lambda: self.in_flight >= count, timeout)
 
     def close(self) -> None:
         self.open.set()

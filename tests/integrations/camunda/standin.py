@@ -31,6 +31,7 @@ from werkzeug.wrappers import Request, Response
 from tests.servers import serve_wsgi
 
 from . import spec
+from .waiting import wait_until
 
 DEFAULT_REQUEST_TIMEOUT_MS = 5000
 _COMMAND_PATH = re.compile(r"^/v2/jobs/([^/]+)/(completion|failure|error)$")
@@ -91,14 +92,7 @@ class Standin:
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
         """Wait (bounded) until `predicate()` holds; True if it did."""
-        end = time.monotonic() + timeout
-        with self._cond:
-            while not predicate():
-                left = end - time.monotonic()
-                if left <= 0:
-                    return False
-                self._cond.wait(min(left, 0.05))
-            return True
+        return wait_until(self._cond, predicate, timeout)
 
     def finished(self, *keys: str) -> bool:
         return all(self.jobs[k].state not in ("ACTIVATABLE", "ACTIVATED") for k in keys)

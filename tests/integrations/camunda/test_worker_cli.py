@@ -7,21 +7,11 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 
-import pytest
-
-from .gate import Gate
+from .waiting import wait_until
 
 REST = "io.camunda:http-json:1"
 SECRET = "cli-secret-4711"
-
-
-@pytest.fixture
-def gate(request):
-    server = Gate()
-    request.addfinalizer(server.close)
-    return server
 
 
 def _env(**extra) -> dict:
@@ -52,14 +42,7 @@ class Lines:
                 self._cond.notify_all()
 
     def wait_for(self, text: str, timeout: float = 20.0) -> bool:
-        end = time.monotonic() + timeout
-        with self._cond:
-            while not any(text in line for line in self.lines):
-                left = end - time.monotonic()
-                if left <= 0:
-                    return False
-                self._cond.wait(left)
-            return True
+        return wait_until(self._cond, lambda: any(text in line for line in self.lines), timeout)
 
     def text(self) -> str:
         self._thread.join(10)

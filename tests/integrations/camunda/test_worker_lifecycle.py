@@ -4,18 +4,7 @@ from __future__ import annotations
 
 import base64
 
-import pytest
-
-from .gate import Gate
-
 REST = "io.camunda:http-json:1"
-
-
-@pytest.fixture
-def gate(request):
-    server = Gate()
-    request.addfinalizer(server.close)
-    return server
 
 
 def test_no_more_jobs_run_at_once_than_the_bound(standin, start_worker, gate):
@@ -50,19 +39,17 @@ def test_stop_finishes_the_jobs_in_flight_and_takes_no_more(standin, start_worke
     assert standin.violations == []
 
 
-def test_basic_authentication_to_the_cluster(standin, start_worker, httpbin_url):
+def test_basic_authentication_to_the_cluster(standin, finish, httpbin_url):
     expected = "Basic " + base64.b64encode(b"demo:demo-pw-5").decode()
     standin.authorize = lambda header: header == expected
     key = standin.add_job(REST, {"url": httpbin_url + "/get"})
-    worker = start_worker(auth={"type": "basic", "username": "demo", "password": "demo-pw-5"})
-    assert standin.wait_for(lambda: standin.finished(key))
-    worker.stop()
+    finish(key, auth={"type": "basic", "username": "demo", "password": "demo-pw-5"})
     assert standin.jobs[key].state == "COMPLETED"
     assert all(r.headers.get("Authorization") == expected for r in standin.requests)
     assert standin.violations == []
 
 
-def test_oauth_client_credentials_to_the_cluster_use_one_cached_token(standin, start_worker,
+def test_oauth_client_credentials_to_the_cluster_use_one_cached_token(standin, finish,
                                                                         httpbin_url, oauth):
     base, state = oauth
     state.reset()
@@ -76,11 +63,9 @@ def test_oauth_client_credentials_to_the_cluster_use_one_cached_token(standin, s
 
     standin.authorize = live_token
     keys = [standin.add_job(REST, {"url": httpbin_url + "/get"}) for _ in range(4)]
-    worker = start_worker(auth={"type": "oauth2-client-credentials", "tokenEndpoint": base + "/token",
-                                "clientId": "post-client", "clientSecret": "post-secret-1",
-                                "audience": "zeebe-api"})
-    assert standin.wait_for(lambda: standin.finished(*keys))
-    worker.stop()
+    finish(*keys, auth={"type": "oauth2-client-credentials", "tokenEndpoint": base + "/token",
+                        "clientId": "post-client", "clientSecret": "post-secret-1",
+                        "audience": "zeebe-api"})
     assert all(standin.jobs[k].state == "COMPLETED" for k in keys)
     assert state.token_requests == 1
     assert state.last_form.get("audience") == "zeebe-api"

@@ -13,7 +13,7 @@ def _sent_back(standin) -> str:
     return json.dumps([r.body for r in standin.requests if r.path != "/v2/jobs/activation"])
 
 
-def test_secrets_are_used_but_never_sent_back(standin, start_worker, httpbin_url):
+def test_secrets_are_used_but_never_sent_back(standin, finish, httpbin_url):
     echoed = standin.add_job(REST, {
         "url": httpbin_url + "/anything",
         "authentication": {"type": "bearer", "token": "{{secrets.API_TOKEN}}"},
@@ -25,9 +25,7 @@ def test_secrets_are_used_but_never_sent_back(standin, start_worker, httpbin_url
         "url": httpbin_url + "/basic-auth/ann/" + SECRETS["API_USER_PW"],
         "authentication": {"type": "basic", "username": "ann", "password": "{{secrets.API_USER_PW}}"},
     }, headers={"resultExpression": "={authenticated: body.authenticated}"})
-    worker = start_worker(secrets=SECRETS)
-    assert standin.wait_for(lambda: standin.finished(echoed, basic))
-    worker.stop()
+    finish(echoed, basic, secrets=SECRETS)
     variables = standin.jobs[echoed].history[0][1]["variables"]
     assert variables["auth"] == "Bearer ***"       # the call sent it; the echo is masked
     assert variables["key"] == "k=***"
@@ -40,29 +38,25 @@ def test_secrets_are_used_but_never_sent_back(standin, start_worker, httpbin_url
     assert standin.violations == []
 
 
-def test_a_secret_echoed_in_an_error_is_masked(standin, start_worker, fault_url):
+def test_a_secret_echoed_in_an_error_is_masked(standin, finish, fault_url):
     key = standin.add_job(REST, {"url": fault_url + "/status", "queryParameters": {
         "code": "500", "reason": "bad key {{secrets.KEY}}"}}, retries=1)
-    worker = start_worker(secrets=SECRETS)
-    assert standin.wait_for(lambda: standin.finished(key))
-    worker.stop()
+    finish(key, secrets=SECRETS)
     (_, body), = standin.jobs[key].history
     assert body["variables"]["error"]["message"] == "bad key ***"
     assert SECRETS["KEY"] not in _sent_back(standin)
 
 
-def test_a_missing_secret_is_named_and_not_retried(standin, start_worker, httpbin_url):
+def test_a_missing_secret_is_named_and_not_retried(standin, finish, httpbin_url):
     key = standin.add_job(REST, {"url": httpbin_url + "/get",
                                  "headers": {"X-Key": "{{secrets.NOT_THERE}}"}}, retries=3)
-    worker = start_worker(secrets=SECRETS)
-    assert standin.wait_for(lambda: standin.finished(key))
-    worker.stop()
+    finish(key, secrets=SECRETS)
     job = standin.jobs[key]
     assert job.state == "INCIDENT" and job.history[0][1]["retries"] == 0
     assert "NOT_THERE" in job.history[0][1]["errorMessage"]
 
 
-def test_camunda_auth_types_api_key_in_query_and_oauth(standin, start_worker, httpbin_url, oauth,
+def test_camunda_auth_types_api_key_in_query_and_oauth(standin, finish, httpbin_url, oauth,
                                                        caplog):
     base, state = oauth
     api_key = standin.add_job(REST, {
@@ -77,9 +71,7 @@ def test_camunda_auth_types_api_key_in_query_and_oauth(standin, start_worker, ht
                            "clientAuthentication": "credentialsBody", "scopes": "read"},
     }, headers={"resultExpression": "={me: body}"})
     caplog.set_level("DEBUG")
-    worker = start_worker(secrets={**SECRETS, "OAUTH": "post-secret-1"})
-    assert standin.wait_for(lambda: standin.finished(api_key, client))
-    worker.stop()
+    finish(api_key, client, secrets={**SECRETS, "OAUTH": "post-secret-1"})
     assert standin.jobs[api_key].history[0][1]["variables"] == {"args": {"key": "***"}}
     me = standin.jobs[client].history[0][1]["variables"]["me"]
     assert me["client_id"] == "post-client" and me["scope"] == "read"
