@@ -173,15 +173,16 @@ class Worker:
                     job_type, worker=self.name, max_jobs=slots, timeout=self.job_timeout,
                     request_timeout=self.request_timeout, fetch_variables=self.fetch_variables,
                     tenant_ids=self.tenant_ids)
-            except ClusterError as exc:
+            except asyncio.CancelledError:
                 await self._release(slots)
-                log.warning("activating %s jobs failed: %s; retrying in %.0f s", job_type, exc, delay)
+                raise
+            except Exception as exc:  # ClusterError, or a bug: keep polling, with a backoff
+                await self._release(slots)
+                log.warning("activating %s jobs failed: %s; retrying in %.0f s", job_type,
+                            exc if isinstance(exc, ClusterError) else type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
-            except BaseException:
-                await self._release(slots)
-                raise
             delay = 1.0
             jobs = jobs[:slots]
             await self._release(slots - len(jobs))
@@ -195,8 +196,13 @@ class Worker:
     # ------------------------------------------------------------------ one job
     async def _handle(self, job: Job) -> None:
         try:
-            action = await self.execute(job)
-            await self._report(job, action)
+            try:
+                action = await self.execute(job)
+            except Exception as exc:  # a bug in feelish: the job fails visibly, not by timeout
+                log.exception("%s: internal error", job.describe())
+                action = Fail(f"internal error in the feelish worker ({type(exc).__name__})",
+                              max(job.retries - 1, 0))
+            await self._report_or_refuse(job, action)
         except ClusterError as exc:
             level = logging.WARNING if exc.gone else logging.ERROR
             log.log(level, "%s: reporting the outcome failed: %s", job.describe(), exc)
@@ -206,6 +212,18 @@ class Worker:
             raise
         finally:
             await self._release(1)
+
+    async def _report_or_refuse(self, job: Job, action: Action) -> None:
+        """Report; when the cluster refuses a completion or an error as invalid (400: say, the
+        variables are too large), fail the job without retries so an incident shows why,
+        instead of the job timing out again and again."""
+        try:
+            await self._report(job, action)
+        except ClusterError as exc:
+            if exc.status != 400 or isinstance(action, Fail):
+                raise
+            log.warning("%s: the cluster refused the outcome (%s); failing the job", job.describe(), exc)
+            await self._report(job, Fail(f"the cluster refused the job's outcome: {exc}", 0))
 
     async def execute(self, job: Job) -> Action:
         """Run one job's REST call and decide what to report (never raises for a job's fault)."""

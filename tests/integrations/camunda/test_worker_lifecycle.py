@@ -99,3 +99,16 @@ def test_a_transient_cluster_failure_is_retried_and_a_lost_job_left_alone(standi
     assert standin.jobs[lost].history == []
     assert worker.worker.stats["completed"] == 1
     assert standin.violations == []
+
+
+def test_a_refused_completion_becomes_an_incident(standin, finish, httpbin_url):
+    """A completion the cluster refuses as invalid (400, e.g. variables too large) must not
+    leave the job to time out again and again: the worker fails it without retries."""
+    key = standin.add_job(REST, {"url": httpbin_url + "/get"})
+    standin.fail_next(f"/{key}/completion", 400)
+    finish(key)
+    job = standin.jobs[key]
+    assert job.state == "INCIDENT" and job.activations == 1
+    (verb, body), = job.history
+    assert verb == "failure" and body["retries"] == 0
+    assert "refused" in body["errorMessage"]
