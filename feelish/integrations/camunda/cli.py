@@ -39,6 +39,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fetch-all-variables", action="store_true",
                    help="fetch every visible variable, not only the REST connector's inputs "
                         "(for '=' expressions that read other variables)")
+    p.add_argument("--tenant-id", dest="tenant_ids", action="append", metavar="ID",
+                   help="activate jobs of this tenant (repeatable; default: $CAMUNDA_TENANT_IDS, "
+                        "comma-separated, else the cluster's default)")
     p.add_argument("--auth", choices=("none", "basic", "oauth"),
                    help="authentication to the cluster (default: $CAMUNDA_AUTH_STRATEGY, else none); "
                         "credentials come from the environment only: CAMUNDA_BASIC_AUTH_USERNAME/"
@@ -120,6 +123,8 @@ def build_worker(args: argparse.Namespace, env: Mapping[str, str] | None = None)
                       job_timeout=_seconds(args.job_timeout, env, "CAMUNDA_WORKER_TIMEOUT", 300),
                       request_timeout=_seconds(args.request_timeout, env, "CAMUNDA_WORKER_REQUEST_TIMEOUT", 10),
                       fetch_variables=None if args.fetch_all_variables else INPUT_VARIABLES,
+                      tenant_ids=args.tenant_ids or [t.strip() for t in env.get(
+                          "CAMUNDA_TENANT_IDS", "").split(",") if t.strip()] or None,
                       drain_timeout=args.drain_timeout)
     except feelish.ConnectorError as exc:  # a bad auth setting, named by feelish.auth
         raise SettingsError(f"cluster authentication: {exc.message}") from None

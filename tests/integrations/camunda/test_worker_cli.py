@@ -56,7 +56,8 @@ def test_sigterm_finishes_jobs_in_flight_then_exits(standin, gate, tmp_path):
         "Authorization": "Bearer {{secrets.TOKEN}}"}}, headers={"resultVariable": "r"})
         for n in range(2)]
     process = _worker(["--max-jobs", "2", "--request-timeout", "0.5", "--secrets-file", str(secrets),
-                       "--log-level", "DEBUG"], _env(CAMUNDA_REST_ADDRESS=standin.url))
+                       "--log-level", "DEBUG", "--tenant-id", "<default>"],
+                      _env(CAMUNDA_REST_ADDRESS=standin.url, CAMUNDA_WORKER_NAME="cli-worker"))
     err_lines = Lines(process.stderr)
     try:
         assert gate.wait_in_flight(2)
@@ -74,6 +75,8 @@ def test_sigterm_finishes_jobs_in_flight_then_exits(standin, gate, tmp_path):
     assert process.returncode == 0, err
     assert all(standin.jobs[k].state == "COMPLETED" for k in keys)
     assert standin.jobs[later].activations == 0
+    activation = next(r.body for r in standin.requests if r.path == "/v2/jobs/activation")
+    assert activation["tenantIds"] == ["<default>"] and activation["worker"] == "cli-worker"
     assert "stopping" in err and "completed" in err
     assert SECRET not in err and SECRET not in out
     assert standin.violations == []
