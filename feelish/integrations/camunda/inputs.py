@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections import OrderedDict
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import feelish
@@ -23,26 +23,17 @@ INPUT_VARIABLES = ("url", "method", "authentication", "clientTls", "headers", "q
 #: Camunda input -> feelish field, for the inputs that carry over unchanged
 _SAME = ("url", "method", "headers", "queryParameters", "body", "authentication", "ignoreNullValues",
          "followRedirects", "authenticationConfiguration")
-#: inputs that are accepted and ignored (deprecated, or feelish's default already)
-_IGNORED = {"storeResponse": None, "groupSetCookieHeaders": False, "documentReturnFormat": None}
 _JSON_TEXT = ("headers", "queryParameters", "body")
 
 _BRACED = re.compile(r"\{\{\s*secrets\.(\S+?)\s*\}\}")
 _BARE = re.compile(r"secrets\.((?:[a-zA-Z0-9]+[/._-])*[a-zA-Z0-9]+)")
 
 
+@lru_cache(maxsize=512)
 def compiled(text: str):
-    """FEEL text -> compiled Expression, cached by text (models repeat the same expressions)."""
-    expression = _CACHE.get(text)
-    if expression is None:
-        expression = feelish.compile(_BRACED.sub(lambda m: f"<<secrets.{m.group(1).strip()}>>", text))
-        _CACHE[text] = expression
-        while len(_CACHE) > 512:
-            _CACHE.popitem(last=False)
-    return expression
-
-
-_CACHE: OrderedDict[str, Any] = OrderedDict()
+    """FEEL text -> compiled Expression, cached by text (models repeat the same expressions);
+    `{{secrets.NAME}}` in it becomes feelish's value-level placeholder."""
+    return feelish.compile(_BRACED.sub(lambda m: f"<<secrets.{m.group(1).strip()}>>", text))
 
 
 class JobValue:
@@ -180,13 +171,13 @@ def connector_fields(variables: Mapping[str, Any]) -> dict[str, Any]:
         raise ConnectorError("INPUT_ERROR", "input 'clientTls' is not supported by the feelish "
                              "worker; configure client certificates on the worker's Runtime",
                              field="clientTls")
-    for name, default in _IGNORED.items():
-        value = variables.get(name)
-        if value is not None and value is not default and not (name == "documentReturnFormat"
-                                                               and str(value).lower() == "json"):
-            if name != "storeResponse":
-                raise ConnectorError("INPUT_ERROR", f"input {name!r} is not supported by the "
-                                     "feelish worker", field=name)
+    if variables.get("groupSetCookieHeaders") not in (None, False, "false"):
+        raise ConnectorError("INPUT_ERROR", "input 'groupSetCookieHeaders' is not supported by the "
+                             "feelish worker", field="groupSetCookieHeaders")
+    if str(variables.get("documentReturnFormat") or "json").lower() != "json":
+        raise ConnectorError("INPUT_ERROR", "input 'documentReturnFormat': the feelish worker "
+                             "returns bodies as JSON (or text) only", field="documentReturnFormat")
+    # storeResponse is deprecated in Camunda and ignored here
     return fields
 
 
