@@ -125,7 +125,7 @@ def build_worker(args: argparse.Namespace, env: Mapping[str, str] | None = None)
                       fetch_variables=None if args.fetch_all_variables else INPUT_VARIABLES,
                       tenant_ids=args.tenant_ids or [t.strip() for t in env.get(
                           "CAMUNDA_TENANT_IDS", "").split(",") if t.strip()] or None,
-                      drain_timeout=args.drain_timeout)
+                      drain_timeout=args.drain_timeout, close_runtime=True)
     except feelish.ConnectorError as exc:  # a bad auth setting, named by feelish.auth
         raise SettingsError(f"cluster authentication: {exc.message}") from None
     except ValueError as exc:

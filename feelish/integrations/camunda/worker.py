@@ -40,6 +40,7 @@ class Worker:
     job_timeout:     how long the cluster gives this worker for a job before handing it out again.
     request_timeout: how long one activation request may wait for jobs (long polling).
     fetch_variables: the variables to fetch (default: the REST connector's inputs; None: all).
+    close_runtime:   close the runtime when the worker stops (default: only one it made itself).
     """
 
     def __init__(self, address: str, *, auth: Mapping[str, Any] | None = None,
@@ -48,7 +49,7 @@ class Worker:
                  request_timeout: timedelta = timedelta(seconds=10),
                  fetch_variables: Iterable[str] | None = INPUT_VARIABLES,
                  tenant_ids: Iterable[str] | None = None, drain_timeout: float = 30.0,
-                 verify: bool | str = True):
+                 verify: bool | str = True, close_runtime: bool | None = None):
         self.job_types = tuple(job_types)
         if not self.job_types or max_jobs < 1:
             raise ValueError("a worker needs at least one job type and max_jobs >= 1")
@@ -58,7 +59,7 @@ class Worker:
         self.fetch_variables = None if fetch_variables is None else tuple(fetch_variables)
         self.tenant_ids = tuple(tenant_ids) if tenant_ids else None
         self.drain_timeout = drain_timeout
-        self._own_runtime = runtime is None
+        self._close_runtime = runtime is None if close_runtime is None else close_runtime
         self.runtime = runtime if runtime is not None else feelish.Runtime()
         self.stats: Counter = Counter()
         self._free = max_jobs
@@ -131,7 +132,7 @@ class Worker:
             await asyncio.gather(*pollers, return_exceptions=True)
             await self._drain()
             await self.cluster.aclose()
-            if self._own_runtime:
+            if self._close_runtime:
                 await self.runtime.aclose()
         log.info("worker %s stopped: %s", self.name, dict(self.stats))
 
