@@ -3,14 +3,34 @@
     from feelish.integrations.camunda import Worker
     Worker("http://127.0.0.1:8080", job_types=["io.camunda:http-json:1"]).run()
 
-See docs/engines.md ("Camunda 8") for the contract and what is proven only against a stand-in.
+See docs/engines.md ("Camunda 8").  Names load on first use, so the `feelish` command can
+declare the `worker` options without loading the worker.
 """
-from .cluster import ClusterClient, ClusterError, rest_base
-from .inputs import INPUT_VARIABLES, connector_fields
-from .job import Job, parse_duration
-from .outcome import Complete, Fail, ThrowError, on_failure, on_success
-from .worker import REST_JOB_TYPE, Worker
+from __future__ import annotations
 
-__all__ = ["ClusterClient", "ClusterError", "Complete", "Fail", "INPUT_VARIABLES", "Job",
-           "REST_JOB_TYPE", "ThrowError", "Worker", "connector_fields", "on_failure", "on_success",
-           "parse_duration", "rest_base"]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "ClusterClient": "cluster", "ClusterError": "cluster", "rest_base": "cluster",
+    "INPUT_VARIABLES": "inputs", "connector_fields": "inputs",
+    "Job": "job", "REST_JOB_TYPE": "job", "parse_duration": "job",
+    "Complete": "outcome", "Fail": "outcome", "ThrowError": "outcome", "on_failure": "outcome",
+    "on_success": "outcome",
+    "Worker": "worker",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -11,10 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-import feelish
-
-from .inputs import INPUT_VARIABLES
-from .worker import REST_JOB_TYPE, Worker
+from .job import REST_JOB_TYPE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -95,13 +92,21 @@ def _seconds(value: float | None, env: Mapping[str, str], name: str, default: fl
     return timedelta(seconds=value)
 
 
-def _secrets(files: Sequence[str], prefixes: Sequence[str]) -> feelish.SecretProvider | None:
+def _secrets(files: Sequence[str], prefixes: Sequence[str]):
+    import feelish
+
     providers = [feelish.DotenvSecrets(path) for path in files]
     providers += [feelish.EnvironmentSecrets(prefix) for prefix in prefixes]
     return feelish.ChainSecrets(*providers) if providers else None
 
 
-def build_worker(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Worker:
+def build_worker(args: argparse.Namespace, env: Mapping[str, str] | None = None):
+    """The Worker the options describe (imported here: `feelish eval` need not load it)."""
+    import feelish
+
+    from .inputs import INPUT_VARIABLES
+    from .worker import Worker
+
     env = os.environ if env is None else env
     address = args.address or env.get("CAMUNDA_REST_ADDRESS") or env.get("ZEEBE_REST_ADDRESS") \
         or "http://localhost:8080"
@@ -151,8 +156,3 @@ def run(args: argparse.Namespace, out=None, err=None) -> int:
         logger.removeHandler(handler)
     return EXIT_OK
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="feelish worker", description=__doc__.split("\n\n")[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))

@@ -9,6 +9,9 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+#: the job type of Camunda's REST connector (the standard "REST Outbound Connector" template)
+REST_JOB_TYPE = "io.camunda:http-json:1"
+
 #: what java.time.Duration.parse accepts: days, hours, minutes, seconds (fractions to 9 digits)
 _DURATION = re.compile(
     r"(?P<sign>[-+]?)P(?:(?P<d>[-+]?\d+)D)?"

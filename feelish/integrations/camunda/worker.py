@@ -18,13 +18,10 @@ from feelish import ConnectorError, FeelishError, Redactor
 
 from .cluster import ClusterClient, ClusterError
 from .inputs import INPUT_VARIABLES, connector_fields
-from .job import Job, parse_duration
+from .job import REST_JOB_TYPE, Job, parse_duration
 from .outcome import Action, Complete, Fail, ThrowError, on_failure, on_success
 
 log = logging.getLogger("feelish.worker")
-
-#: the job type of Camunda's REST connector (the standard "REST Outbound Connector" template)
-REST_JOB_TYPE = "io.camunda:http-json:1"
 
 
 class Worker:

@@ -1,4 +1,4 @@
-"""`feelish worker` as a real process: SIGTERM stops polling and the jobs in flight finish
+"""`feelish worker` as a real process (`python -m feelish worker`): SIGTERM stops polling and the jobs in flight finish
 before it exits 0; secrets from a file are used and never logged; bad settings exit 2."""
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _env(**extra) -> dict:
 
 
 def _worker(args, env):
-    return subprocess.Popen([sys.executable, "-m", "feelish.integrations.camunda", *args], env=env,
+    return subprocess.Popen([sys.executable, "-m", "feelish", "worker", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
