@@ -131,6 +131,8 @@ class Worker:
             await self.cluster.aclose()
             if self._close_runtime:
                 await self.runtime.aclose()
+            else:  # the runtime's clients for this loop cannot serve any other loop
+                await self.runtime.aclose_async_clients()
         log.info("worker %s stopped: %s", self.name, dict(self.stats))
 
     async def _drain(self) -> None:

@@ -72,6 +72,8 @@ def test_sigterm_finishes_jobs_in_flight_then_exits(standin, gate, tmp_path):
             process.kill()
             process.wait(timeout=10)
     err = err_lines.text()
+    process.stdout.close()
+    process.stderr.close()
     assert process.returncode == 0, err
     assert all(standin.jobs[k].state == "COMPLETED" for k in keys)
     assert standin.jobs[later].activations == 0
@@ -83,7 +85,7 @@ def test_sigterm_finishes_jobs_in_flight_then_exits(standin, gate, tmp_path):
 
 
 def test_bad_settings_exit_2_with_a_message():
-    process = _worker([], _env(CAMUNDA_AUTH_STRATEGY="basic", CAMUNDA_BASIC_AUTH_USERNAME="u"))
-    out, err = process.communicate(timeout=30)
+    with _worker([], _env(CAMUNDA_AUTH_STRATEGY="basic", CAMUNDA_BASIC_AUTH_USERNAME="u")) as process:
+        out, err = process.communicate(timeout=30)
     assert process.returncode == 2
     assert "CAMUNDA_BASIC_AUTH_PASSWORD" in err and "Traceback" not in err
