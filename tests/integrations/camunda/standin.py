@@ -59,6 +59,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: Any
+    delivered: list[str] = field(default_factory=list)   # activation: the job keys it answered
 
 
 class Standin:
@@ -128,8 +129,9 @@ class Standin:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = ...
+        record = Recorded(request.method, path, dict(request.headers), body)
         with self._cond:
-            self.requests.append(Recorded(request.method, path, dict(request.headers), body))
+            self.requests.append(record)
         with self._cond:
             fault = next((f for f in self.faults if path.endswith(f[0])), None)
             if fault is not None:
@@ -150,7 +152,7 @@ class Standin:
             if body is ...:
                 return self._problem(400, "the body is not JSON", path)
         if command is None:
-            return self._activate(path, body)
+            return self._activate(path, body, record)
         key, verb = command.groups()
         if not re.match(spec.JOB_KEY, key) or len(key) > spec.JOB_KEY_MAX_LENGTH:
             return self._problem(400, f"{key!r} is not a job key", path)
@@ -163,7 +165,7 @@ class Standin:
                 return self._problem(400, error, path)
         return self._command(path, key, verb, body or {})
 
-    def _activate(self, path: str, body: Any) -> Response:
+    def _activate(self, path: str, body: Any, record: Recorded) -> Response:
         if body is None:
             return self._problem(400, "a body is required", path)
         error = _invalid(body, spec.JOB_ACTIVATION_REQUEST)
@@ -180,6 +182,7 @@ class Standin:
                     break
                 self._cond.wait(min(left, 0.05))
             answer = {"jobs": [self._activated(j, body) for j in jobs]}
+            record.delivered = [j.key for j in jobs]
         error = _invalid(answer, spec.JOB_ACTIVATION_RESULT)
         if error:  # the stand-in's own answer must follow the spec too
             return self._problem(500, f"stand-in answer: {error}", path)

@@ -3,6 +3,7 @@ authentication to the cluster (basic; OAuth2 client credentials through feelish'
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 
 REST = "io.camunda:http-json:1"
 
@@ -112,3 +113,15 @@ def test_a_refused_completion_becomes_an_incident(standin, finish, httpbin_url):
     (verb, body), = job.history
     assert verb == "failure" and body["retries"] == 0
     assert "refused" in body["errorMessage"]
+
+
+def test_a_job_created_during_a_long_poll_is_delivered_by_that_poll(standin, start_worker, httpbin_url):
+    worker = start_worker(request_timeout=timedelta(seconds=20))
+    assert standin.wait_for(lambda: any(r.path == "/v2/jobs/activation" for r in standin.requests))
+    key = standin.add_job(REST, {"url": httpbin_url + "/get"})
+    assert standin.wait_for(lambda: standin.finished(key))
+    first = next(r for r in standin.requests if r.path == "/v2/jobs/activation")
+    worker.stop()
+    assert standin.jobs[key].state == "COMPLETED"
+    assert first.delivered == [key]           # the poll that was waiting answered with the job
+    assert first.body["requestTimeout"] == 20000 and first.body["timeout"] == 300000
