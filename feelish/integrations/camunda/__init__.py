@@ -1,11 +1,6 @@
-"""Camunda 8: a job worker that serves the REST connector's job types with feelish's runtime.
-
-    from feelish.integrations.camunda import Worker
-    Worker("http://127.0.0.1:8080", job_types=["io.camunda:http-json:1"]).run()
-
-See docs/engines.md ("Camunda 8").  Names load on first use, so the `feelish` command can
-declare the `worker` options without loading the worker.
-"""
+"""Camunda 8: a job worker that serves the REST connector's job types with feelish's runtime,
+`Worker("http://127.0.0.1:8080").run()` (docs/engines.md, "Camunda 8").  Names load on first use,
+so the `feelish` command can declare the `worker` options without loading the worker."""
 from __future__ import annotations
 
 import importlib
