@@ -1,6 +1,7 @@
 """The `feelish` command, jq-like (JSON in, JSON out): `feelish eval EXPRESSION`, `run TEMPLATE|NAME
-[--dry-run]`, `check TEMPLATE...`, `repl`, `connectors` and `show TEMPLATE|NAME`; exit code 0 on
-success, 1 when the connector call failed, 2 for a usage, syntax or template error."""
+[--dry-run]`, `check TEMPLATE...`, `repl`, `connectors`, `show TEMPLATE|NAME` and `worker` (a
+Camunda 8 job worker); exit code 0 on success, 1 when the connector call failed, 2 for a usage,
+syntax or template error."""
 from __future__ import annotations
 
 from .main import COMMANDS, main

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ConnectorError, FeelishError, SourceError, TemplateError
+from ..integrations.camunda import cli as camunda_cli
 from ..repl.inputs import UsageError, build_secrets, collect_variables, to_json
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
@@ -69,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", metavar="FILE", help="history file (default ~/.feelish_history)")
 
     sub.add_parser("connectors", help="list the built-in connectors")
+
+    p = sub.add_parser("worker", help="serve a Camunda 8 cluster's REST connector jobs "
+                       "(docs/engines.md); SIGTERM or SIGINT stops it after the jobs in flight")
+    camunda_cli.add_arguments(p)
+
     p = sub.add_parser("show", help="show a template's documentation and inputs")
     p.add_argument("template")
     return parser
@@ -186,8 +192,12 @@ def cmd_show(args, out, err) -> int:
     return EXIT_OK
 
 
+def cmd_worker(args, out, err) -> int:
+    return camunda_cli.run(args, out, err)
+
+
 COMMANDS = {"eval": cmd_eval, "run": cmd_run, "check": cmd_check, "repl": cmd_repl,
-            "connectors": cmd_connectors, "show": cmd_show}
+            "connectors": cmd_connectors, "show": cmd_show, "worker": cmd_worker}
 
 
 def main(argv: Sequence[str] | None = None, *, out=None, err=None) -> int:

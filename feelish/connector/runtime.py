@@ -172,7 +172,9 @@ class Runtime:
         for client in clients:
             client.close()
 
-    async def aclose(self) -> None:
+    async def aclose_async_clients(self) -> None:
+        """Close the async clients of the running loop only; the runtime stays open (for a
+        component that ran its own event loop on a runtime it shares)."""
         loop = asyncio.get_running_loop()
         with self._lock:
             mine = [(k, c) for k, (lp, c) in self._aclients.items() if lp is loop]
@@ -180,6 +182,9 @@ class Runtime:
                 del self._aclients[k]
         for _, client in mine:
             await client.aclose()
+
+    async def aclose(self) -> None:
+        await self.aclose_async_clients()
         self.close()
 
     def __enter__(self) -> "Runtime":
