@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import ConnectorError, FeelishError, SourceError, TemplateError
 from ..integrations.camunda import cli as camunda_cli
 from ..repl.inputs import UsageError, build_secrets, collect_variables, to_json
+from . import authoring
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="show a template's documentation and inputs")
     p.add_argument("template")
+    authoring.add_parsers(sub, _add_inputs)
     return parser
 
 
@@ -197,7 +199,7 @@ def cmd_worker(args, out, err) -> int:
 
 
 COMMANDS = {"eval": cmd_eval, "run": cmd_run, "check": cmd_check, "repl": cmd_repl,
-            "connectors": cmd_connectors, "show": cmd_show, "worker": cmd_worker}
+            "connectors": cmd_connectors, "show": cmd_show, "worker": cmd_worker, **authoring.COMMANDS}
 
 
 def main(argv: Sequence[str] | None = None, *, out=None, err=None) -> int:
