@@ -22,6 +22,7 @@ from typing import Any
 from ..errors import ConnectorError, FeelishError, TemplateError
 from ..language.codec import from_json_text, json_text, to_json_value
 from ..secrets import REDACTED, as_provider, iter_secret_names
+from .binding import bind_inputs, secret_input_values
 from .exchanges import ReplayTransport, UnexpectedRequest, recording_runtime, replay_runtime
 from .library import load, resolve
 from .model import Template
@@ -238,7 +239,7 @@ def record_case(template: Template, variables: Mapping[str, Any] | None, *, name
     runtime = recording_runtime(log, **runtime_options)
     provider = as_provider(secrets)
     known = [provider.get(n) for n in set(iter_secret_names(template.source))]
-    known += [(variables or {}).get(n) for n, d in template.inputs.items() if d.secret]
+    known += secret_input_values(template, bind_inputs(template, variables, secrets=secrets))
     case: dict[str, Any] = {"name": name, "variables": to_json_value(dict(variables or {}))}
     try:
         outcome = run_template(template, variables, secrets=secrets, runtime=runtime)
