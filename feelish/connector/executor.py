@@ -18,6 +18,7 @@ from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
 from .model import (Outcome, RequestSpec, SecretRecorder, deliver_token, enter_call, leave_call,
                     redact_error)
 from .outputs import ERROR_FUNCTIONS, error_dict, examine, map_outputs
+from .pagination import Pagination
 from .request import PARTS, Prepared, assemble, build_part
 from .response import Collector, build_context, classify, scan_headers
 from .retry import transport_error
@@ -32,6 +33,7 @@ class Connector:
                  name: str | None = None):
         self.name = name or "connector"
         self.fields = fields
+        self.pagination: Pagination | None = None
         self.inputs = None if inputs is None else tuple(inputs)
         self._runtime = runtime
         self.kind = fields["kind"].constant if "kind" in fields else "rest"
@@ -73,7 +75,17 @@ class Connector:
         Syntax errors raise FeelSyntaxError naming the field; bad constant fields raise
         ConnectorError(INPUT_ERROR) here, before any call.
         """
-        return cls(compile_fields(fields, compile_text), inputs=inputs, runtime=runtime, name=name)
+        mapping = dict(fields)
+        spec = mapping.pop("pagination", None)
+        connector = cls(compile_fields(mapping, compile_text), inputs=inputs, runtime=runtime, name=name)
+        if spec is not None:
+            if not isinstance(spec, Mapping):
+                raise ConnectorError("INPUT_ERROR", "pagination must be a mapping of next, items, until, "
+                                     "maxPages, delay, stopOnEmpty", field="pagination")
+            if connector.kind != "rest":
+                raise ConnectorError("INPUT_ERROR", "a token connector has no pages", field="pagination")
+            connector.pagination = Pagination(spec, compile_text)
+        return connector
 
     @property
     def runtime(self) -> Runtime:
@@ -92,16 +104,22 @@ class Connector:
         scope["context"] = dict(context) if context else {}
         return scope
 
-    def _prepare(self, scope: dict, recorder, context) -> Prepared:
+    def _prepare(self, scope: dict, recorder, context, overrides: dict | None = None) -> Prepared:
+        """The request; `overrides` replace field values (the next page's url, query, body...)."""
         values = self._static
-        if self._dynamic:
+        dynamic_parts = self._dynamic_parts
+        if self._dynamic or overrides:
             values = dict(self._static)
             for f in self._dynamic:
                 values[f.name] = f.value(scope, recorder)
+            if overrides:
+                values.update(overrides)
+                dynamic_parts = [part for part, reads in PARTS.items()
+                                 if part in self._dynamic_parts or not overrides.keys().isdisjoint(reads)]
         parts = self._static_parts
-        if self._dynamic_parts:
+        if dynamic_parts:
             parts = dict(parts)
-            for part in self._dynamic_parts:
+            for part in dynamic_parts:
                 if self.kind == "token" and part in ("target", "body"):
                     parts[part] = None
                     continue
@@ -163,8 +181,10 @@ class Connector:
                               response=response, to_file=kind == "binary")
         return headers, ctype, kind, "stream", collector
 
-    def _finish(self, outcome_parts, scope, recorder) -> Outcome:
+    def _finish(self, outcome_parts, scope, recorder, paged: dict | None = None) -> Outcome:
         ctx, warnings, attempts, error = outcome_parts
+        if paged is not None:  # the after-call expressions also see `items` and `pages`
+            scope = {**scope, **paged}
         before = len(recorder.warnings)  # the request fields' warnings; the expressions' follow
         token = recorder.token
         # the expressions see `response.token` (the token this call obtained, else null); the
@@ -198,6 +218,9 @@ class Connector:
             prepared = self._prepare(scope, recorder, scope["context"])
             if self.kind == "token":
                 parts = self._token_sync(prepared)
+            elif self.pagination is not None:
+                parts, paged = self.pagination.run_sync(self, prepared, scope, recorder)
+                return self._finish(parts, scope, recorder, paged)
             else:
                 parts = self._send_sync(prepared)
             return self._finish(parts, scope, recorder)
@@ -284,6 +307,9 @@ class Connector:
             prepared = self._prepare(scope, recorder, scope["context"])
             if self.kind == "token":
                 parts = await self._token_async(prepared)
+            elif self.pagination is not None:
+                parts, paged = await self.pagination.run_async(self, prepared, scope, recorder)
+                return self._finish(parts, scope, recorder, paged)
             else:
                 parts = await self._send_async(prepared)
             return self._finish(parts, scope, recorder)
@@ -372,6 +398,8 @@ class Connector:
                     "readTimeoutInSeconds": p.read_timeout, "verify": p.key.verify,
                     "proxy": p.key.proxy.public_url if p.key.proxy else None, "retries": p.policy.retries,
                     "verbatimTarget": p.target.decode("ascii") if p.target else None}
+        if self.pagination is not None:  # the first request is shown; the plan says how the rest follow
+            settings["pagination"] = self.pagination.plan()
         url = str(p.url)
         return RequestSpec(p.method, show(url), [(k, show(v.decode("utf-8") if isinstance(v, bytes) else v))
                                              for k, v in p.headers],

@@ -33,6 +33,9 @@ def to_mapping(template: Template) -> dict[str, Any]:
         key = F.ALIASES.get(key, key)
         text = decl.value.text
         head, dot, rest = key.partition(".")
+        if dot and head in F.EXPRESSION_GROUPS:
+            mapping.setdefault(head, {})[rest] = text.strip()
+            continue
         if dot and head in F.GROUPS:
             groups.setdefault(head, []).append((rest, text))
             continue

@@ -66,6 +66,7 @@ def check(template: Template) -> list[TemplateError]:
                         template, f"default of input {decl.name!r} is a {kind}, but the input is a {decl.type}",
                         _at(decl.default, node)))
         visible.add(decl.name)
+    paged = set(F.PAGED_NAMES) if any(k.startswith("pagination.") for k in template.fields) else set()
     for key, fdecl in template.fields.items():
         spec = F.spec(key)
         if spec is None:
@@ -76,7 +77,8 @@ def check(template: Template) -> list[TemplateError]:
         node = _parse(fdecl.value, template, problems)
         if node is None:
             continue
-        scope = frozenset(visible | set(F.AFTER_CALL_NAMES.get(key, ())))
+        scope = frozenset(visible | set(F.AFTER_CALL_NAMES.get(key, ()))
+                          | (paged if key in ("resultExpression", "errorExpression") else set()))
         extra = CONNECTOR_FUNCTIONS if key in F.AFTER_CALL_NAMES and builtins else frozenset()
         problems += _names(node, fdecl.value, template, scope, builtins | extra)
         if spec is not None:

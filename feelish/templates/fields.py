@@ -87,6 +87,14 @@ _SPECS = [
     _f("retryOn", "any", "statuses that are retried"),
     _f("retryMaxDelay", "number", "longest wait between attempts, in seconds"),
     _f("retryNonIdempotent", "boolean", "also retry POST and PATCH"),
+    # pagination (feelish/connector/pagination.py): per page, after the response
+    _f("pagination.next", "any", "the next request: null (stop), a URL, or {url, queryParameters, body, "
+       "headers}", after=True),
+    _f("pagination.items", "any", "this page's items (default: the body)", after=True),
+    _f("pagination.until", "boolean", "stop after this page when true", after=True),
+    _f("pagination.maxPages", "number", "stop after this many pages (default 100)"),
+    _f("pagination.delay", "any", "seconds (or a duration) between pages"),
+    _f("pagination.stopOnEmpty", "boolean", "stop at a page without items (default true)"),
 ]
 
 #: Camunda's element-template names -> the runtime's names
@@ -99,6 +107,9 @@ ALIASES = {
 
 #: dotted fields are gathered into one context field: `authentication.type` -> `authentication`
 GROUPS = ("authentication", "proxy")
+
+#: dotted fields passed to the runtime as one mapping of expressions, each evaluated on its own
+EXPRESSION_GROUPS = ("pagination",)
 
 #: fields whose value is a plain name (the expression must be a string literal)
 PLAIN = ("kind", "resultVariable")
@@ -126,7 +137,13 @@ AFTER_CALL_NAMES = {
     "resultVariable": ("response",),
     "resultExpression": ("response",),
     "errorExpression": ("response", "error"),
+    "pagination.next": ("response", "page", "items", "links", "request"),
+    "pagination.items": ("response", "page", "links", "request"),
+    "pagination.until": ("response", "page", "items", "links", "request"),
 }
+
+#: what resultExpression and errorExpression also see when a template paginates
+PAGED_NAMES = ("items", "pages")
 
 
 def known(name: str) -> bool:

@@ -9,7 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from ... import compile as compile_expression
+from ...language import compile as compile_expression
 from ...errors import FeelishError
 from .. import fields as F
 from ..checker import CONNECTOR_FUNCTIONS
