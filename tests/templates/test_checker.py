@@ -149,17 +149,21 @@ def test_unknown_builtin_name_lists_the_library():
 
 def test_the_field_table_matches_the_runtime():
     from feelish.connector.fields import DEFAULTS
+    from feelish.connector.pagination import NAMES as PAGINATION
     from feelish.templates import fields as F
 
     for name in F.FIELDS:
-        head, dot, _ = name.partition(".")
+        head, dot, rest = name.partition(".")
         if name in F.ALIASES:
             assert F.ALIASES[name] in DEFAULTS
+        elif dot and head in F.EXPRESSION_GROUPS:  # pagination.*: the runtime's pagination names
+            assert rest in PAGINATION, name
         elif dot:
             assert head in F.GROUPS and head in DEFAULTS
         else:
             assert name in DEFAULTS, name
     assert set(DEFAULTS) <= set(F.FIELDS)  # every runtime field can be set from a template
+    assert {f"pagination.{n}" for n in PAGINATION} <= set(F.FIELDS)
 
 
 @pytest.mark.parametrize("name, value", [
