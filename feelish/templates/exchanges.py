@@ -7,7 +7,6 @@ A recorded exchange is plain JSON data:
 from __future__ import annotations
 
 import base64
-import json
 import threading
 from typing import Any
 from urllib.parse import unquote_plus

@@ -2,25 +2,15 @@
 printed or saved, no traceback for a user mistake."""
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import stat
-import sys
 from pathlib import Path
 
-from feelish.cli import main
+from tests.cli.test_cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "templates" / "importers" / "data"
-
-
-def cli(*argv: str, stdin: str | None = None, monkeypatch=None):
-    out, err = io.StringIO(), io.StringIO()
-    if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 CURL = "curl -u ada:s3cret-pass 'https://api.example.com/v1/orders?status=new' -H 'X-API-Key: key-123456'"

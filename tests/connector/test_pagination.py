@@ -11,6 +11,11 @@ from feelish import ConnectorError, Literal
 from tests.servers.paging_server import ITEMS, start_paging
 
 
+#: page numbers: the next page while the body says there are more
+BY_PAGE = {"next": "if page < response.body.totalPages then {queryParameters: {page: page + 1}} else null",
+           "items": "response.body.data"}
+
+
 @pytest.fixture(scope="module")
 def paging():
     server, app = start_paging()
@@ -52,9 +57,7 @@ def test_offset_and_limit_with_a_stop_condition(make, api):
 
 def test_page_numbers(make, api):
     base, app = api
-    c = _connector(make, base, "/pages", {
-        "next": "if response.body.page < response.body.totalPages then {queryParameters: {page: page + 1}} else null",
-        "items": "response.body.data"}, queryParameters=Literal({"per_page": 5}))
+    c = _connector(make, base, "/pages", BY_PAGE, queryParameters=Literal({"per_page": 5}))
     assert c.run().outputs["all"] == ITEMS and app.hits["/pages"] == 5
 
 
@@ -128,9 +131,7 @@ def test_a_request_that_does_not_advance_is_an_error(make, api):
 def test_auth_is_shared_across_pages(make, api):
     base, app = api
     app.tokens.clear()
-    c = _connector(make, base, "/secure", {"next": "if page < response.body.totalPages then "
-                                                   "{queryParameters: {page: page + 1}} else null",
-                                           "items": "response.body.data"},
+    c = _connector(make, base, "/secure", BY_PAGE,
                    authentication=Literal({"type": "oauth-client-credentials-flow", "oauthTokenEndpoint": base + "/token",
                                            "clientId": "pager", "clientSecret": "paging-secret"}))
     assert c.run().outputs["all"] == ITEMS
@@ -139,9 +140,7 @@ def test_auth_is_shared_across_pages(make, api):
 
 def test_every_page_is_retried(make, api):
     base, app = api
-    c = _connector(make, base, "/flaky", {"next": "if page < response.body.totalPages then "
-                                                  "{queryParameters: {page: page + 1}} else null",
-                                          "items": "response.body.data"},
+    c = _connector(make, base, "/flaky", BY_PAGE,
                    retries=2, retryBackoff=0, queryParameters=Literal({"page": 1}))
     outcome = c.run()
     assert outcome.outputs["all"] == ITEMS and outcome.attempts == 10

@@ -14,7 +14,8 @@ from ...errors import FeelishError
 from .. import fields as F
 from ..checker import CONNECTOR_FUNCTIONS
 from .shared import is_credential_name
-from .writer import Draft, DraftInput, Expr, Imported, ImportProblem, identifier, slug, write
+from .writer import (Draft, DraftInput, Expr, Imported, ImportProblem, identifier, replace_outside_strings,
+                     slug, write)
 
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -38,24 +39,10 @@ def is_rest_type(task_type: str | None) -> bool:
 def feel_text(text: str) -> str:
     """Camunda FEEL -> feelish: `{{secrets.X}}` inside a string is `<<secrets.X>>`, outside a
     string it becomes the string `"<<secrets.X>>"`."""
-    out, i, in_string = [], 0, False
-    while i < len(text):
-        ch = text[i]
-        if in_string and ch == "\\":
-            out.append(text[i:i + 2])
-            i += 2
-            continue
-        if ch == '"':
-            in_string = not in_string
-        match = _SECRET.match(text, i) if ch == "{" else None
-        if match:
-            placeholder = f"<<secrets.{match.group(1)}>>"
-            out.append(placeholder if in_string else f'"{placeholder}"')
-            i = match.end()
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    def placeholder(match: re.Match, in_string: bool) -> str:
+        text = f"<<secrets.{match.group(1)}>>"
+        return text if in_string else f'"{text}"'
+    return replace_outside_strings(text, _SECRET, placeholder)
 
 
 def text_literal(text: str) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .shared import (Building, add_auth_basic, add_auth_bearer, authorization_header, is_credential_name,
                      json_input_type, looks_like_id)
-from .writer import Draft, Expr, Imported, ImportProblem, slug, write
+from .writer import Draft, Imported, ImportProblem, slug, write
 
 _VALUED = {
     "-X": "method", "--request": "method", "-H": "header", "--header": "header",

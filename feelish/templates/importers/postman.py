@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 from .openapi import load_document
 from .shared import Building, authorization_header, is_credential_name
-from .writer import Draft, Expr, Imported, ImportProblem, slug, string_literal, write
+from .writer import Draft, Expr, Imported, ImportProblem, replace_outside_strings, slug, string_literal, write
 
 _VAR = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 _ORIGIN = re.compile(r"(https?://[^/?#]+)(.*)", re.S)
@@ -316,24 +316,11 @@ def _url_from_parts(url: dict) -> str:
 
 
 def _mark_variables(raw: str, bare: set[str]) -> str:
-    """Make `{{x}}` JSON-safe: inside strings `\\u0001{{x}}`, outside strings `"\\u0001{{x}}"`."""
-    out, i, in_string = [], 0, False
-    while i < len(raw):
-        ch = raw[i]
-        if in_string and ch == "\\":
-            out.append(raw[i:i + 2])
-            i += 2
-            continue
-        if ch == '"':
-            in_string = not in_string
-        match = _VAR.match(raw, i) if ch == "{" else None
-        if match:
-            token = _MARK + match.group(0)
-            if not in_string:
-                bare.add(match.group(1))
-            out.append(token if in_string else json.dumps(token))
-            i = match.end()
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    """Make `{{x}}` JSON-safe: inside strings `\\u0001{{x}}`, outside strings `"\\u0001{{x}}"`
+    (and remember `x` as bare: its value is any JSON value)."""
+    def mark(match: re.Match, in_string: bool) -> str:
+        if in_string:
+            return _MARK + match.group(0)
+        bare.add(match.group(1))
+        return json.dumps(_MARK + match.group(0))
+    return replace_outside_strings(raw, _VAR, mark)

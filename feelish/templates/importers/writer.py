@@ -130,6 +130,28 @@ def string_literal(text: str) -> str:
     return f'"{escaped}"'
 
 
+def replace_outside_strings(text: str, pattern: re.Pattern, replace) -> str:
+    """Replace each match of `pattern` (starting with `{`) by `replace(match, in_string)`, knowing
+    whether it sits inside a double-quoted string (backslash escapes honoured)."""
+    out, i, in_string = [], 0, False
+    while i < len(text):
+        ch = text[i]
+        if in_string and ch == "\\":
+            out.append(text[i:i + 2])
+            i += 2
+            continue
+        if ch == '"':
+            in_string = not in_string
+        match = pattern.match(text, i) if ch == "{" else None
+        if match:
+            out.append(replace(match, in_string))
+            i = match.end()
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def key_text(key: str) -> str:
     return key if _SIMPLE_KEY.match(key) and key not in RESERVED else string_literal(key)
 

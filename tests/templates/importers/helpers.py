@@ -42,3 +42,15 @@ def assert_no_secret(imported) -> None:
 def run(template, variables, *, secrets=None, file_roots=()):
     with Runtime(file_roots=file_roots) as runtime:
         return run_template(template, variables, secrets=secrets or {}, runtime=runtime)
+
+
+def assert_problem(importer, text: str, message: str) -> None:
+    """`importer(text)` stops with an ImportProblem whose message holds `message`."""
+    from feelish.templates.importers import ImportProblem
+
+    try:
+        importer(text)
+    except ImportProblem as exc:
+        assert message in str(exc), str(exc)
+    else:  # pragma: no cover - the assertion below reports it
+        raise AssertionError(f"no ImportProblem for {text[:60]!r}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from feelish import BusinessError
-from feelish.templates.importers import ImportProblem, import_camunda
-from tests.templates.importers.helpers import by_name, read, run
+from feelish.templates.importers import import_camunda
+from tests.templates.importers.helpers import assert_problem, by_name, read, run
 
 CREDS = {"ORDERS_CLIENT_SECRET": "example-secret", "SIGNING_KEY": "sig-1"}
 
@@ -86,9 +86,7 @@ TASK = ('<bpmn:serviceTask id="T1"><bpmn:extensionElements><zeebe:taskDefinition
      '"name": "a.b"}}]}', "element template 't': property 'a.b' (a.b): field 'a.b' has no feelish equivalent"),
 ])
 def test_bad_input_names_the_part(text, message):
-    with pytest.raises(ImportProblem) as failed:
-        import_camunda(text)
-    assert message in str(failed.value)
+    assert_problem(import_camunda, text, message)
 
 
 def test_local_variables_of_the_input_mappings_become_inputs(httpbin_url):

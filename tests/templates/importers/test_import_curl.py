@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from feelish.templates.importers import ImportProblem, import_curl
-from tests.templates.importers.helpers import DATA, assert_no_secret, by_name, read, run
+from feelish.templates.importers import import_curl
+from tests.templates.importers.helpers import assert_problem, DATA, assert_no_secret, by_name, read, run
 
 
 def commands(base: str) -> list[str]:
@@ -125,6 +125,4 @@ def test_windows_continuations_and_prompt():
     ("curl -H 'broken' https://x", "a header is `Name: value`"),
 ])
 def test_bad_commands_name_the_part(command, message):
-    with pytest.raises(ImportProblem) as failed:
-        import_curl(command)
-    assert message in str(failed.value)
+    assert_problem(import_curl, command, message)

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from feelish import BusinessError, ConnectorError
+from feelish import ConnectorError
 from feelish.templates.importers import ImportProblem, import_openapi
 
-from tests.templates.importers.helpers import DATA, by_name, read, run
+from tests.templates.importers.helpers import assert_problem, DATA, by_name, read, run
 
 CREDS = {"ORDERS_OAUTH_CLIENT_ID": "example-client", "ORDERS_OAUTH_CLIENT_SECRET": "example-secret"}
 
@@ -134,9 +134,7 @@ def test_security_mapping(petstore, orders):
     ("openapi: 3.0.0\npaths: [\n", "OpenAPI document: not valid YAML at line"),
 ])
 def test_bad_documents_name_the_part(text, message):
-    with pytest.raises(ImportProblem) as failed:
-        import_openapi(text)
-    assert message in str(failed.value)
+    assert_problem(import_openapi, text, message)
 
 
 def test_unsupported_security_scheme():

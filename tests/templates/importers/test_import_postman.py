@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from feelish.templates.importers import ImportProblem, import_postman
-from tests.templates.importers.helpers import DATA, assert_no_secret, by_name, read, run
+from feelish.templates.importers import import_postman
+from tests.templates.importers.helpers import assert_problem, DATA, assert_no_secret, by_name, read, run
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +86,4 @@ def _collection(request=None, **extra):
                   "body": {"mode": "grpc"}}), "request r: body mode 'grpc' is not supported"),
 ])
 def test_bad_collections_name_the_part(text, message):
-    with pytest.raises(ImportProblem) as failed:
-        import_postman(text)
-    assert message in str(failed.value)
+    assert_problem(import_postman, text, message)
