@@ -1,21 +1,6 @@
-"""Pagination, expressed in FEEL: fetch page after page until a stop condition, combine the items.
-
-The `pagination` field is a mapping of expressions (a template writes `pagination.next: ...` lines):
-
-    next        the next request, from this page: null (stop), a URL (absolute or relative), or a
-                context `{url?, queryParameters?, body?, headers?}` merged into the first request's
-    items       this page's items (default: the body if it is a list, else the body in a list)
-    until       stop after this page when true
-    maxPages    stop after this many pages (default 100, with a warning)
-    delay       seconds (or a duration) to wait between pages
-    stopOnEmpty stop at a page without items (default true)
-
-Per page, the expressions see the inputs, `response`, `page` (1, 2, ...), `items` (this page's),
-`links` (the Link header, RFC 8288: `links.next` is the next page's absolute URL) and `request`
-(`{method, url}`).  Every page goes through the call's auth, retries and limits; a failed page fails
-the call (nothing is mapped).  A next request equal to an earlier one, or a page with the same
-items as the one before, stops with PAGINATION_ERROR.  `resultExpression` then sees `items` (every
-page's, in order) and `pages` (how many), and `response` is the last page.
+"""Pagination in FEEL: a call fetches page after page, each through the call's auth, retries and
+limits, until `next` gives null or a stop condition holds, and combines the pages' items
+(`pagination` = `{next, items, until, maxPages, delay, stopOnEmpty}`; docs/connector.md).
 """
 from __future__ import annotations
 

@@ -1,13 +1,6 @@
-"""Saved test cases of a template: `NAME.tests.json` beside `NAME.feelish`, run with no network.
-
-    {"template": "weather.feelish",
-     "cases": [{"name": "Paris", "variables": {...}, "secrets": {...}?,
-                "exchanges": [{"request": {"method", "url", "body"?}, "response": {status, headers, body}}],
-                "outputs": {...}  |  "error": {"code", "message"?}}]}
-
-`run_case` replays the recorded responses through an in-process transport (the requests the
-template sends must be the recorded ones) and compares the outputs or the error; `record_case`
-runs a template live once and returns the exchange as a case with every secret redacted.
+"""Saved test cases of a template (`NAME.tests.json` beside `NAME.feelish`; docs/templates.md):
+`run_case` replays the recorded responses offline and compares outputs or the error, with a diff;
+`record_case` runs a template live once and returns the exchange as a case, secrets redacted.
 """
 from __future__ import annotations
 

@@ -156,6 +156,9 @@ def _apply(b: Building, options, method: str, as_query: bool) -> None:
             _header(b, value)
         elif kind in ("data", "raw", "binary"):
             if kind != "raw" and value.startswith("@"):
+                if value == "@-":
+                    raise ImportProblem("curl -d @-: a body read from standard input cannot be imported; "
+                                        "paste the data instead")
                 b.document_body(value[1:])
             else:
                 data.append(value.replace("\r", "").replace("\n", "") if kind == "data" else value)
@@ -243,7 +246,10 @@ def _data_body(b: Building, text: str) -> None:
         value = _json(stripped)
         if value is None:
             raise ImportProblem("curl body: the Content-Type says JSON but the data is not JSON")
-        b.body_fields(value) if isinstance(value, dict) else b.whole_body(value, json_input_type(value))
+        if isinstance(value, dict):
+            b.body_fields(value)
+        else:
+            b.whole_body(value, json_input_type(value))
     elif ctype.split(";")[0].strip().lower() == "application/x-www-form-urlencoded" and \
             all("=" in p for p in text.split("&") if p):
         b.body_fields({k: v for k, v in parse_qsl(text, keep_blank_values=True)})

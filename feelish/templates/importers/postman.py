@@ -172,8 +172,8 @@ class _Request:
 
     def _header(self, key: str, value: str) -> None:
         lower = key.lower()
-        if lower == "content-type":
-            self.b.content_type.set(value) if not _VAR.search(value) else self.b.headers.update({key: self.text(value)})
+        if lower == "content-type" and not _VAR.search(value):
+            self.b.content_type.set(value)
         elif lower == "authorization" and not _VAR.search(value):
             authorization_header(self.b, value)
         elif (is_credential_name(key) or lower == "cookie") and not _VAR.search(value):

@@ -18,6 +18,7 @@ RESERVED = frozenset("""and or in between if then else for return some every sat
 external true false null not instance of context response error""".split())
 
 _SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_SHELL_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 _PLACEHOLDER = re.compile(r"<<\s*secrets\.[A-Za-z0-9]+(?:[/._-][A-Za-z0-9]+)*\s*>>")
 
 
@@ -74,6 +75,9 @@ class Draft:
 
     def secret(self, wanted: str, value: str | None, prefix: str = "") -> Expr:
         """A string `"PREFIX<<secrets.NAME>>"` for a credential; the value is kept aside."""
+        shell = _SHELL_VARIABLE.fullmatch(value or "")
+        if shell:  # `Bearer $API_TOKEN` as pasted: the variable names the secret, its value is unknown
+            wanted, value = shell.group(1), ""
         spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", wanted)
         name = re.sub(r"[^A-Za-z0-9]+", "_", spaced).strip("_").upper() or "SECRET"
         base, n = name, 2

@@ -107,6 +107,12 @@ def test_other_authorization_schemes_keep_their_name():
     assert '"Token <<secrets.AUTHORIZATION>>"' in imported.text and "abc123def" not in imported.text
 
 
+def test_a_shell_variable_names_the_secret():
+    imported = import_curl('curl -H "Authorization: Bearer $GITHUB_TOKEN" https://api.github.com/user/repos')
+    assert imported.secrets == {"GITHUB_TOKEN": ""}
+    assert 'authentication.token: "<<secrets.GITHUB_TOKEN>>"' in imported.text
+
+
 def test_windows_continuations_and_prompt():
     imported = import_curl("$ curl ^\n -X PATCH ^\n https://api.example.com/items/12 ^\n --data-raw \"x=1\"")
     assert 'method: "PATCH"' in imported.text and 'itemId' in imported.text
@@ -123,6 +129,7 @@ def test_windows_continuations_and_prompt():
     ("curl -F a https://x", "a form part is name=value"),
     ("curl -H 'Content-Type: application/json' -d 'not json' https://x", "the data is not JSON"),
     ("curl -H 'broken' https://x", "a header is `Name: value`"),
+    ("curl -d @- https://x", "a body read from standard input cannot be imported"),
 ])
 def test_bad_commands_name_the_part(command, message):
     assert_problem(import_curl, command, message)
