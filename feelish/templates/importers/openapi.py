@@ -287,7 +287,10 @@ def _scheme(b: Building, name: str, scheme: dict, scopes: list, base: str) -> No
                            "takes an access token obtained beforehand")
             return
         url = str(flows[flow].get("tokenUrl", ""))
-        endpoint = url if url.startswith(("http://", "https://")) else Expr(f"{base} + {string_literal(url)}")
+        if url.startswith(("http://", "https://")):  # another host: an input, so each environment can say
+            endpoint = Expr(d.add_input("tokenUrl", type="string", default=url, doc=f"token endpoint of {name}"))
+        else:
+            endpoint = Expr(f"{base} + {string_literal(url)}")
         auth.update(type="oauth-client-credentials-flow" if flow == "clientCredentials" else "oauth2-password",
                     oauthTokenEndpoint=endpoint, clientId=d.secret(f"{name}_CLIENT_ID", ""),
                     clientSecret=d.secret(f"{name}_CLIENT_SECRET", ""))

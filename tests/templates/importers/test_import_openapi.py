@@ -110,10 +110,26 @@ def test_petstore_yaml_against_httpbin(petstore, httpbin_url):
     assert out.outputs["body"]["form"] == {"petId": "7", "quantity": "1", "complete": "true"}
 
 
+def test_oauth2_and_multipart_operations_run(petstore, httpbin_url, example_api):
+    base = {"baseUrl": httpbin_url + "/anything/api/v2"}
+    client = {"PETSTORE_AUTH_CLIENT_ID": "example-client", "PETSTORE_AUTH_CLIENT_SECRET": "example-secret"}
+    out = run(petstore["delete-pet"], {**base, "petId": 3, "tokenUrl": example_api.url + "/oauth/token"},
+              secrets=client)
+    echo = out.outputs["body"]
+    assert echo["method"] == "DELETE" and echo["headers"]["Authorization"].startswith("Bearer ")
+    photo = DATA / "report.csv"
+    out = run(petstore["upload-photo"], {**base, "petId": 3, "caption": "at the beach", "photoPath": str(photo),
+                                         "takenOn": "2026-07-01"}, secrets={"API_KEY": "k"}, file_roots=[DATA])
+    echo = out.outputs["body"]
+    assert echo["args"] == {"caption": "at the beach"} and echo["form"] == {"takenOn": "2026-07-01"}
+    assert echo["files"]["photo"] == photo.read_text()
+
+
 def test_security_mapping(petstore, orders):
     fields = petstore["delete-pet"].fields
     assert fields["authentication.type"].value.text == '"oauth-client-credentials-flow"'
     assert fields["authentication.scopes"].value.text == '"write:pets"'
+    assert petstore["delete-pet"].inputs["tokenUrl"].default.text == '"https://petstore.example.com/oauth/token"'
     assert fields["authentication.clientSecret"].value.text == '"<<secrets.PETSTORE_AUTH_CLIENT_SECRET>>"'
     # an operation with `security: []` sends no credentials
     assert not any(k.startswith("authentication") for k in orders["get-current-weather"].fields)
