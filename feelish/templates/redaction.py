@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote, quote_plus, unquote_plus
+from urllib.parse import parse_qsl, quote, quote_plus, unquote_plus, urlsplit
 
 from ..errors import TemplateError
 from ..secrets import REDACTED
@@ -19,6 +20,9 @@ _COOKIE_HEADERS = {"set-cookie", "cookie"}
 _NOT_CREDENTIALS = {"token_type", "tokentype", "token-type", "authenticated", "expires_in",
                     "access-control-allow-credentials", "www-authenticate"}
 _NOT_VALUES = {"true", "false", "null", "none", ""}
+_USERINFO = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/@\s:]*):([^/@\s]+)@")
+_URL = re.compile(r"https?://", re.I)
+_FORM = re.compile(r"[^=&\s]+=[^&\s]*(?:&[^=&\s]+=[^&\s]*)*")
 
 
 def forms(value: str) -> set[str]:
@@ -84,9 +88,27 @@ class _Scrubber:
         return data
 
 
+def _embedded(data: Any, found: set[str]) -> None:
+    """Credentials inside strings: user info in URLs, credential-named query or form parameters."""
+    if isinstance(data, dict):
+        for value in data.values():
+            _embedded(value, found)
+    elif isinstance(data, list):
+        for value in data:
+            _embedded(value, found)
+    elif isinstance(data, str) and ("=" in data or "@" in data):
+        for match in _USERINFO.finditer(data):
+            found.add(unquote_plus(match.group(2)))
+        query = urlsplit(data).query if _URL.match(data) else data if _FORM.fullmatch(data) else ""
+        for key, value in parse_qsl(query, keep_blank_values=False):
+            if is_credential_name(key) and key.lower() not in _NOT_CREDENTIALS and value.lower() not in _NOT_VALUES:
+                found.add(value)
+
+
 def redact_case(case: dict[str, Any], values: Iterable[str]) -> dict[str, Any]:
     """The case with every secret removed; raises TemplateError if one would remain."""
     found = set(values)
+    _embedded([case.get("variables"), case.get("exchanges")], found)
     exchanges = []
     for exchange in case.get("exchanges") or []:
         exchanges.append(_credential_entries(exchange, found))

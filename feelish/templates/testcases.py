@@ -23,6 +23,9 @@ from .redaction import redact_case
 from .runner import run_template
 
 SUFFIX = ".tests.json"
+#: failures a replay cannot reproduce (no response came back): a recording stops with them
+_UNREPLAYABLE = frozenset({"CONNECTION_ERROR", "CONNECTION_FAILED", "TIMEOUT", "TLS_ERROR", "PROXY_ERROR",
+                           "CERTIFICATE", "INPUT_ERROR", "DOCUMENT_ERROR"})
 
 
 @dataclass(slots=True)
@@ -237,6 +240,8 @@ def record_case(template: Template, variables: Mapping[str, Any] | None, *, name
     try:
         outcome = run_template(template, variables, secrets=secrets, runtime=runtime)
     except ConnectorError as exc:
+        if exc.code in _UNREPLAYABLE or not log:  # nothing came back: there is no exchange to save
+            raise
         case["error"] = {"code": exc.code, "message": exc.message}
         used: list[str] = []
     else:

@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 
-from feelish import TemplateError
+from feelish import ConnectorError, TemplateError
 from feelish.templates import loads
 from feelish.templates.testcases import load_file, record_case, run_case, run_paths, save_case
 
@@ -65,6 +65,22 @@ def test_secret_input_value_is_redacted_from_variables(echo, httpbin_url):
     assert "9999-1111" not in json.dumps(case, default=str)
 
 
+def test_credentials_inside_urls_and_forms_given_as_plain_variables(httpbin_url):
+    template = loads('input url: string required\ninput form: string required\nmethod: "POST"\nurl: url\n'
+                     'body: form\ncontentType: "application/x-www-form-urlencoded"\n'
+                     'resultExpression: {sent: response.body.form, args: response.body.args}\n', "f.feelish")
+    host = httpbin_url.removeprefix("http://")
+    variables = {"url": f"http://ada:url-pass-77@{host}/anything?api_key=qk-5531&page=2",
+                 "form": "user=ada&password=form-pass-99"}
+    case = record_case(template, variables, name="plain", secrets={})
+    text = json.dumps(case, default=str)
+    for value in ("url-pass-77", "qk-5531", "form-pass-99"):
+        for form in encodings(value):
+            assert form not in text
+    assert case["outputs"]["args"] == {"api_key": "***", "page": "2"}
+    assert run_case(template, case).passed
+
+
 def test_oauth2_token_is_redacted_and_replayed(example_api, tmp_path):
     template = loads(f"""
 input base: string required
@@ -82,6 +98,13 @@ resultExpression: {{count: response.body.count, token: response.token.access_tok
     assert [e["request"]["url"].rsplit("/", 1)[1] for e in case["exchanges"]] == ["token", "orders"]
     assert len(case["exchanges"][0]["response"]["body"]["access_token"]) == 3
     assert run_case(template, case).passed
+
+
+def test_nothing_is_recorded_when_no_response_came_back(tmp_path):
+    template = loads('input base: string required\nurl: base + "/x"\nconnectionTimeoutInSeconds: 2\n', "t.feelish")
+    with pytest.raises(ConnectorError) as failed:
+        record_case(template, {"base": "http://127.0.0.1:9"}, name="refused")  # the discard port: refused
+    assert failed.value.code.startswith("CONNECTION")
 
 
 def test_recorded_error_replays(httpbin_url):
