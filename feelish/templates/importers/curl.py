@@ -27,6 +27,7 @@ _VALUED = {
     "--max-time": "max-time", "--connect-timeout": "connect-timeout", "--retry": "retry",
     "--cacert": "cacert", "-E": "cert", "--cert": "cert", "--key": "key", "--max-redirs": "max-redirs",
     "-T": "upload", "--upload-file": "upload", "-r": "range", "--range": "range",
+    "--url-query": "url-query",
     # read and dropped: they only change what curl prints or where it writes
     "-o": None, "--output": None, "-w": None, "--write-out": None, "-D": None, "--dump-header": None,
     "-c": None, "--cookie-jar": None, "--retry-delay": None, "--retry-max-time": None,
@@ -191,6 +192,9 @@ def _apply(b: Building, options, method: str, as_query: bool) -> None:
                 b.draft.notes.append(f"curl -b {value}: cookies read from a file are not imported")
         elif kind == "range":
             b.headers["Range"] = f"bytes={value}"
+        elif kind == "url-query":
+            for key, text in parse_qsl(value.lstrip("+"), keep_blank_values=True):
+                b.query(key, text)
         else:
             _setting(b, kind, value)
     if auth_user is not None:

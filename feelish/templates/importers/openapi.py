@@ -180,6 +180,8 @@ def _type(doc: _Doc, schema: Any, where: str) -> tuple[str, dict]:
     schema = doc.resolve(schema, where)
     if not isinstance(schema, dict):
         return "any", {}
+    if isinstance(schema.get("allOf"), list) and "type" not in schema:
+        schema = _all_of(doc, schema, where)
     kind = schema.get("type")
     if isinstance(kind, list):  # OpenAPI 3.1: ["string", "null"]
         kind = next((k for k in kind if k != "null"), None)
@@ -187,6 +189,20 @@ def _type(doc: _Doc, schema: Any, where: str) -> tuple[str, dict]:
         item, _ = _type(doc, schema.get("items") or {}, where)
         return ("list" if item in ("any", "context") or item.startswith("list") else f"list<{item}>"), schema
     return _SCALARS.get(kind, "any"), schema
+
+
+def _all_of(doc: _Doc, schema: dict, where: str) -> dict:
+    """`allOf` of object schemas -> one object schema (properties and required lists merged)."""
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for part in schema["allOf"]:
+        _, resolved = _type(doc, part, where)
+        if resolved.get("type") not in (None, "object"):
+            return schema  # not objects: described as any
+        properties.update(resolved.get("properties") or {})
+        required += list(resolved.get("required") or ())
+    return {**merged, "type": "object", "properties": properties, "required": required}
 
 
 def _describe(text: Any, schema: dict) -> str | None:

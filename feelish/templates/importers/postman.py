@@ -43,7 +43,8 @@ def _requests(items: list, path: list[str], auth: Any):
         if not isinstance(item, dict):
             raise ImportProblem(f"Postman collection: an item under {'/'.join(path) or 'the top'} is not an object")
         name = str(item.get("name") or "request")
-        inherited = item.get("auth") or auth
+        own = item.get("auth")
+        inherited = own if own and own.get("type") != "inherit" else auth
         if isinstance(item.get("item"), list):
             yield from _requests(item["item"], [*path, name], inherited)
         elif "request" in item:
@@ -73,7 +74,8 @@ class _Request:
             if isinstance(header, dict) and not header.get("disabled") and header.get("key"):
                 self._header(str(header["key"]), str(header.get("value", "")))
         self._body(request.get("body"))
-        self._auth(request.get("auth") if "auth" in request else auth)
+        own = request.get("auth")
+        self._auth(own if own is not None and own.get("type") != "inherit" else auth)
         self.b.finish()
 
     # ---------------------------------------------------------------- variables and text

@@ -107,6 +107,11 @@ def test_other_authorization_schemes_keep_their_name():
     assert '"Token <<secrets.AUTHORIZATION>>"' in imported.text and "abc123def" not in imported.text
 
 
+def test_url_query_adds_parameters():
+    imported = import_curl("curl --url-query 'q=tea&limit=5' --url-query token=t-123456 https://x/search")
+    assert "queryParameters: {q: q, limit: limit, token: \"<<secrets.TOKEN>>\"}" in imported.text
+
+
 def test_a_shell_variable_names_the_secret():
     imported = import_curl('curl -H "Authorization: Bearer $GITHUB_TOKEN" https://api.github.com/user/repos')
     assert imported.secrets == {"GITHUB_TOKEN": ""}

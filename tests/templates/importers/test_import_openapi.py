@@ -31,7 +31,7 @@ def test_one_template_per_operation(orders, petstore):
                               "get-order", "list-orders", "put-file", "replace-order", "update-order",
                               "upload-file"]
     assert sorted(petstore) == ["add-pet", "delete-pet", "get-inventory", "get-pet-by-id", "list-owner-pets",
-                                "list-pets", "place-order", "upload-photo"]
+                                "list-pets", "place-order", "update-pet", "upload-photo"]
 
 
 def test_parameters_become_typed_inputs(orders, petstore):
@@ -123,6 +123,16 @@ def test_oauth2_and_multipart_operations_run(petstore, httpbin_url, example_api)
     echo = out.outputs["body"]
     assert echo["args"] == {"caption": "at the beach"} and echo["form"] == {"takenOn": "2026-07-01"}
     assert echo["files"]["photo"] == photo.read_text()
+
+
+def test_all_of_schemas_are_merged(petstore, httpbin_url):
+    update = petstore["update-pet"]
+    assert list(update.inputs) == ["baseUrl", "petId", "name", "category", "photoUrls", "tags", "status", "id"]
+    assert update.inputs["name"].required and not update.inputs["id"].required
+    out = run(update, {"baseUrl": httpbin_url + "/anything", "petId": 9, "name": "Rex", "id": 9},
+              secrets={"API_KEY": "k"})
+    assert out.outputs["body"]["json"] == {"name": "Rex", "id": 9}
+    assert out.outputs["body"]["method"] == "PUT"
 
 
 def test_security_mapping(petstore, orders):

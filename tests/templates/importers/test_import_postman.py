@@ -67,6 +67,14 @@ def test_form_with_a_password_and_basic_auth(templates, imported, httpbin_url):
     assert out["body"]["headers"]["Authorization"].startswith("Basic ")
 
 
+def test_inherit_takes_the_auth_from_above():
+    request = {"method": "GET", "url": "https://x/a", "auth": {"type": "inherit"}}
+    text = _collection(request, auth={"type": "bearer", "bearer": [{"key": "token", "value": "{{token}}"}]},
+                       variable=[{"key": "token", "value": "tok-42"}])
+    [imported] = import_postman(text)
+    assert 'authentication.token: "<<secrets.TOKEN>>"' in imported.text and imported.secrets == {"TOKEN": "tok-42"}
+
+
 def _collection(request=None, **extra):
     doc = {"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
            "item": [{"name": "r", "request": request or {"method": "GET", "url": "https://x/a"}}], **extra}
