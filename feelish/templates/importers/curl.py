@@ -44,6 +44,9 @@ _FLAGS = {
     "-#": None, "--progress-bar": None, "-O": None, "--remote-name": None, "-q": None,
     "--location-trusted": "location", "--no-progress-meter": None, "-Z": None,
 }
+#: headers a pasted command carries that describe the connection or the browser, not the API call
+_TRANSPORT_HEADERS = {"host", "content-length", "connection", "accept-encoding", "priority", "dnt",
+                      "upgrade-insecure-requests", "te", "keep-alive"}
 _REFUSED = {
     "--ntlm": "NTLM authentication", "--negotiate": "SPNEGO authentication",
     "--aws-sigv4": "AWS signature authentication", "-n": "credentials from .netrc",
@@ -279,6 +282,8 @@ def _header(b: Building, raw: str) -> None:
     if not value:
         return  # `-H "Accept:"` removes a header curl would add
     lower = name.lower()
+    if lower in _TRANSPORT_HEADERS or lower.startswith(("sec-fetch-", "sec-ch-")):
+        return  # the browser's or curl's own: the runtime sets what the connection needs
     if lower == "content-type":
         b.content_type.set(value)
     elif lower == "authorization":

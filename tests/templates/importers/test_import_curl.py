@@ -22,7 +22,7 @@ def httpbin_imports(httpbin_url):
 
 def test_every_command_imports_and_checks(httpbin_imports):
     names = by_name(httpbin_imports)
-    assert len(names) == 10
+    assert len(names) == 11
     assert_no_secret(httpbin_imports)
 
 
@@ -100,6 +100,17 @@ def test_basic_authorization_header_is_decoded(httpbin_imports):
     assert imported.secrets == {"API_USERNAME": "admin", "API_PASSWORD": "password123"}
     echo = _run(imported)["body"]
     assert echo["method"] == "DELETE" and echo["url"].endswith("/anything/orders/1001")
+
+
+def test_copy_as_curl_from_a_browser(httpbin_imports):
+    imported = httpbin_imports[10]
+    assert "sec-fetch" not in imported.text and "priority" not in imported.text
+    assert set(imported.secrets) == {"COOKIE", "X_CSRF_TOKEN"}
+    echo = _run(imported, quantity=2)["body"]
+    assert echo["method"] == "POST" and echo["args"] == {"currency": "EUR"}
+    assert echo["json"] == {"sku": "TEA-042", "quantity": 2, "gift": False}
+    assert echo["headers"]["Cookie"] == "sid=s%3A7fa9c1d2e3.Zm9vYmFy; consent=yes"
+    assert echo["headers"]["X-Csrf-Token"] == "4f1c2b9a8e7d6c5b"
 
 
 def test_other_authorization_schemes_keep_their_name():
