@@ -134,6 +134,8 @@ def _input(name: str, field: str) -> DraftInput:
 
 
 def import_bpmn(text: str) -> list[Imported]:
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():  # BPMN needs neither: no entity tricks
+        raise ImportProblem("BPMN file: a DOCTYPE or ENTITY declaration is not accepted")
     try:
         root = ET.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
     except ET.ParseError as exc:

@@ -11,12 +11,17 @@ from .shared import RESULT, Building
 from .writer import Draft, Expr, Imported, ImportProblem, slug, string_literal, write
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+#: the largest document an importer reads, and the most YAML aliases it accepts
+MAX_DOCUMENT = 32 * 1024 * 1024
+MAX_ALIASES = 1000
 _SCALARS = {"integer": "number", "number": "number", "string": "string", "boolean": "boolean",
             "object": "context", "array": "list"}
 
 
 def load_document(text: str, what: str) -> Any:
     """JSON, else YAML (PyYAML, the `import` extra); errors name `what`."""
+    if len(text) > MAX_DOCUMENT:
+        raise ImportProblem(f"{what}: larger than {MAX_DOCUMENT // 1024 // 1024} MiB")
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):
         try:
@@ -29,6 +34,9 @@ def load_document(text: str, what: str) -> Any:
         raise ImportProblem(f"{what}: YAML needs PyYAML (pip install 'feelish[import]'), "
                             "or give the document as JSON") from None
     try:
+        aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader))
+        if aliases > MAX_ALIASES:  # anchors re-used without bound ("billion laughs")
+            raise ImportProblem(f"{what}: more than {MAX_ALIASES} YAML aliases")
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -176,28 +184,28 @@ def _url(base: str, path: str, path_inputs: dict, where: str) -> Expr:
     return Expr(" + ".join(pieces))
 
 
-def _type(doc: _Doc, schema: Any, where: str) -> tuple[str, dict]:
+def _type(doc: _Doc, schema: Any, where: str, depth: int = 0) -> tuple[str, dict]:
     schema = doc.resolve(schema, where)
-    if not isinstance(schema, dict):
+    if not isinstance(schema, dict) or depth > 16:  # a recursive schema ends as `any`
         return "any", {}
     if isinstance(schema.get("allOf"), list) and "type" not in schema:
-        schema = _all_of(doc, schema, where)
+        schema = _all_of(doc, schema, where, depth)
     kind = schema.get("type")
     if isinstance(kind, list):  # OpenAPI 3.1: ["string", "null"]
         kind = next((k for k in kind if k != "null"), None)
     if kind == "array":
-        item, _ = _type(doc, schema.get("items") or {}, where)
+        item, _ = _type(doc, schema.get("items") or {}, where, depth + 1)
         return ("list" if item in ("any", "context") or item.startswith("list") else f"list<{item}>"), schema
     return _SCALARS.get(kind, "any"), schema
 
 
-def _all_of(doc: _Doc, schema: dict, where: str) -> dict:
+def _all_of(doc: _Doc, schema: dict, where: str, depth: int) -> dict:
     """`allOf` of object schemas -> one object schema (properties and required lists merged)."""
     merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
     properties: dict[str, Any] = {}
     required: list[str] = []
     for part in schema["allOf"]:
-        _, resolved = _type(doc, part, where)
+        _, resolved = _type(doc, part, where, depth + 1)
         if resolved.get("type") not in (None, "object"):
             return schema  # not objects: described as any
         properties.update(resolved.get("properties") or {})

@@ -75,6 +75,7 @@ TASK = ('<bpmn:serviceTask id="T1"><bpmn:extensionElements><zeebe:taskDefinition
 @pytest.mark.parametrize("text, message", [
     ("<bpmn:definitions", "BPMN file: not well-formed XML at line 1"),
     ("<other/>", "the root element is not bpmn:definitions"),
+    ('<!DOCTYPE d [<!ENTITY a "aaaa">]><bpmn:definitions/>', "a DOCTYPE or ENTITY declaration is not accepted"),
     (BPMN.format(""), "no REST connector tasks"),
     (BPMN.format(TASK.format('<zeebe:input source="=a +" target="url"/>')),
      "task 'T1': url: the FEEL expression does not parse"),

@@ -172,6 +172,22 @@ def test_unsupported_security_scheme():
         import_openapi(doc)
 
 
+def test_recursive_schemas_and_alias_bombs_are_bounded():
+    doc = {"openapi": "3.0.0", "paths": {"/tree": {"post": {"requestBody": {"content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Node"}}}}}}},
+        "components": {"schemas": {"Node": {"type": "object", "properties": {
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+            "deep": {"type": "array", "items": {"type": "array", "items": {"$ref": "#/components/schemas/Deep"}}}}},
+            "Deep": {"type": "array", "items": {"$ref": "#/components/schemas/Deep"}}}}}
+    [imported] = import_openapi(json.dumps(doc))
+    assert "input children: list" in imported.text
+    bomb = "openapi: 3.0.0\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8))
+    bomb += "paths: {}\n" + "".join(f"p{n}: [*a, *b, *c, *d, *e, *f, *g, *h, *i]\n" for n in range(120))
+    assert_problem(import_openapi, bomb, "more than 1000 YAML aliases")
+
+
 def test_yaml_without_pyyaml_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "yaml", None)
     with pytest.raises(ImportProblem, match=r"YAML needs PyYAML \(pip install 'feelish\[import\]'\)"):
