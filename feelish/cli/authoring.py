@@ -72,6 +72,7 @@ def cmd_import(args, out, err) -> int:
     if args.secrets_out:
         path = Path(args.secrets_out)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file keeps its mode otherwise
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(secrets_file_text(imported))
         err.write(f"wrote the values found in the input to {path} (keep it private)\n")

@@ -18,6 +18,8 @@ CURL = "curl -u ada:s3cret-pass 'https://api.example.com/v1/orders?status=new' -
 
 def test_import_curl_writes_a_checked_template_and_a_private_secrets_file(tmp_path):
     secrets = tmp_path / "secrets.env"
+    secrets.write_text("old\n")
+    secrets.chmod(0o644)
     code, out, err = cli("import", "curl", CURL, "-o", str(tmp_path / "t"), "--secrets-out", str(secrets))
     assert code == 0, err
     written = tmp_path / "t" / "get-v1-orders.feelish"
