@@ -1,9 +1,6 @@
-"""HTTP exchanges of saved test cases: a transport that records what a live call sent and received,
-one that replays recorded responses with no network, and runtimes that use them.
-
-A recorded exchange is plain JSON data:
-`{"request": {"method", "url", "body"?}, "response": {"status", "headers", "body" | "bodyBase64"}}`.
-"""
+"""HTTP exchanges of saved test cases as plain JSON data: a transport that records what a live
+call sent and received, one that replays recorded responses with no network, and the runtimes that
+use them."""
 from __future__ import annotations
 
 import base64

@@ -1,14 +1,6 @@
-"""Importers: connector templates written from what authors already have.
-
-    from feelish.templates.importers import import_source
-    for imported in import_source("openapi", text):   # curl | openapi | postman | camunda
-        Path(imported.filename).write_text(imported.text)
-        imported.secrets                                # {NAME: value found in the source}
-
-Each importer reads its source into a `Draft` and the shared writer renders and checks it, so every
-template handed out passes `check`.  Invalid or unsupported input raises `ImportProblem` naming the
-part it could not convert.  Secrets the source held are returned beside the template, never in it.
-"""
+"""Importers: connector templates written from a cURL command, an OpenAPI document, a Postman
+collection or Camunda BPMN / element templates (`import_source(kind, text)`); every template handed
+out passes `check`, credentials become secret placeholders, bad input raises `ImportProblem`."""
 from __future__ import annotations
 
 from .camunda import import_bpmn, import_camunda, import_element_templates

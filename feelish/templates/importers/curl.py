@@ -1,10 +1,6 @@
-"""A pasted `curl ...` command -> one template.
-
-The URL's origin, path ids, query parameters and JSON or form body fields become inputs (defaults:
-the pasted values); credentials (`-u`, `--oauth2-bearer`, an Authorization header, API-key headers
-and parameters, passwords in bodies, user info in URLs, cookies) become `<<secrets.NAME>>`
-placeholders whose values are returned beside the template, never written into it.
-"""
+"""A pasted `curl ...` command -> one template: the URL's origin, path ids, query parameters and
+body fields become inputs (defaults: the pasted values); credentials (`-u`, bearer tokens, API keys,
+passwords, cookies, user info) become `<<secrets.NAME>>` placeholders, their values kept aside."""
 from __future__ import annotations
 
 import json

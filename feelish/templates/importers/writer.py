@@ -1,8 +1,6 @@
-"""The shared writer of the importers: a `Draft` (inputs, fields, documentation) -> template text.
-
-Values are written as feelish literals (`literal`), expressions as given (`Expr`); every draft is
-parsed and checked after writing, so an importer can never hand out a template `check` refuses.
-"""
+"""The importers' shared writer: a `Draft` (inputs, fields, documentation) -> template text, values
+as literals and expressions as given; every draft is checked after writing, so an importer never
+hands out a template `check` refuses."""
 from __future__ import annotations
 
 import re
