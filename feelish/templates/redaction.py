@@ -16,6 +16,8 @@ from ..secrets import REDACTED
 from .importers.shared import is_credential_name
 
 _COOKIE_HEADERS = {"set-cookie", "cookie"}
+#: the shortest secret value a recording can be scrubbed of
+MIN_LENGTH = 3
 #: credential-looking names that hold no credential
 _NOT_CREDENTIALS = {"token_type", "tokentype", "token-type", "authenticated", "expires_in",
                     "access-control-allow-credentials", "www-authenticate"}
@@ -108,7 +110,11 @@ def _embedded(data: Any, found: set[str]) -> None:
 def redact_case(case: dict[str, Any], values: Iterable[str]) -> dict[str, Any]:
     """The case with every secret removed; raises TemplateError if one would remain."""
     found = set(values)
+    if any(len(v) < MIN_LENGTH for v in found):
+        raise TemplateError(f"a secret value shorter than {MIN_LENGTH} characters cannot be told from "
+                            "ordinary text, so the recording cannot be redacted; nothing was saved")
     _embedded([case.get("variables"), case.get("exchanges")], found)
+    found = {v for v in found if len(v) >= MIN_LENGTH}  # short credential-named values: replaced by key
     exchanges = []
     for exchange in case.get("exchanges") or []:
         exchanges.append(_credential_entries(exchange, found))
@@ -119,6 +125,6 @@ def redact_case(case: dict[str, Any], values: Iterable[str]) -> dict[str, Any]:
     text = json.dumps(clean, ensure_ascii=False, default=str)
     ascii_text = json.dumps(clean, default=str)
     for form in scrub.forms:
-        if len(form) >= 4 and (form in text or form in ascii_text):
+        if len(form) >= MIN_LENGTH and (form in text or form in ascii_text):
             raise TemplateError("the recording still holds a secret after redaction; nothing was saved")
     return clean

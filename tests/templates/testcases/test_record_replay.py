@@ -107,6 +107,11 @@ def test_nothing_is_recorded_when_no_response_came_back(tmp_path):
     assert failed.value.code.startswith("CONNECTION")
 
 
+def test_a_secret_too_short_to_scrub_is_refused(echo, httpbin_url):
+    with pytest.raises(TemplateError, match="shorter than 3 characters"):
+        record_case(echo, {"base": httpbin_url, "item": "tea"}, name="x", secrets={**SECRETS, "API_KEY": "k"})
+
+
 def test_recorded_error_replays(httpbin_url):
     template = loads('input base: string required\nurl: base + "/status/418"\n', "tea.feelish")
     case = record_case(template, {"base": httpbin_url}, name="teapot")
