@@ -14,8 +14,8 @@ from ...errors import FeelishError
 from .. import fields as F
 from ..checker import CONNECTOR_FUNCTIONS
 from .shared import is_credential_name
-from .writer import (Draft, DraftInput, Expr, Imported, ImportProblem, identifier, replace_outside_strings,
-                     slug, write)
+from .writer import (Draft, DraftInput, Expr, Imported, ImportProblem, identifier, key_text, literal,
+                     replace_outside_strings, slug, write)
 
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -25,6 +25,8 @@ _OLD_SECRET = re.compile(r"secrets\.([A-Za-z0-9_]+)")
 _DROPPED = {"storeResponse": "responses are kept inline or as documents by size and type",
             "groupSetCommaSeparated": "feelish sends repeated headers as given",
             "writeTimeoutInSeconds": "feelish has connect and read timeouts only"}
+#: inputs whose plain (non-FEEL) text Camunda reads as JSON when it is JSON
+_JSON_TEXT = ("headers", "queryParameters", "body")
 _KIND = {"Boolean": "boolean", "Number": "number", "String": "string", "Text": "string",
          "Dropdown": "string"}
 
@@ -60,6 +62,15 @@ def text_literal(text: str) -> str:
     return '"' + "".join(pieces) + '"'
 
 
+def _json_literal(value: Any) -> str:
+    """Parsed JSON -> an expression; strings keep their `{{secrets.X}}` as placeholders."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key_text(str(k))}: {_json_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_json_literal(v) for v in value) + "]"
+    return text_literal(value) if isinstance(value, str) else literal(value)
+
+
 class _Task:
     """One connector being converted: collects fields, and the variables its expressions read."""
 
@@ -88,6 +99,11 @@ class _Task:
             if (spec.kind == "boolean" and literal in ("true", "false")) or \
                     re.fullmatch(r"-?\d+(\.\d+)?", literal):
                 return Expr(literal)
+        if field in _JSON_TEXT and stripped[:1] in ("{", "["):  # Camunda parses JSON text there
+            try:
+                return Expr(_json_literal(json.loads(stripped)))
+            except ValueError:
+                pass
         return Expr(text_literal(raw))
 
     def variable(self, name: str, field: str) -> None:

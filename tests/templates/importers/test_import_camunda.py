@@ -47,9 +47,13 @@ def test_create_order_task_with_oauth2_and_result_variable(tasks, example_api):
 
 
 def test_audit_task_with_basic_auth(tasks, httpbin_url):
-    out = run(tasks["audit-log"], {"auditBase": httpbin_url, "orderId": 12},
-              secrets={"AUDIT_USER": "auditor", "AUDIT_PASSWORD": "pw"}).outputs
-    assert out == {"audited": True, "auditedAs": "order created"}
+    template = tasks["audit-log"]
+    assert template.fields["body"].value.text == '{event: "order created"}'  # JSON text, as Camunda reads it
+    assert template.fields["headers"].value.text == '{"X-Audit-Key": "<<secrets.AUDIT_KEY>>", "X-Source": "bpmn"}'
+    outcome = run(template, {"auditBase": httpbin_url, "orderId": 12},
+                  secrets={"AUDIT_USER": "auditor", "AUDIT_PASSWORD": "pw", "AUDIT_KEY": "ak-1"})
+    assert outcome.outputs == {"audited": True, "auditedAs": "order created"}
+    assert outcome.response["body"]["headers"]["X-Audit-Key"] == "ak-1"
 
 
 def test_element_templates(example_api, httpbin_url):
