@@ -184,9 +184,14 @@ class ConnectorError(FeelishError):
     response: the (redacted) response context `{status, reason, headers, body, document}` or None.
     variables: variables a business error carries (from an errorExpression), else {}.
     retryable: whether a retry policy may try again.
-    job_retries / job_backoff: what a `jobError(message, variables, retries, timeout)` asked the
-    engine for (the retries left, the seconds to wait before the next one); None when not said.
+    job_retries / job_backoff: what a `jobError(message, variables, retries, retryBackoff)` asked
+    the engine for (the retries left, the seconds to wait before the next one; Camunda's defaults 0
+    and 0 when the expression did not say); None on every other failure.
+    warnings: the call's warnings up to the failure (a field's, the response's, the error
+    expression's), so a failed call does not lose what would have explained it.
     """
+
+    warnings: tuple = ()
 
     def __init__(self, code: str, message: str, *, response: dict[str, Any] | None = None,
                  variables: dict[str, Any] | None = None, retryable: bool = False,
@@ -234,6 +239,33 @@ class ConnectorError(FeelishError):
 
 class BusinessError(ConnectorError):
     """Raised by an errorExpression (`bpmn error(code, message, variables)`): a modelled outcome."""
+
+
+class JobError(ConnectorError):
+    """Raised by an errorExpression's `jobError(message, variables, retries, retryBackoff)` (code
+    JOB_ERROR): a technical failure the engine handles.  `retries` (= `job_retries`) is how many
+    attempts the job has left (Camunda: the job's new retries, 0 = raise an incident); `backoff`
+    (= `job_backoff`) the seconds to wait before the next one.  An embedding engine passes both to
+    its fail-job command."""
+
+    def __init__(self, message: str, *, retries: int = 0, backoff: float = 0.0,
+                 response: dict[str, Any] | None = None, variables: dict[str, Any] | None = None):
+        super().__init__("JOB_ERROR", message, response=response, variables=variables,
+                         job_retries=retries, job_backoff=backoff)
+
+    @property
+    def retries(self) -> int:
+        return self.job_retries
+
+    @property
+    def backoff(self) -> float:
+        return self.job_backoff
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["retries"] = self.job_retries
+        out["retryBackoff"] = f"PT{self.job_backoff:g}S"
+        return out
 
 
 class AuthError(ConnectorError):

@@ -16,23 +16,58 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class Documents:
+    """The document folder: creates download files, remembers them, and deletes them on
+    `cleanup()` (the runtime's `close()`, unless it keeps them); a temporary folder it made goes too."""
+
     def __init__(self, folder: str | os.PathLike | None = None, roots=()):
         self._folder = Path(folder) if folder is not None else None
+        self._made_folder = False
         self._roots = tuple(Path(r).resolve() for r in roots)
         self._lock = threading.Lock()
+        self._created: set[Path] = set()
 
     @property
     def folder(self) -> Path:
         with self._lock:
             if self._folder is None:
                 self._folder = Path(tempfile.mkdtemp(prefix="feelish-documents-"))
+                self._made_folder = True
             self._folder.mkdir(parents=True, exist_ok=True)
             return self._folder
 
     def new_path(self, filename: str | None) -> Path:
         name = re.sub(r"\.{2,}", ".", _SAFE_NAME.sub("_", Path(filename or "").name))[-80:].lstrip(".")
         name = name or "document"
-        return self.folder / f"{uuid.uuid4().hex[:12]}-{name}"
+        path = self.folder / f"{uuid.uuid4().hex[:12]}-{name}"
+        with self._lock:
+            self._created.add(path)
+        return path
+
+    @property
+    def created(self) -> frozenset[Path]:
+        """The document files this folder object wrote that still exist."""
+        with self._lock:
+            return frozenset(p for p in self._created if p.exists())
+
+    def cleanup(self) -> int:
+        """Delete every document file created here (and the temporary folder, if made here and
+        now empty); returns how many files were deleted."""
+        with self._lock:
+            created, self._created = self._created, set()
+            folder = self._folder if self._made_folder else None
+        deleted = 0
+        for path in created:
+            try:
+                path.unlink()
+                deleted += 1
+            except FileNotFoundError:
+                pass
+        if folder is not None:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        return deleted
 
     def check(self, value) -> Path:
         """The path of a document context or a host Path, after the confinement check."""

@@ -17,9 +17,11 @@ from .body import afile_chunks, file_chunks, mime_of, multipart_files
 from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
 from .model import (Outcome, RequestSpec, SecretRecorder, deliver_token, enter_call, leave_call,
                     redact_error)
-from .outputs import ERROR_FUNCTIONS, error_dict, examine, map_outputs
+from .attempts import Step, decide
+from .lint import body_in_document, lint_fields
+from .outputs import map_outputs
 from .pagination import Pagination
-from .request import PARTS, Prepared, assemble, build_part
+from .request import PARTS, Prepared, assemble, build_part, note_dropped_body
 from .response import Collector, build_context, classify, scan_headers
 from .retry import transport_error
 from .runtime import Runtime, default_runtime
@@ -40,6 +42,7 @@ class Connector:
         self.result_variable = fields["resultVariable"].constant if "resultVariable" in fields else None
         self.result_expression = fields["resultExpression"].expression if "resultExpression" in fields else None
         self.error_expression = fields["errorExpression"].expression if "errorExpression" in fields else None
+        self._lint = lint_fields(fields)
         for name_ in AFTER:
             if name_ in fields and fields[name_].expression is None and fields[name_].constant is not None:
                 raise ConnectorError("INPUT_ERROR", f"{name_} must be an expression", field=name_)
@@ -131,6 +134,8 @@ class Connector:
             return Prepared("POST", None, None, [], None, {}, parts["transport"], False, parts["policy"],
                             True, frozenset(), *parts["limits"], None, None, auth)
         prepared = assemble(parts, values, scope["context"], auth)
+        if prepared.extra:
+            note_dropped_body(prepared, recorder)
         if self.runtime.guards_urls:
             self.runtime.check_url(prepared.url)
         return prepared
@@ -169,43 +174,47 @@ class Connector:
 
     def _plan_read(self, p: Prepared, response: httpx2.Response):
         """What to do with the body: (headers, content type, kind, mode, collector);
-        mode is "none" (HEAD, 204, 304), "read" (small, textual, exact length) or "stream"."""
+        mode is "none" (HEAD, 204, 304), "read" (textual, exact length) or "stream".  JSON and
+        text stay in memory up to responseMaxBytes; binary (or asked-for) documents go to a file,
+        as do bodies of unknown type over inlineLimitBytes."""
         headers, ctype, encoded, length = scan_headers(response.headers.raw)
-        kind = classify(mime_of(ctype))
+        kind = classify(mime_of(ctype), p.response_format[0])
         if p.method == "HEAD" or response.status_code in (204, 304):
             return headers, ctype, kind, "none", None
-        if kind != "binary" and not encoded and length is not None and length <= p.inline \
+        inline = p.inline if kind == "unknown" else p.max_bytes
+        if kind != "binary" and not encoded and length is not None and length <= inline \
                 and length <= p.max_bytes:
             return headers, ctype, kind, "read", None
-        collector = Collector(max_bytes=p.max_bytes, inline=p.inline, documents=self.runtime.documents,
+        collector = Collector(max_bytes=p.max_bytes, inline=inline, documents=self.runtime.documents,
                               response=response, to_file=kind == "binary")
         return headers, ctype, kind, "stream", collector
 
-    def _finish(self, outcome_parts, scope, recorder, paged: dict | None = None) -> Outcome:
-        ctx, warnings, attempts, error = outcome_parts
+    def _finish(self, outcome_parts, scope, recorder, p: Prepared, paged: dict | None = None) -> Outcome:
+        ctx, warnings, attempts, step = outcome_parts
         if paged is not None:  # the after-call expressions also see `items` and `pages`
             scope = {**scope, **paged}
-        before = len(recorder.warnings)  # the request fields' warnings; the expressions' follow
+        if not isinstance(step, Step):  # a token call, or a paginated one: judged once, here
+            step = decide(self.error_expression, p, ctx, step, attempts, scope, recorder,
+                          len(recorder.warnings), final=True)
         token = recorder.token
-        # the expressions see `response.token` (the token this call obtained, else null); the
-        # response context itself (outcome.response, resultVariable, errors) never holds it
-        after_scope = {**scope, "response": {**ctx, "token": token} if ctx is not None else None}
-        if self.error_expression is not None:
-            # the error object the expression sees has every secret value masked, like a raised error
-            seen = error_dict(error) if error else None
-            if seen is not None and recorder.used:
-                seen = recorder.redactor().value(seen)
-            verdict = examine(self.error_expression,
-                              {**after_scope, "error": seen, **ERROR_FUNCTIONS},
-                              recorder, ctx, error)
-            if verdict is not None:
-                return Outcome(verdict[1], ctx, _warnings(before, warnings, recorder), attempts, token,
-                       frozenset(recorder.used))
-        if error is not None:
-            raise error
-        outputs = map_outputs(self.result_variable, self.result_expression, after_scope, ctx, recorder)
-        return Outcome(outputs, ctx, _warnings(before, warnings, recorder), attempts, token,
-                       frozenset(recorder.used))
+        if step.error is not None:
+            step.error.warnings = (*_warnings(step.mark, warnings, recorder), *self._notes(ctx))
+            raise step.error
+        outputs = step.ignored
+        if outputs is None:
+            # the expressions see `response.token` (the token this call obtained, else null); the
+            # response context itself (outcome.response, resultVariable, errors) never holds it
+            after_scope = {**scope, "response": {**ctx, "token": token} if ctx is not None else None}
+            outputs = map_outputs(self.result_variable, self.result_expression, after_scope, ctx, recorder)
+        return Outcome(outputs, ctx, (*_warnings(step.mark, warnings, recorder), *self._notes(ctx)),
+                       attempts, token, frozenset(recorder.used))
+
+    def _notes(self, ctx) -> tuple:
+        """Warnings about the connector itself (see `lint`), and a body that went to a document
+        while the result expression reads `response.body`."""
+        if ctx is None or ctx.get("document") is None or not self._lint.reads_body:
+            return self._lint.warnings
+        return (*self._lint.warnings, body_in_document(ctx))
 
     # ------------------------------------------------------------------ sync
     def run(self, variables: Mapping[str, Any] | None = None, *, secrets=None,
@@ -220,21 +229,24 @@ class Connector:
                 parts = self._token_sync(prepared)
             elif self.pagination is not None:
                 parts, paged = self.pagination.run_sync(self, prepared, scope, recorder)
-                return self._finish(parts, scope, recorder, paged)
+                return self._finish(parts, scope, recorder, prepared, paged)
             else:
-                parts = self._send_sync(prepared)
-            return self._finish(parts, scope, recorder)
+                parts = self._send_sync(prepared, scope, recorder)
+            return self._finish(parts, scope, recorder, prepared)
         except ConnectorError as exc:
             raise redact_error(exc, recorder) from None
         finally:
             leave_call(token)
 
-    def _send_sync(self, p: Prepared):
+    def _send_sync(self, p: Prepared, scope: dict | None = None, recorder=None):
         if p.insecure:
             warn_insecure(str(p.url))
         client = self.runtime.client(p.key)
         auth = self._auth_for(p)
         attempt = 0
+        # the pages of a paginated call (no scope) are judged once, after the last page
+        judge = self.error_expression if scope is not None else None
+        mark = len(recorder.warnings) if recorder is not None else 0
         while True:
             attempt += 1
             warnings: list = []
@@ -242,14 +254,13 @@ class Connector:
             try:
                 ctx = self._exchange_sync(client, p, auth, warnings)
                 error = self._status_failure(p, ctx)
-                if error is None:
-                    return ctx, warnings, attempt, None
                 retry_after = _header(ctx, "retry-after")
             except ConnectorError as exc:
-                error = exc
-            if not (error.retryable and attempt <= p.policy.retries and p.policy.may_retry(p.method)):
-                return error.response, warnings, attempt, error
-            time.sleep(p.policy.wait(attempt, retry_after))
+                ctx, error = exc.response, exc
+            step = decide(judge, p, ctx, error, attempt, scope, recorder, mark, retry_after)
+            if step.wait is None:
+                return ctx, warnings, attempt, step if scope is not None else step.error
+            time.sleep(step.wait)
 
     def _exchange_sync(self, client, p: Prepared, auth, warnings) -> dict:
         request, opened = self._request(p, asynchronous=False)
@@ -267,7 +278,7 @@ class Connector:
             finally:
                 response.close()
             return build_context(response, headers, ctype, collector, data, kind, warnings,
-                                 self.runtime.documents)
+                                 self.runtime.documents, p.response_format)
         except httpx2.HTTPError as exc:
             raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
         except OSError as exc:
@@ -309,21 +320,24 @@ class Connector:
                 parts = await self._token_async(prepared)
             elif self.pagination is not None:
                 parts, paged = await self.pagination.run_async(self, prepared, scope, recorder)
-                return self._finish(parts, scope, recorder, paged)
+                return self._finish(parts, scope, recorder, prepared, paged)
             else:
-                parts = await self._send_async(prepared)
-            return self._finish(parts, scope, recorder)
+                parts = await self._send_async(prepared, scope, recorder)
+            return self._finish(parts, scope, recorder, prepared)
         except ConnectorError as exc:
             raise redact_error(exc, recorder) from None
         finally:
             leave_call(token)
 
-    async def _send_async(self, p: Prepared):
+    async def _send_async(self, p: Prepared, scope: dict | None = None, recorder=None):
         if p.insecure:
             warn_insecure(str(p.url))
         client = self.runtime.async_client(p.key)
         auth = self._auth_for(p)
         attempt = 0
+        # the pages of a paginated call (no scope) are judged once, after the last page
+        judge = self.error_expression if scope is not None else None
+        mark = len(recorder.warnings) if recorder is not None else 0
         while True:
             attempt += 1
             warnings: list = []
@@ -331,14 +345,13 @@ class Connector:
             try:
                 ctx = await self._exchange_async(client, p, auth, warnings)
                 error = self._status_failure(p, ctx)
-                if error is None:
-                    return ctx, warnings, attempt, None
                 retry_after = _header(ctx, "retry-after")
             except ConnectorError as exc:
-                error = exc
-            if not (error.retryable and attempt <= p.policy.retries and p.policy.may_retry(p.method)):
-                return error.response, warnings, attempt, error
-            await asyncio.sleep(p.policy.wait(attempt, retry_after))
+                ctx, error = exc.response, exc
+            step = decide(judge, p, ctx, error, attempt, scope, recorder, mark, retry_after)
+            if step.wait is None:
+                return ctx, warnings, attempt, step if scope is not None else step.error
+            await asyncio.sleep(step.wait)
 
     async def _exchange_async(self, client, p: Prepared, auth, warnings) -> dict:
         request, opened = self._request(p, asynchronous=True)
@@ -357,7 +370,7 @@ class Connector:
             finally:
                 await response.aclose()
             return build_context(response, headers, ctype, collector, data, kind, warnings,
-                                 self.runtime.documents)
+                                 self.runtime.documents, p.response_format)
         except httpx2.HTTPError as exc:
             raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
         except OSError as exc:

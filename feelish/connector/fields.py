@@ -39,7 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "proxy": None,
     "noProxy": None,
     "responseMaxBytes": 50 * MB,
-    "inlineLimitBytes": MB + MB // 2,
+    "inlineLimitBytes": MB + MB // 2,     # only for bodies without a Content-Type
+    "responseFormat": "auto",             # auto, json, text[; charset=X], document
+    "allowGetBody": False,                # send a body with GET / HEAD / OPTIONS
     "resultVariable": None,
     "resultExpression": None,
     "errorExpression": None,

@@ -8,10 +8,11 @@ from typing import Any
 
 import httpx2
 
-from ..errors import ConnectorError
+from ..errors import ConnectorError, Warning
 from . import headers as hdr
 from .body import Body, build_body
-from .retry import RetryPolicy, seconds
+from .response import response_format
+from .retry import RetryPolicy, seconds, status_codes
 from .transport import TransportKey, proxy_settings
 from .urls import build_url
 
@@ -38,6 +39,7 @@ class Prepared:
     authentication: Any = None
     insecure: bool = False
     extra: dict = field(default_factory=dict)
+    response_format: tuple = ("auto", None)
 
 
 def _flag(value, name: str) -> bool:
@@ -116,22 +118,7 @@ def transport_of(v, runtime) -> TransportKey:
 
 
 def status_rules_of(v) -> tuple[bool, frozenset]:
-    fail = _flag(v["failOnStatus"], "failOnStatus")
-    ignore = v["ignoreStatus"] or ()
-    if not isinstance(ignore, (list, tuple, set, frozenset)):
-        ignore = (ignore,)
-    codes = set()
-    for item in ignore:
-        text = str(item).strip().lower()
-        if len(text) == 3 and text[0].isdigit() and text[1:] == "xx":
-            codes.update(range(int(text[0]) * 100, int(text[0]) * 100 + 100))
-            continue
-        try:
-            codes.add(int(text))
-        except ValueError:
-            raise ConnectorError("INPUT_ERROR", "ignoreStatus must list status codes (404) or "
-                                 "classes (\"4xx\")", field="ignoreStatus") from None
-    return fail, frozenset(codes)
+    return _flag(v["failOnStatus"], "failOnStatus"), status_codes(v["ignoreStatus"], "ignoreStatus")
 
 
 def policy_of(v) -> RetryPolicy:
@@ -156,6 +143,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "status": ("failOnStatus", "ignoreStatus"),
     "policy": ("retries", "retryBackoff", "retryOn", "retryMaxDelay", "retryNonIdempotent"),
     "limits": ("responseMaxBytes", "inlineLimitBytes"),
+    "format": ("responseFormat",),
     "redirects": ("followRedirects",),
 }
 
@@ -179,6 +167,8 @@ def build_part(name: str, v: Mapping, runtime, parts: Mapping):
         return policy_of(v)
     if name == "limits":
         return limits_of(v)
+    if name == "format":
+        return response_format(v["responseFormat"])
     if name == "redirects":
         return _flag(v["followRedirects"], "followRedirects")
     raise KeyError(name)  # pragma: no cover
@@ -206,6 +196,23 @@ def assemble(parts: Mapping, v: Mapping, context, authentication) -> Prepared:
     fail, ignore = parts["status"]
     max_bytes, inline = parts["limits"]
     key = parts["transport"]
+    dropped = parts["method"] in NO_BODY and body.kind != "none" and not _flag(v["allowGetBody"], "allowGetBody")
+    if dropped:
+        body = Body()
     return Prepared(parts["method"], url, target, final_headers(parts["user_headers"], body, extra_headers),
                     body, ext, key, parts["redirects"], parts["policy"], fail, ignore, max_bytes, inline,
-                    connect, read, authentication, insecure=not key.verify and url.scheme == "https")
+                    connect, read, authentication, insecure=not key.verify and url.scheme == "https",
+                    extra={"dropped_body": True} if dropped else {}, response_format=parts["format"])
+
+
+#: methods whose body is not sent unless `allowGetBody` (Camunda's REST connector sends none)
+NO_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
+DROPPED_BODY = ("the body of a {method} request is not sent (Camunda's REST connector sends none); "
+                "set allowGetBody: true for an API that needs one")
+
+
+def note_dropped_body(prepared: Prepared, recorder) -> None:
+    """The warning for a GET/HEAD/OPTIONS body that is not sent, in the call's warnings."""
+    if prepared.extra.get("dropped_body"):
+        recorder.warnings.append(Warning("body-not-sent", "field body: " +
+                                         DROPPED_BODY.format(method=prepared.method)))

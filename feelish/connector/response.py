@@ -3,6 +3,7 @@ case-insensitively, the body decoded by its Content-Type, binary or large bodies
 document, too large ones refused."""
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from decimal import Decimal
@@ -18,7 +19,65 @@ _TEXTUAL = ("text/", "application/xml", "application/javascript", "application/x
 _FILENAME = re.compile(r"""filename\*?\s*=\s*(?:UTF-8''|"?)([^";]+)"?""", re.IGNORECASE)
 
 
-def classify(mime: str) -> str:
+FORMATS = ("auto", "json", "text", "document")
+
+
+class Headers(dict):
+    """Response headers keyed by the server's spelling, read case-insensitively: `get("location")`
+    finds `Location`.  Iteration, JSON and outputs keep the server's names."""
+
+    __slots__ = ("lower",)
+
+    def __init__(self, entries: dict, lower: dict[str, str]):
+        super().__init__(entries)
+        self.lower = lower
+
+    def _name(self, key):
+        return self.lower.get(key.lower(), key) if isinstance(key, str) else key
+
+    def get(self, key, default=None):
+        return dict.get(self, self._name(key), default)
+
+    def __getitem__(self, key):
+        return dict.__getitem__(self, self._name(key))
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, self._name(key))
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+
+def response_format(value) -> tuple[str, str | None]:
+    """The `responseFormat` field -> (format, charset or None).  An unknown format or charset is an
+    INPUT_ERROR naming it."""
+    if value is None:
+        return "auto", None
+    text = value.strip() if isinstance(value, str) else None
+    head, _, rest = (text or "").partition(";")
+    head = head.strip().lower()
+    if text is None or head not in FORMATS:
+        raise ConnectorError("INPUT_ERROR", f"responseFormat must be one of {', '.join(FORMATS)} "
+                             f"(text may name a charset: \"text; charset=ISO-8859-1\"), not {value!r}",
+                             field="responseFormat")
+    charset = None
+    if rest.strip():
+        key, _, name = rest.strip().partition("=")
+        charset = name.strip().strip('"')
+        if head != "text" or key.strip().lower() != "charset" or not charset:
+            raise ConnectorError("INPUT_ERROR", f"responseFormat: only text takes a charset "
+                                 f"(\"text; charset=NAME\"), not {value!r}", field="responseFormat")
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            raise ConnectorError("INPUT_ERROR", f"responseFormat: unknown charset {charset!r}",
+                                 field="responseFormat") from None
+    return head, charset
+
+
+def classify(mime: str, fmt: str = "auto") -> str:
+    if fmt != "auto":
+        return "binary" if fmt == "document" else fmt
     if not mime:
         return "unknown"
     if mime in ("application/json", "text/json") or mime.endswith("+json"):
@@ -92,8 +151,18 @@ class Collector:
         return self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks)
 
 
-def parse_body(data: bytes, kind: str, charset: str | None, warnings: list):
-    """Body bytes (held in memory) -> the FEEL value, per the rules above."""
+def _decode(data: bytes, charset: str | None, warnings: list) -> str:
+    try:
+        return data.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        warnings.append(Warning("invalid-response-body", f"the response names an unknown charset "
+                                f"{charset!r}; the body is read as UTF-8"))
+        return data.decode("utf-8", errors="replace")
+
+
+def parse_body(data: bytes, kind: str, charset: str | None, warnings: list, *, strict: bool = False):
+    """Body bytes (held in memory) -> the FEEL value, per the rules above.  `strict` (responseFormat
+    json): a body that is not JSON raises INVALID_RESPONSE instead of being kept as text."""
     if not data:
         return None
     if kind == "json":
@@ -102,15 +171,18 @@ def parse_body(data: bytes, kind: str, charset: str | None, warnings: list):
                 return json.loads(data, parse_float=Decimal)
             except (ValueError, UnicodeDecodeError):
                 pass
-        text = data.decode(charset or "utf-8", errors="replace")
+        text = _decode(data, charset, warnings)
         try:
             return json.loads(text, parse_float=Decimal)
         except ValueError as exc:
+            if strict:
+                raise ConnectorError("INVALID_RESPONSE", f"responseFormat is json, but the body is not "
+                                     f"JSON: {exc.msg} at position {exc.pos}") from None
             warnings.append(Warning("invalid-response-body", f"the response says JSON but is not: "
                                     f"{exc.msg} at position {exc.pos}; the body is kept as text"))
             return text
     if kind == "text":
-        return data.decode(charset or "utf-8", errors="replace")
+        return _decode(data, charset, warnings)
     # unknown: sniff
     try:
         text = data.decode(charset or "utf-8")
@@ -150,11 +222,12 @@ def scan_headers(raw) -> tuple[dict, str, bool, int | None]:
                 seen.append(value)
             else:
                 out[name] = [seen, value]
-    return out, content_type, encoded, length
+    return Headers(out, names), content_type, encoded, length
 
 
 def build_context(response, headers: dict, content_type: str, collector: Collector | None,
-                  data: bytes | None, kind: str, warnings: list, documents: Documents) -> dict:
+                  data: bytes | None, kind: str, warnings: list, documents: Documents,
+                  fmt: tuple[str, str | None] = ("auto", None)) -> dict:
     document = None
     body = None
     if collector is not None and collector.path is not None:
@@ -162,8 +235,13 @@ def build_context(response, headers: dict, content_type: str, collector: Collect
                     "contentType": content_type or "application/octet-stream",
                     "filename": collector.filename}
     elif data and kind != "binary":
-        charset = response.charset_encoding if "charset" in content_type.lower() else None
-        body = parse_body(data, kind, charset, warnings)
+        charset = fmt[1] or (response.charset_encoding if "charset" in content_type.lower() else None)
+        try:
+            body = parse_body(data, kind, charset, warnings, strict=fmt[0] == "json")
+        except ConnectorError as exc:
+            exc.response = {"status": response.status_code, "reason": response.reason_phrase or "",
+                            "headers": headers, "body": _decode(data, charset, []), "document": None}
+            raise
         if body is None and kind == "unknown":  # not text after all: keep it as a document
             filename = filename_of(response.headers, response.url)
             path = documents.new_path(filename)

@@ -83,15 +83,8 @@ class RetryPolicy:
             delay, factor, jitter = 1.0, 2.0, 0.1
         else:
             delay = seconds(backoff, "retryBackoff")
-        codes = retry_on or ()
-        if not isinstance(codes, (list, tuple, set, frozenset)):
-            codes = (codes,)
-        try:
-            code_set = frozenset(int(c) for c in codes)
-        except (TypeError, ValueError):
-            raise ConnectorError("INPUT_ERROR", "retryOn must be a list of HTTP status codes",
-                                 field="retryOn") from None
-        return cls(count, delay, factor, limit, jitter, code_set, bool(non_idempotent))
+        return cls(count, delay, factor, limit, jitter, status_codes(retry_on, "retryOn"),
+                   bool(non_idempotent))
 
     def may_retry(self, method: str) -> bool:
         return self.retries > 0 and (self.non_idempotent or method in IDEMPOTENT)
@@ -108,6 +101,49 @@ class RetryPolicy:
         if self.jitter:
             base *= 1 + random.uniform(-self.jitter, self.jitter)  # noqa: S311 - not crypto
         return max(0.0, min(base, self.max_delay))
+
+
+def status_codes(value, field: str) -> frozenset[int]:
+    """A status list as `ignoreStatus` and `retryOn` take it: codes (`404`, `"404"`) and classes
+    (`"4xx"`, `"5XX"`); a single value counts as a list of one."""
+    items = value or ()
+    if not isinstance(items, (list, tuple, set, frozenset)):
+        items = (items,)
+    codes: set[int] = set()
+    for item in items:
+        text = str(item).strip().lower()
+        if len(text) == 3 and text[0] in "12345" and text[1:] == "xx":
+            codes.update(range(int(text[0]) * 100, int(text[0]) * 100 + 100))
+            continue
+        try:
+            if item is True or item is False:
+                raise ValueError
+            code = int(text)
+        except ValueError:
+            raise ConnectorError("INPUT_ERROR", f"{field} must list status codes (404) or classes "
+                                 f"(\"4xx\"), not {item!r}", field=field) from None
+        codes.add(code)
+    return frozenset(codes)
+
+
+def backoff(attempt, min_delay=0.05, factor=1.6, max_delay=5.0, jitter=0.1) -> float:
+    """Camunda's `backoff(attempt, minDelay, factor, maxDelay, jitterFactor)` in seconds:
+    `minDelay * factor^(attempt-1)` kept between minDelay and maxDelay, then +/- jitterFactor of it
+    at random (defaults 50 ms, 1.6, 5 s, 0.1).  Raises ValueError for attempt < 1, factor <= 0,
+    minDelay > maxDelay or a negative jitter."""
+    if attempt < 1:
+        raise ValueError(f"'attempt' must be >= 1, but was {attempt}")
+    if factor <= 0:
+        raise ValueError(f"'factor' must be > 0, but was {factor}")
+    if min_delay > max_delay:
+        raise ValueError(f"'minDelay' ({min_delay:g} s) must not exceed 'maxDelay' ({max_delay:g} s)")
+    if jitter < 0:
+        raise ValueError(f"'jitterFactor' must be >= 0, but was {jitter}")
+    raw = min_delay * factor ** min(int(attempt) - 1, 1000)  # capped: never an overflow
+    delay = max(min_delay, min(max_delay, raw))
+    if jitter:
+        delay += random.uniform(-jitter * delay, jitter * delay)  # noqa: S311 - not crypto
+    return max(0.0, round(delay, 3))
 
 
 def parse_retry_after(value: str) -> float | None:

@@ -3,6 +3,7 @@ provider, the document folder and the limits that every connector call shares.""
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import re
 import threading
@@ -29,7 +30,9 @@ class Runtime:
                     no proxy is given.
     verify:         default TLS verification (True); a connector's `verify` field wins.
     max_connections / max_keepalive: pool limits, per client.
-    document_folder: where large and binary responses are written (a temp folder by default).
+    document_folder: where binary (and asked-for) responses are written (a temp folder by default).
+    keep_documents: False (default): `close()` deletes the document files this runtime wrote
+                    (an engine that hands them on sets True and deletes them itself).
     file_roots:     extra folders that document contexts may be read from for uploads.
     credentials:    reusable authentication contexts by name, for `authenticationConfiguration`
                     (strings inside may hold `<<secrets.NAME>>` placeholders).
@@ -43,7 +46,8 @@ class Runtime:
                  max_keepalive: int = 20, document_folder: str | os.PathLike | None = None,
                  file_roots: Iterable[str | os.PathLike] = (), token_cache=None,
                  credentials: Mapping[str, Mapping[str, Any]] | None = None,
-                 blocked_urls: Iterable[str] = (), blocked_ports: Iterable[int] = ()):
+                 blocked_urls: Iterable[str] = (), blocked_ports: Iterable[int] = (),
+                 keep_documents: bool = False):
         self.secrets = as_provider(secrets)
         if proxy is not None:
             self.proxy: ProxySettings | None = proxy_settings(proxy, no_proxy)
@@ -53,6 +57,7 @@ class Runtime:
         self.limits = httpx2.Limits(max_connections=max_connections,
                                     max_keepalive_connections=max_keepalive)
         self.documents = Documents(document_folder, file_roots)
+        self.keep_documents = bool(keep_documents)
         self.token_cache = token_cache if token_cache is not None else TokenCache()
         self.default_key = TransportKey(verify=self.verify, proxy=self.proxy)
         self.credentials = dict(credentials or {})
@@ -171,6 +176,8 @@ class Runtime:
             self._closed = True
         for client in clients:
             client.close()
+        if not self.keep_documents:
+            self.documents.cleanup()
 
     async def aclose_async_clients(self) -> None:
         """Close the async clients of the running loop only; the runtime stays open (for a
@@ -214,4 +221,5 @@ def default_runtime() -> Runtime:
         with _default_lock:
             if _default is None or _default._closed:
                 _default = Runtime()
+                atexit.register(_default.close)  # its documents are deleted at exit too
     return _default

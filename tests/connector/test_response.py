@@ -71,11 +71,13 @@ def test_binary_download_becomes_a_document(make, fault_url, rt):  # complaint 1
     assert rt.documents.folder in path.parents
 
 
-def test_large_text_goes_to_a_document_over_the_inline_limit(make, httpbin_url, fault_url):
+def test_large_json_stays_in_memory_and_a_document_only_when_asked(make, httpbin_url, fault_url):
+    # issue 10 item 9: JSON and text bodies are held up to responseMaxBytes, never silently a document
     out = get(make, f'{fault_url}/json?v="{"x" * 3000}"', inlineLimitBytes=1000)
+    assert out.response["body"] == "x" * 3000 and out.response["document"] is None
+    out = get(make, f'{fault_url}/json?v="{"x" * 3000}"', responseFormat=Literal("document"))
     assert out.response["body"] is None and out.response["document"]["size"] == 3002
     assert out.response["document"]["contentType"] == "application/json"
-    assert get(make, f'{fault_url}/json?v="{"x" * 3000}"').response["body"] == "x" * 3000
     out = get(make, f"{httpbin_url}/base64/SGVsbG8=", inlineLimitBytes=1000)
     assert out.response["body"] == "Hello" and out.response["document"] is None
 
