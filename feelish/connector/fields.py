@@ -3,6 +3,8 @@ literal, or a precompiled expression) is compiled once."""
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -184,6 +186,28 @@ def substitute_secrets(value: Any, secrets, field: str) -> Any:
     return value
 
 
+_NAME = re.compile(r"[^\s\"'=]+")
+
+
+def plain_name(value: Any, field: str) -> str:
+    """`kind` and `resultVariable` take the forms every other field takes: `Literal("x")`, the
+    string expression `'"x"'` (also `'="x"'`), or the plain name `'x'`; never a key with quotes."""
+    text = value.value if isinstance(value, Literal) else value
+    if isinstance(text, str):
+        text = text.strip()
+        if text.startswith("=") and not isinstance(value, Literal):
+            text = text[1:].strip()
+        if len(text) >= 2 and text[0] == text[-1] == '"' and not isinstance(value, Literal):
+            try:
+                text = json.loads(text)
+            except ValueError:
+                text = None
+        if isinstance(text, str) and _NAME.fullmatch(text):
+            return text
+    raise ConnectorError("INPUT_ERROR", f"field {field!r} must be a name such as \"result\", not "
+                         f"{value!r}", field=field)
+
+
 def compile_fields(mapping: Mapping[str, Any], compile_text) -> dict[str, Field]:
     """Check names and compile every given field once."""
     unknown = sorted(set(mapping) - set(DEFAULTS))
@@ -194,13 +218,13 @@ def compile_fields(mapping: Mapping[str, Any], compile_text) -> dict[str, Field]
                              f"known fields: {', '.join(DEFAULTS)}", field=unknown[0])
     if mapping.get("url") is None and mapping.get("kind", "rest") == "rest":
         raise ConnectorError("INPUT_ERROR", "field 'url' is required", field="url")
+    mapping = dict(mapping)
+    for name in PLAIN:
+        if mapping.get(name) is not None:
+            mapping[name] = plain_name(mapping[name], name)
     kind = mapping.get("kind", "rest")
     if kind not in KINDS:
         raise ConnectorError("INPUT_ERROR", f"field 'kind' must be one of {', '.join(KINDS)}, "
                              f"not {kind!r}", field="kind")
-    result_variable = mapping.get("resultVariable")
-    if result_variable is not None and (not isinstance(result_variable, str) or not result_variable):
-        raise ConnectorError("INPUT_ERROR", "field 'resultVariable' must be a variable name",
-                             field="resultVariable")
     return {name: Field(name, value, compile_text) for name, value in mapping.items()
             if value is not None or name in ("body",)}

@@ -108,6 +108,16 @@ class _Handler(socketserver.StreamRequestHandler):
             charset = query.get("charset", "utf-8")
             return self.send(200, "café / naïve".encode(charset),
                              [("Content-Type", f"text/plain; charset={charset}")])
+        if path == "/big-json":  # {"items": [0, 1, 2, ...]} of at least `size` bytes
+            size, items, total = int(query.get("size", "2000000")), [], 12
+            while total < size:
+                items.append(str(len(items)))
+                total += len(items[-1]) + 1
+            return self.send(200, ('{"items": [' + ",".join(items) + "]}").encode(),
+                             [("Content-Type", "application/json")])
+        if path == "/bytes":  # `text` encoded in `encoding`, sent with Content-Type `type` as given
+            data = query.get("text", "").encode(query.get("encoding", "utf-8"))
+            return self.send(200, data, [("Content-Type", query.get("type", "text/plain"))])
         if path == "/xml":
             return self.send(200, b"<a><b>1/2</b></a>", [("Content-Type", "application/xml")])
         if path == "/reset":
