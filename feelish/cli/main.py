@@ -120,13 +120,12 @@ def _runtime(args):
 
 
 def cmd_run(args, out, err) -> int:
-    from ..templates import dry_run_template, load, output_redactor, run_template, unknown_variables
+    from ..templates import dry_run_template, load, output_redactor, run_template, undeclared
 
     template = load(args.template)
     variables = _variables(args)
-    ignored = unknown_variables(template, variables)
-    if ignored:
-        err.write(f"note: {template.name} does not declare {', '.join(ignored)}; ignored\n")
+    for warning in undeclared(template, variables):
+        err.write(f"warning: {warning.message}\n")
     secrets = _secrets(args)
     with _runtime(args) as runtime:
         if args.dry_run:
@@ -135,7 +134,8 @@ def cmd_run(args, out, err) -> int:
             return EXIT_OK
         outcome = run_template(template, variables, secrets=secrets, runtime=runtime)
     for warning in getattr(outcome, "warnings", ()):
-        err.write(f"warning: {warning.render()}\n")
+        if warning.kind != "undeclared-input":  # said above
+            err.write(f"warning: {warning.render()}\n")
     data = outcome.outputs
     if args.response:
         data = {"outputs": outcome.outputs, "response": outcome.response}
@@ -145,26 +145,32 @@ def cmd_run(args, out, err) -> int:
 
 
 def cmd_check(args, out, err) -> int:
-    from ..templates import check, check_inputs, parse_file
+    from ..templates import check, check_inputs, check_warnings, parse_file, undeclared
 
     given = args.vars or args.var or args.arg
     variables = _variables(args) if given else None
     failed = 0
     for ref in args.templates:
+        notes: list = []
         try:
             template = parse_file(ref)
             problems = check(template)
+            notes = check_warnings(template)
             if variables is not None:
                 problems += check_inputs(template, variables)
+                notes += [w.message for w in undeclared(template, variables)]
         except TemplateError as exc:
-            problems = [exc]
+            problems = list(exc.problems or (exc,))  # every template syntax error at once
+        for note in notes:
+            err.write(f"warning: {note}\n")
         if problems:
             failed += 1
             for problem in problems:
                 err.write(f"error: {problem}\n")
             err.write(f"{ref}: {len(problems)} problem{'s' if len(problems) > 1 else ''}\n")
         else:
-            out.write(f"{ref}: ok\n")
+            out.write(f"{ref}: ok" + (f" ({len(notes)} warning{'s' if len(notes) > 1 else ''})"
+                                      if notes else "") + "\n")
     return EXIT_USAGE if failed else EXIT_OK
 
 
@@ -218,6 +224,8 @@ def main(argv: Sequence[str] | None = None, *, out=None, err=None) -> int:
             return EXIT_USAGE
         return COMMANDS[args.command](args, out, err)
     except ConnectorError as exc:
+        for warning in exc.warnings:  # what explains the failure (e.g. a never-matching comparison)
+            err.write(f"warning: {warning.render()}\n")
         err.write(to_json(exc.to_dict()) + "\n")
         return EXIT_FAILED
     except UsageError as exc:

@@ -64,6 +64,34 @@ AFTER = frozenset({"resultExpression", "errorExpression"})
 KINDS = ("rest", "token")
 
 
+_BRACES = re.compile(r"\{\{(\s*secrets\.[A-Za-z_][A-Za-z0-9_.\-/]*\s*)\}\}")
+
+
+def secret_braces(text: str) -> str:
+    """Camunda's `{{secrets.NAME}}` read as `<<secrets.NAME>>` (same length: positions hold)."""
+    return _BRACES.sub(r"<<\1>>", text) if "{{" in text else text
+
+
+def camunda_forms(text: str) -> str:
+    """Expression text as Camunda users write it: a leading `=` (Camunda's FEEL marker) becomes a
+    space and `{{secrets.NAME}}` becomes `<<secrets.NAME>>`; every offset stays where it was."""
+    stripped = text.lstrip()
+    if stripped.startswith("="):
+        at = len(text) - len(stripped)
+        text = text[:at] + " " + text[at + 1:]
+    return secret_braces(text)
+
+
+def _braces_deep(value: Any) -> Any:
+    if isinstance(value, str):
+        return secret_braces(value)
+    if isinstance(value, Mapping):
+        return {_braces_deep(k): _braces_deep(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_braces_deep(v) for v in value)
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Literal:
     """A field value to use as is (never compiled), e.g. `Literal("GET")`."""
@@ -85,6 +113,7 @@ class Field:
         if isinstance(value, Literal):
             value = value.value
         elif isinstance(value, str) and name not in PLAIN:
+            value = camunda_forms(value)
             self.source = value
             self.expression = _compile(name, value, compile_text)
             if name not in AFTER:
@@ -94,6 +123,8 @@ class Field:
             self.expression = value
             self.source = getattr(value, "source", None)
             return
+        if isinstance(value, (str, Mapping, list, tuple)):
+            value = _braces_deep(value)
         self.constant = value
         self.has_secrets = _holds_placeholder(value)
 
@@ -195,8 +226,8 @@ def plain_name(value: Any, field: str) -> str:
     text = value.value if isinstance(value, Literal) else value
     if isinstance(text, str):
         text = text.strip()
-        if text.startswith("=") and not isinstance(value, Literal):
-            text = text[1:].strip()
+        if not isinstance(value, Literal):
+            text = camunda_forms(text).strip()
         if len(text) >= 2 and text[0] == text[-1] == '"' and not isinstance(value, Literal):
             try:
                 text = json.loads(text)

@@ -41,10 +41,10 @@ def to_mapping(template: Template) -> dict[str, Any]:
             continue
         if key in F.PLAIN:
             node = parse_expression(decl.value, template)
-            if not isinstance(node, ast.StringLit):
-                raise TemplateError(f"field {key!r} must be a string literal (a plain name)",
+            if not isinstance(node, (ast.StringLit, ast.Name)):
+                raise TemplateError(f"field {key!r} must be a name: \"result\" or result",
                                     source=template.source, span=decl.value.span, origin=template.origin)
-            mapping[key] = node.value
+            mapping[key] = node.value if isinstance(node, ast.StringLit) else node.name
             continue
         mapping[key] = text.strip()
     for head, entries in groups.items():

@@ -77,6 +77,8 @@ def check(template: Template) -> list[TemplateError]:
         node = _parse(fdecl.value, template, problems)
         if node is None:
             continue
+        if key in F.PLAIN:  # a name, not an expression: checked below
+            continue
         scope = frozenset(visible | set(F.AFTER_CALL_NAMES.get(key, ()))
                           | (paged if key in ("resultExpression", "errorExpression") else set()))
         extra = CONNECTOR_FUNCTIONS if key in F.AFTER_CALL_NAMES and builtins else frozenset()
@@ -84,7 +86,8 @@ def check(template: Template) -> list[TemplateError]:
         if spec is not None:
             problems += _field_type(template, key, spec, node, fdecl.value)
     kind_node = _parse_quiet(template.fields["kind"].value, template) if "kind" in template.fields else None
-    token_kind = isinstance(kind_node, ast.StringLit) and kind_node.value == "token"
+    token_kind = isinstance(kind_node, ast.StringLit) and kind_node.value == "token" \
+        or isinstance(kind_node, ast.Name) and kind_node.name == "token"
     for key in F.REQUIRED_FIELDS:
         if key not in template.fields and not (token_kind and key == "url"):
             problems.append(_problem(template, f"missing required field {key!r}", _head_span(template),
@@ -98,9 +101,10 @@ def check(template: Template) -> list[TemplateError]:
         if key in template.fields:
             expr = template.fields[key].value
             node = _parse_quiet(expr, template)
-            if node is not None and not (isinstance(node, ast.StringLit) and node.value.strip()):
-                problems.append(_problem(template, f"{key} must be a non-empty string literal",
-                                         _at(expr, node), hint=f'for example: {key}: "name"'))
+            if node is not None and not (isinstance(node, ast.StringLit) and node.value.strip()
+                                         or isinstance(node, ast.Name)):
+                problems.append(_problem(template, f"{key} must be a name",
+                                         _at(expr, node), hint=f'for example: {key}: "name" or {key}: name'))
     problems.sort(key=lambda p: p.span.start if p.span else 0)
     return problems
 

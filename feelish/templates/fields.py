@@ -51,7 +51,9 @@ _SPECS = [
     _f("proxy.password", "string", "proxy password"),
     _f("noProxy", "any", "hosts that bypass the proxy"),
     _f("responseMaxBytes", "number", "largest response body read"),
-    _f("inlineLimitBytes", "number", "largest response kept inline"),
+    _f("inlineLimitBytes", "number", "largest body without a Content-Type kept in memory"),
+    _f("responseFormat", "string", "how to read the body: auto, json, text (\"text; charset=X\"), document"),
+    _f("allowGetBody", "boolean", "send a body with GET, HEAD and OPTIONS (not sent by default)"),
     _f("contextHeaders", "any", "engine context headers to add"),
     # authentication
     _f("authentication", "context", "the whole authentication object"),
@@ -136,7 +138,7 @@ REQUIRED_FIELDS = ("url",)
 AFTER_CALL_NAMES = {
     "resultVariable": ("response",),
     "resultExpression": ("response",),
-    "errorExpression": ("response", "error"),
+    "errorExpression": ("response", "error", "job"),
     "pagination.next": ("response", "page", "items", "links", "request"),
     "pagination.items": ("response", "page", "links", "request"),
     "pagination.until": ("response", "page", "items", "links", "request"),

@@ -9,6 +9,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..resources import grammar_text
+from ..connector.fields import camunda_forms
 from ..errors import Span, TemplateError
 from .model import INPUT_TYPES, FieldDecl, InputDecl, InputType, Template, TemplateExpr
 
@@ -36,12 +37,52 @@ def parse_template(text: str, origin: str | None = None, *, name: str | None = N
     source = text.replace("\r\n", "\n").replace("\r", "\n")
     if source.startswith("\ufeff"):
         source = source[1:]
-    try:
-        tree = _lark().parse(source)
-    except UnexpectedInput as exc:
-        raise _syntax_error(exc, source, origin) from None
     default_name = name or (Path(origin).stem if origin else "template")
-    return _build(tree, source, origin, default_name)
+    problems: list[TemplateError] = []
+    attempt = source
+    for _ in range(MAX_PROBLEMS):  # after an error, the item's lines become a comment: go on
+        try:
+            template = _build(_lark().parse(attempt), attempt, origin, default_name)
+        except UnexpectedInput as exc:
+            error = _syntax_error(exc, attempt, origin)
+        except TemplateError as exc:
+            error = exc
+        else:
+            if not problems:
+                return template
+            break
+        problems.append(TemplateError(error.message, source=source, span=error.span, origin=origin,
+                                      hint=error.hint))
+        blanked = _blank_item(attempt, error.span.start if error.span else len(attempt))
+        if blanked == attempt:
+            break
+        attempt = blanked
+    problems.sort(key=lambda p: p.span.start if p.span else 0)
+    first = problems[0]
+    first.problems = tuple(problems)
+    raise first
+
+
+#: template syntax errors reported at once, at most
+MAX_PROBLEMS = 50
+
+
+def _blank_item(source: str, pos: int) -> str:
+    """`source` with the line at `pos` and its indented continuation lines turned into comment
+    lines of the same length (so every position stays); unchanged if there is nothing to blank."""
+    if pos >= len(source):
+        return source
+    start = source.rfind("\n", 0, pos) + 1
+    end = source.find("\n", pos)
+    end = len(source) if end < 0 else end
+    while end < len(source) and source[end + 1:end + 2] in (" ", "\t"):
+        following = source.find("\n", end + 1)
+        end = len(source) if following < 0 else following
+    lines = source[start:end].split("\n")
+    if not any(line.strip() and not line.startswith("#") for line in lines):
+        return source
+    blank = "\n".join(("#" + " " * (len(line) - 1)) if line else line for line in lines)
+    return source[:start] + blank + source[end:]
 
 
 def _syntax_error(exc: UnexpectedInput, source: str, origin: str | None) -> TemplateError:
@@ -137,7 +178,8 @@ def _build(tree: Tree, source: str, origin: str | None, default_name: str) -> Te
             key = str(key_token)
             if key in fields:
                 raise _error(f"field {key!r} is set twice", source, _span(key_token), origin)
-            fields[key] = FieldDecl(key, TemplateExpr(str(expr_token), _span(expr_token)), _span(key_token))
+            fields[key] = FieldDecl(key, TemplateExpr(camunda_forms(str(expr_token)), _span(expr_token)),
+                                    _span(key_token))
     return Template(name=name, title=title, doc=_leading_comments(source), inputs=inputs,
                     fields=fields, source=source, origin=origin)
 
@@ -165,7 +207,7 @@ def _input(item: Tree, source: str, origin: str | None) -> InputDecl:
                 secret = True
         elif isinstance(child, Tree) and child.data == "default":
             token = child.children[0]
-            default = TemplateExpr(str(token), _span(token))
+            default = TemplateExpr(camunda_forms(str(token)), _span(token))
         elif isinstance(child, Token) and child.type == "STRING":
             doc = _unquote(child)
     if required and optional:

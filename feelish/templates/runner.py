@@ -8,8 +8,10 @@ from typing import Any
 
 from ..errors import ConnectorError, TemplateError, line_col
 from ..connector import Connector
+from ..connector.fields import secret_braces
 from ..secrets import Redactor, as_provider, iter_secret_names
 from . import fields as F
+from .advice import undeclared
 from .binding import bind_inputs, secret_input_values, to_mapping
 from .model import Template
 
@@ -59,14 +61,19 @@ def run_template(template: Template, variables: Mapping[str, Any] | None = None,
     """Call the connector; returns the runtime's `Outcome(outputs, response)`.
 
     Raises TemplateError for a missing or mistyped input, ConnectorError when the call fails.
+    A variable the template does not declare is ignored, with a warning (did you mean ...?) first
+    in `outcome.warnings` (or the error's `warnings`).
     """
     scope = bind_inputs(template, variables, secrets=secrets)
     redactor = _redactor(template, scope)
     connector = connector or connector_for(template, runtime)
+    ignored = tuple(undeclared(template, variables))  # never dropped silently
     try:
-        return connector.run(scope, secrets=secrets, context=context)
+        outcome = connector.run(scope, secrets=secrets, context=context)
     except ConnectorError as exc:
+        exc.warnings = (*ignored, *exc.warnings)
         raise _locate(exc.redact(redactor), template) from None
+    return dataclasses.replace(outcome, warnings=(*ignored, *outcome.warnings)) if ignored else outcome
 
 
 def dry_run_template(template: Template, variables: Mapping[str, Any] | None = None, *,
@@ -96,7 +103,7 @@ def output_redactor(template: Template, variables: Mapping[str, Any] | None, sec
     """For printing a call's outputs: hides the values of the secrets the template names and of
     the inputs it declares `secret` (the CLI and the REPL apply it; `run_template` does not)."""
     provider = as_provider(secrets)
-    values = [provider.get(name) for name in set(iter_secret_names(template.source))]
+    values = [provider.get(name) for name in set(iter_secret_names(secret_braces(template.source)))]
     given = variables or {}
     values += [given.get(name) for name, decl in template.inputs.items() if decl.secret]
     return Redactor(v for v in values if isinstance(v, str) and v)

@@ -175,7 +175,7 @@ def test_run_wrong_input_type_exit_2():
 def test_run_ignores_undeclared_variables_and_says_so(example_api):
     code, out, err = cli("run", "get", "--arg", f"url={example_api.url}/weather/current?city=Paris",
                          "--arg", "body=ignored")
-    assert code == 0 and "does not declare body; ignored" in err
+    assert code == 0 and "does not declare an input 'body'; it is ignored" in err
 
 
 def test_dry_run_shows_secret_placeholders_and_sends_nothing(example_api, tmp_path):

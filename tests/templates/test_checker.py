@@ -102,7 +102,7 @@ def test_input_default_sees_earlier_inputs_only():
     ('followRedirects: "yes"', "field 'followRedirects' takes a boolean, not a string"),
     ('connectionTimeoutInSeconds: "20"', "takes a number, not a string"),
     ('headers: ["a"]', "field 'headers' takes a context, not a list"),
-    ('resultVariable: 3', "resultVariable must be a non-empty string literal"),
+    ('resultVariable: 3', "resultVariable must be a name"),
 ])
 def test_literal_type_mismatches(line, fragment):
     p = only('url: "http://a"\n' + line + "\n")
