@@ -41,11 +41,11 @@ def check_warnings(template: Template) -> list[TemplateError]:
         offset = template.fields["errorExpression"].value.offset
         for message, span in never_matches(tree):
             out.append(_warning(template, message, Span(offset + span.start, offset + span.end)))
-    method = _quiet(template, "method")
+    method = _quiet(template, "method") if "method" in template.fields else ast.StringLit(Span(0, 0), "GET")
     allowed = _quiet(template, "allowGetBody")
     if "body" in template.fields and isinstance(method, ast.StringLit) \
             and method.value.upper() in NO_BODY and not (isinstance(allowed, ast.BoolLit) and allowed.value) \
-            and not isinstance(_quiet(template, "body"), ast.NullLit):
+            and not isinstance(_quiet(template, "body"), ast.NullLit) and _quiet(template, "kind") is None:
         out.append(_warning(template, DROPPED_BODY.format(method=method.value.upper()),
                             template.fields["body"].key_span))
     return out
