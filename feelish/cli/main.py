@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("eval", help="evaluate an expression, print the result as JSON")
-    p.add_argument("expression", help="the expression (or @FILE to read it from a file)")
+    p.add_argument("expression", nargs="?", help="the expression (`@\"P1Y\"` is a temporal literal)")
+    p.add_argument("-f", "--file", metavar="FILE|-", help="read the expression from a file (- for stdin)")
     _add_inputs(p)
     p.add_argument("--strict", action="store_true", help="a warning is an error")
     p.add_argument("-c", "--compact", action="store_true", help="one-line JSON")
@@ -98,10 +99,15 @@ def cmd_eval(args, out, err) -> int:
     from ..repl.inputs import read_text
     from ..secrets import SecretResolver
 
-    text = args.expression
-    if text.startswith("@") and len(text) > 1:
-        text = read_text(text[1:], "eval")
-    expression = compile_expression(text, origin="<expression>")
+    if (args.expression is None) == (args.file is None):
+        raise UsageError("eval takes an expression or --file FILE, one of the two")
+    text = args.expression if args.file is None else read_text(args.file, "--file")
+    try:
+        expression = compile_expression(text, origin="<expression>" if args.file is None else args.file)
+    except SourceError as exc:
+        if args.file is None and text.startswith("@") and os.path.isfile(text[1:]):
+            exc.hint = f"to read the expression from the file {text[1:]!r}, use --file {text[1:]}"
+        raise
     resolver = SecretResolver(_secrets(args))  # remembers the secret values used, for redaction
     result = expression.evaluate_with_warnings(_variables(args), secrets=resolver, strict=args.strict)
     redactor = resolver.redactor()

@@ -280,7 +280,8 @@ class Connector:
             return build_context(response, headers, ctype, collector, data, kind, warnings,
                                  self.runtime.documents, p.response_format)
         except httpx2.HTTPError as exc:
-            raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
+            raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout,
+                                  url=p.url, proxy=_proxy_of(p)) from None
         except OSError as exc:
             raise ConnectorError("DOCUMENT_ERROR", f"cannot read or write a document file: "
                                  f"{exc.strerror or exc.__class__.__name__}") from None
@@ -372,7 +373,8 @@ class Connector:
             return build_context(response, headers, ctype, collector, data, kind, warnings,
                                  self.runtime.documents, p.response_format)
         except httpx2.HTTPError as exc:
-            raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
+            raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout,
+                                  url=p.url, proxy=_proxy_of(p)) from None
         except OSError as exc:
             raise ConnectorError("DOCUMENT_ERROR", f"cannot read or write a document file: "
                                  f"{exc.strerror or exc.__class__.__name__}") from None
@@ -425,6 +427,10 @@ def _warnings(before: int, response_warnings: list, recorder) -> tuple:
     if not collected:
         return tuple(response_warnings)
     return (*collected[:before], *response_warnings, *collected[before:])
+
+
+def _proxy_of(p: Prepared) -> str | None:
+    return p.key.proxy.public_url if p.key.proxy else None
 
 
 def _header(ctx: dict, name: str):

@@ -160,8 +160,10 @@ def parse_retry_after(value: str) -> float | None:
 
 
 def transport_error(exc: httpx2.HTTPError, *, connect_timeout: float | None,
-                    read_timeout: float | None) -> ConnectorError:
-    """An httpx2 exception -> a ConnectorError with a code that says what happened."""
+                    read_timeout: float | None, url: httpx2.URL | None = None,
+                    proxy: str | None = None) -> ConnectorError:
+    """An httpx2 exception -> a ConnectorError with a code that says what happened (a failed
+    connection names the host and port it tried, and the proxy it went through)."""
     detail = str(exc) or exc.__class__.__name__
 
     def limit(value):
@@ -186,7 +188,8 @@ def transport_error(exc: httpx2.HTTPError, *, connect_timeout: float | None,
     if isinstance(exc, httpx2.ConnectError):
         if _is_tls(exc):
             return ConnectorError("TLS_ERROR", f"TLS handshake failed: {detail}")
-        return ConnectorError("CONNECTION_FAILED", f"could not connect: {detail}", retryable=True)
+        return ConnectorError("CONNECTION_FAILED", f"could not connect{_where(url, proxy)}: {detail}",
+                              retryable=True)
     if isinstance(exc, (httpx2.ReadError, httpx2.WriteError, httpx2.RemoteProtocolError)):
         if _is_tls(exc):
             return ConnectorError("TLS_ERROR", f"TLS failure: {detail}")
@@ -194,6 +197,14 @@ def transport_error(exc: httpx2.HTTPError, *, connect_timeout: float | None,
     if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
         return ConnectorError("INPUT_ERROR", detail, field="url")
     return ConnectorError("CONNECTION_ERROR", detail, retryable=isinstance(exc, httpx2.TransportError))
+
+
+def _where(url: httpx2.URL | None, proxy: str | None) -> str:
+    if url is None:
+        return ""
+    port = url.port or (443 if url.scheme == "https" else 80)
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return f" to {host}:{port}" + (f" through the proxy {proxy}" if proxy else "")
 
 
 def _is_tls(exc: BaseException) -> bool:

@@ -111,6 +111,9 @@ def _parse(text: str, verbatim: bool) -> tuple[httpx2.URL, bytes | None]:
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ConnectorError("INPUT_ERROR", f"Invalid URL {text!r}: it needs http:// or https:// "
                              "and a host", field="url")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise ConnectorError("INPUT_ERROR", f"Invalid URL {text!r}: invalid port {parsed.port} "
+                             "(a port is 1 to 65535)", field="url")
     if not verbatim:
         return parsed, None
     parts = urlsplit(text)

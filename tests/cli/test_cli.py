@@ -321,5 +321,5 @@ def test_an_input_error_names_where_the_template_sets_the_field(tmp_path):
 def test_eval_reads_the_expression_from_a_file(tmp_path):
     path = tmp_path / "e.feel"
     path.write_text("{\n  double: a * 2 // comment\n}\n")
-    code, out, _ = cli("eval", f"@{path}", "--var", "a=4", "-c")
+    code, out, _ = cli("eval", "--file", str(path), "--var", "a=4", "-c")
     assert (code, out.strip()) == (0, '{"double":8}')
