@@ -3,16 +3,18 @@ error never ends the session (docs/cli.md lists the commands)."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from typing import Any
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.history import FileHistory, InMemoryHistory
+from prompt_toolkit.key_binding import KeyBindings
 
 from ..errors import ConnectorError, FeelishError
 from .complete import ReplCompleter
-from .inputs import UsageError, load_vars_file, parse_json, read_text, to_json
+from .inputs import UsageError, parse_json, read_text, to_json
 from ..secrets import Redactor, SecretResolver, as_provider
 from ..language.codec import feel_string
 
@@ -26,10 +28,11 @@ expressions     type any expression; `response` is there after :response or :run
 :template REF   load a template (a file or a built-in name) and show its inputs
 :dry            dry-run the loaded template with the variables: show the request
 :run            run the loaded template for real; keeps `response`, shows the outputs
+:outputs        the template's result and error expressions on the current `response`
 :secrets        list the secret names (never values)
 :warnings       show the warnings of the last evaluation again
 :help           this text
-:quit           leave (Ctrl-D works too)"""
+:quit, :exit    leave (Ctrl-D works too)"""
 
 COMMANDS = (":vars", ":load", ":set", ":unset", ":response", ":template", ":dry", ":run", ":outputs",
             ":secrets",
@@ -76,10 +79,13 @@ class Repl:
         self.plain_input = sys.stdin if input is None and not _isatty(sys.stdin) else None
         if history is None and input is None:
             history = os.path.join(os.path.expanduser("~"), ".feelish_history")
+        self.failed = False  # a piped script exits with 1 after an error
         self.session = None if self.plain_input is not None else PromptSession(
             history=FileHistory(history) if history else InMemoryHistory(),
             completer=ReplCompleter(lambda: self.variables, COMMANDS),
-            complete_while_typing=False, input=input, output=output)
+            complete_while_typing=False, input=input, output=output,
+            multiline=True, key_bindings=_enter_bindings(),  # one input, one history entry
+            prompt_continuation=lambda width, line, wrapped: "....... ")
 
     # ------------------------------------------------------------------ loop
 
@@ -96,13 +102,21 @@ class Repl:
         return line.rstrip("\n")
 
     def read(self) -> str | None:
+        text = None
         try:
+            if self.plain_input is None:  # the key bindings keep the lines of one input together
+                return _join_continued(self.session.prompt("feelish> "))
             text = self._prompt("feelish> ")
             while needs_more(text):
                 more = self._prompt("....... ")
                 text = (text.rstrip()[:-1] if text.rstrip().endswith("\\") else text) + "\n" + more
             return text
         except EOFError:
+            if text is not None and text.strip():  # the input ended inside an expression
+                self.failed = True
+                first = text.strip().splitlines()[0]
+                self.write(f"error: the input ends inside an unterminated expression starting "
+                           f"with {first[:60]!r} (an open bracket or string, or a trailing \\)")
             return None
         except KeyboardInterrupt:
             return ""
@@ -117,7 +131,7 @@ class Repl:
             if not self.handle(text):
                 break
         self._close()
-        return 0
+        return 1 if self.failed and self.plain_input is not None else 0
 
     def _close(self) -> None:
         if self.runtime is not None:
@@ -136,10 +150,13 @@ class Repl:
                 return self.command(text)
             self.show(self.evaluate(text))
         except ConnectorError as exc:
+            self.failed = True
             self.write("connector error: " + to_json(exc.to_dict(), compact=True))
         except FeelishError as exc:
+            self.failed = True
             self.write(f"error: {exc}")
         except Exception as exc:  # a bug: report it, keep the session
+            self.failed = True
             self.write(f"internal error ({type(exc).__name__}); the session goes on")
         return True
 
@@ -196,7 +213,9 @@ class Repl:
     def cmd_load(self, arg: str) -> None:
         if not arg:
             raise UsageError(":load needs a file name")
-        loaded = load_vars_file(arg)
+        loaded = parse_json(read_text(arg, ":load"), f":load {arg}")
+        if not isinstance(loaded, dict):
+            raise UsageError(f":load {arg}: expected a JSON object of variables")
         self.variables.update(loaded)
         self.write(f"loaded {len(loaded)} variable(s): {', '.join(loaded) or '-'}")
 
@@ -263,6 +282,8 @@ class Repl:
             if exc.response is not None:
                 self.variables["response"] = exc.response
                 self.write("(the failed call's response is kept in `response`)")
+            elif self.variables.pop("response", None) is not None:  # never a stale one
+                self.write("(no response: the previous `response` is cleared)")
             raise
         self.variables["response"] = outcome.response
         self.last_warnings = [w.render() for w in getattr(outcome, "warnings", ())]
@@ -326,6 +347,28 @@ class Repl:
 
 
 _MISSING = object()
+_CONTINUED = re.compile(r"\\[ \t]*\n")
+
+
+def _join_continued(text: str) -> str:
+    """A line ended by `\\` continues on the next: drop the backslash, keep the line break."""
+    return _CONTINUED.sub("\n", text)
+
+
+def _enter_bindings() -> KeyBindings:
+    """Enter accepts the input unless it is unfinished (open brackets or string, trailing `\\`):
+    then it starts a new line of the same input, so a multi-line input is one history entry."""
+    bindings = KeyBindings()
+
+    @bindings.add("enter")
+    @bindings.add("c-j")
+    def _enter(event) -> None:
+        buffer = event.current_buffer
+        if needs_more(buffer.text):
+            buffer.insert_text("\n")
+        else:
+            buffer.validate_and_handle()
+    return bindings
 
 
 def _isatty(stream) -> bool:

@@ -126,7 +126,7 @@ def test_feelish_repl_reads_a_piped_script(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "feelish", "repl", "--secrets-env", "H6TEST_"],
                           input=script, capture_output=True, text=True, timeout=60,
                           env={"PATH": "", "HOME": str(tmp_path), "H6TEST_PW": "pw-9876"})
-    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr  # `1 +` failed: the script did
     lines = proc.stdout.splitlines()
     assert lines[:2] == ["{a:[1, 2]}", 'json: {"a":[1,2]}']
     assert "n = 2" in lines and "20" in lines and '"***"' in lines and "PW" in lines
@@ -144,4 +144,4 @@ def test_outputs_maps_a_recorded_response_with_template_positions(tmp_path):
     assert "no response yet" in text
     assert 'resultExpression: {"t":12.5,"c":"Oslo","w":null}' in text
     assert f"{template}:4:39" in text and "no-context-entry-found" in text
-    assert 'errorExpression: {"errorType":"bpmnError","code":"NF","message":"Oslo"}' in text
+    assert 'errorExpression: {"errorType":"bpmnError","code":"NF","message":"Oslo","variables":{}}' in text
