@@ -10,6 +10,7 @@ from .errors import (
     EvaluationError,
     FeelishError,
     FeelSyntaxError,
+    JobError,
     LimitExceeded,
     SecretError,
     SourceError,
@@ -45,7 +46,7 @@ __version__ = "0.1.0"
 __all__ = [
     # errors
     "AuthError", "BusinessError", "ConnectorError", "EvaluationError", "FeelishError",
-    "FeelSyntaxError", "LimitExceeded", "SecretError", "SourceError", "Span", "TemplateError",
+    "FeelSyntaxError", "JobError", "LimitExceeded", "SecretError", "SourceError", "Span", "TemplateError",
     "Warning", "WarningKind",
     # secrets
     "ChainSecrets", "DotenvSecrets", "EnvironmentSecrets", "MappingSecrets", "Redactor",

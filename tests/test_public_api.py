@@ -10,7 +10,7 @@ PUBLIC = {
     "FeelFunction", "Range", "YearsMonthsDuration",
     # errors and warnings
     "AuthError", "BusinessError", "ConnectorError", "EvaluationError", "FeelishError",
-    "FeelSyntaxError", "LimitExceeded", "SecretError", "SourceError", "Span", "TemplateError",
+    "FeelSyntaxError", "JobError", "LimitExceeded", "SecretError", "SourceError", "Span", "TemplateError",
     "Warning", "WarningKind",
     # secrets
     "ChainSecrets", "DotenvSecrets", "EnvironmentSecrets", "MappingSecrets", "Redactor",

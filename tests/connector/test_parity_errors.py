@@ -11,7 +11,7 @@ import httpx2
 import pytest
 
 from feelish import BusinessError, ConnectorError, Literal
-from feelish.errors import JobError
+from feelish import JobError
 
 _keys = itertools.count()
 
