@@ -1,15 +1,6 @@
-"""What one attempt's answer means: run the error expression on it, then retry, stop or finish.
-
-Camunda's contract, per attempt: the error expression runs on every failed attempt (and on the
-final success) *before* the retry policy is asked.  A `bpmnError` or an `ignoreError` ends the call
-at once, whatever retries are left; a plain failure or a `jobError` goes on to the retry policy
-(retryable failures only, idempotent methods unless `retryNonIdempotent`); a jobError's
-`retryBackoff`, when above zero, is the wait before the in-process retry.  A status that the policy
-retries (5xx, `retryOn`) is retried even when it does not fail the call.  The expression sees
-`job = {retries, attempt}`: `retries` counts the attempts left including this one (Camunda's
-`job.retries`, so `jobError(m, {}, job.retries - 1)` hands the engine what is left), `attempt`
-is 1 for the first.
-"""
+"""What one attempt's answer means (Camunda's contract): the error expression runs on every failed
+attempt before the retry policy; a bpmnError or ignoreError ends the call at once, a plain failure
+or a jobError goes on to the policy (docs/internals.md has the rules)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,11 +1,5 @@
-"""Warnings about a connector's expressions that can be known before any call, shared by the
-runtime (added to every outcome's and failure's warnings) and `feelish check`.
-
-- an error expression comparing `error.code` with a number (`error.code = 400`): the code is a
-  string (`"400"`, `"TIMEOUT"`), so the comparison never matches;
-- a result expression reading `response.body`: when a body goes to a document (`response.document`,
-  a binary type or `responseFormat: "document"`) `body` is null, and the outcome says so.
-"""
+"""Warnings about a connector's expressions known before any call (an `error.code` compared with a
+number; a result expression reading `response.body`), shared by the runtime and `feelish check`."""
 from __future__ import annotations
 
 import dataclasses

@@ -1,10 +1,5 @@
-"""Warnings about a template that do not stop it from running, positioned like `check`'s errors:
-
-- an error expression comparing `error.code` with a number (`error.code = 400` never matches: the
-  code is the string "400");
-- a body on a GET, HEAD or OPTIONS request (not sent unless `allowGetBody: true`);
-- variables given to the template that it does not declare (ignored), with a did-you-mean.
-"""
+"""Warnings about a template that do not stop it from running, positioned like `check`'s errors: a
+never-matching `error.code = 404`, a GET body that is not sent, variables it does not declare."""
 from __future__ import annotations
 
 import difflib
