@@ -275,9 +275,11 @@ class Repl:
     def cmd_run(self, arg: str) -> None:
         from ..templates import output_redactor, run_template
 
+        template = self._need_template()
+        # `response` is the session's own (from :response or an earlier :run), not an input
+        variables = {k: v for k, v in self.variables.items() if k != "response" or k in template.inputs}
         try:
-            outcome = run_template(self._need_template(), self.variables, secrets=self.secrets,
-                                   runtime=self._runtime())
+            outcome = run_template(template, variables, secrets=self.secrets, runtime=self._runtime())
         except ConnectorError as exc:
             if exc.response is not None:
                 self.variables["response"] = exc.response

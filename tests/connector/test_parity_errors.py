@@ -165,3 +165,18 @@ def test_error_code_compared_with_a_number_warns_with_its_position(make, fault_u
     assert 'write "404"' in warning.message
     outcome = make({"url": Literal(f"{fault_url}/json"), "errorExpression": expression}).run()
     assert any(w.kind == "never-matches" for w in outcome.warnings)  # on success too
+
+
+def test_the_async_call_follows_the_same_contract(make, fault_url):
+    import asyncio
+
+    key = _key()
+    connector = _flaky(make, fault_url, key,
+                       'if error != null and job.attempt = 2 then bpmnError("SECOND") else null')
+
+    async def call():
+        with pytest.raises(BusinessError) as info:
+            await connector.run_async()
+        return info.value
+
+    assert asyncio.run(call()).code == "SECOND" and _count(fault_url, key) == 2
