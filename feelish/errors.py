@@ -184,9 +184,8 @@ class ConnectorError(FeelishError):
     response: the (redacted) response context `{status, reason, headers, body, document}` or None.
     variables: variables a business error carries (from an errorExpression), else {}.
     retryable: whether a retry policy may try again.
-    job_retries / job_backoff: what a `jobError(message, variables, retries, retryBackoff)` asked
-    the engine for (the retries left, the seconds to wait before the next one; Camunda's defaults 0
-    and 0 when the expression did not say); None on every other failure.
+    job_retries / job_backoff: what a `jobError(message, variables, retries, timeout)` asked the
+    engine for (the retries left, the seconds to wait before the next one); None when not said.
     warnings: the call's warnings up to the failure (a field's, the response's, the error
     expression's), so a failed call does not lose what would have explained it.
     """
@@ -243,28 +242,28 @@ class BusinessError(ConnectorError):
 
 class JobError(ConnectorError):
     """Raised by an errorExpression's `jobError(message, variables, retries, retryBackoff)` (code
-    JOB_ERROR): a technical failure the engine handles.  `retries` (= `job_retries`) is how many
-    attempts the job has left (Camunda: the job's new retries, 0 = raise an incident); `backoff`
-    (= `job_backoff`) the seconds to wait before the next one.  An embedding engine passes both to
-    its fail-job command."""
+    JOB_ERROR): a technical failure the engine handles.  `retries` / `backoff` are what the engine's
+    fail-job command takes, with Camunda's defaults (0 retries left = an incident, 0 s) when the
+    expression did not say; `job_retries` / `job_backoff` are None then, for engines with their own
+    modelled retries."""
 
-    def __init__(self, message: str, *, retries: int = 0, backoff: float = 0.0,
+    def __init__(self, message: str, *, retries: int | None = None, backoff: float | None = None,
                  response: dict[str, Any] | None = None, variables: dict[str, Any] | None = None):
         super().__init__("JOB_ERROR", message, response=response, variables=variables,
                          job_retries=retries, job_backoff=backoff)
 
     @property
     def retries(self) -> int:
-        return self.job_retries
+        return 0 if self.job_retries is None else self.job_retries
 
     @property
     def backoff(self) -> float:
-        return self.job_backoff
+        return 0.0 if self.job_backoff is None else self.job_backoff
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
-        out["retries"] = self.job_retries
-        out["retryBackoff"] = f"PT{self.job_backoff:g}S"
+        out["retries"] = self.retries
+        out["retryBackoff"] = f"PT{self.backoff:g}S"
         return out
 
 

@@ -73,14 +73,14 @@ def _number(given: dict, name: str, problems: list, default, *, whole: bool = Fa
     value = given.get(name)
     if value is None:
         return default
-    if is_number(value) and (not whole or value == int(value)) and (not whole or value >= 0):
-        return int(value) if whole else float(value)
-    wanted = "a whole number >= 0" if whole else "a number"
+    if is_number(value) and (not whole or value == int(value)):
+        return max(0, int(value)) if whole else float(value)  # negative retries: none left (Camunda)
+    wanted = "a whole number" if whole else "a number"
     problems.append(f"{name} must be {wanted}, not {value!r}; {default} used")
     return default
 
 
-def _duration(given: dict, name: str, problems: list, default: float) -> float:
+def _duration(given: dict, name: str, problems: list, default: float | None) -> float | None:
     value = given.get(name)
     if value is None:
         return default
@@ -90,7 +90,7 @@ def _duration(given: dict, name: str, problems: list, default: float) -> float:
         number = seconds(value, name)
     except ConnectorError:
         problems.append(f"{name} must be a duration such as duration(\"PT5S\"), not {value!r}; "
-                        f"PT{default:g}S used")
+                        + ("left unset" if default is None else f"PT{default:g}S used"))
         return default
     if not isinstance(value, str):  # ISO text ("PT5S") is a duration; a bare number is a guess
         problems.append(f"{name} should be a duration such as duration(\"PT5S\"); {value!r} taken as "
@@ -111,10 +111,14 @@ def _ignore_error(given: dict, problems: list) -> dict:
 
 
 def _job_error(given: dict, problems: list) -> dict:
+    """retries / retryBackoff stay null when not (validly) given: the JobError then reports
+    Camunda's defaults (0, PT0S) as `retries` / `backoff`, and None as `job_retries` /
+    `job_backoff`, so an engine with modelled retries can tell "not said" from "0"."""
+    backoff = _duration(given, "retryBackoff", problems, None)
     return {"errorType": "jobError", "message": _text(given, "errorMessage", problems, "job error"),
             "variables": _context(given, "variables", problems),
-            "retries": _number(given, "retries", problems, 0, whole=True),
-            "retryBackoff": _dt.timedelta(seconds=_duration(given, "retryBackoff", problems, 0.0))}
+            "retries": _number(given, "retries", problems, None, whole=True),
+            "retryBackoff": None if backoff is None else _dt.timedelta(seconds=backoff)}
 
 
 def _backoff(given: dict, problems: list) -> _dt.timedelta:
@@ -229,8 +233,9 @@ def examine(error_expression, scope: dict, secrets, response, error: ConnectorEr
         sink = getattr(secrets, "warnings", None)
         if problems and sink is not None:
             sink.append(Warning("invalid-argument", "field errorExpression: jobError: " + "; ".join(problems)))
+        wait = made["retryBackoff"]
         return "job", JobError(made["message"], retries=made["retries"],
-                               backoff=made["retryBackoff"].total_seconds(), response=response,
+                               backoff=None if wait is None else wait.total_seconds(), response=response,
                                variables=made["variables"])
     return None
 
