@@ -306,7 +306,8 @@ class Repl:
         if "response" not in self.variables:
             raise UsageError("no response yet", hint=":response FILE (a recorded one) or :run")
         scope = {k: self.variables[k] for k in template.inputs if k in self.variables}
-        scope.update(response=self.variables["response"], context={}, error=None)
+        scope.update(response=self.variables["response"], context={}, error=None,
+                     job={"retries": 1, "attempt": 1})  # as the runtime's first and only attempt
         try:
             from ..connector.outputs import ERROR_FUNCTIONS
             scope.update(ERROR_FUNCTIONS)
