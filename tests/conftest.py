@@ -7,13 +7,14 @@
 - `mtls_url`      HTTPS server that requires a client certificate from that CA
 - `proxy_url`     proxy.py forward proxy, no credentials
 - `auth_proxy`    proxy.py requiring Basic credentials: RunningServer, `.extra["credentials"]`
+- `redis_server`  Debian's redis-server, persistence off: RunningServer (`.url` = redis://...)
 """
 from __future__ import annotations
 
 import pytest
 
 from tests.servers import (make_material, start_fault_server, start_httpbin, start_proxy,
-                           start_tls)
+                           start_redis, start_tls)
 
 
 def _running(request, server):
@@ -77,3 +78,9 @@ def oauth(request):
     running = serve_wsgi(make_app(state))
     request.addfinalizer(running.close)
     return running.url, state
+
+
+@pytest.fixture(scope="session")
+def redis_server(request):
+    """One redis-server for the session (tests use their own database number or key prefix)."""
+    return _running(request, start_redis())

@@ -127,7 +127,7 @@ class OAuth2Authentication(httpx2.Auth):
         except OAuthTokenError as exc:
             log.debug("token request failed: grant=%s key=%s code=%s", grant_type, self.key, exc.code)
             if refresh and exc.error == "invalid_grant":
-                self.cache.forget_refresh_token(self.key)
+                self.cache.forget_refresh_token(self.key, refresh)
             raise
         token = token_from_body(body, now=self.cache.clock(),
                                 expires_in=parse_expires_in(body.get("expires_in")))

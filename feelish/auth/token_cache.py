@@ -149,9 +149,12 @@ class TokenCache:
         with self._mutex:
             return self._refresh.get(key)
 
-    def forget_refresh_token(self, key: str) -> None:
+    def forget_refresh_token(self, key: str, value: str | None = None) -> None:
+        """Forget the refresh token of `key` (only if it is still `value`, when given: a
+        refused old token must not drop the rotated one another caller stored meanwhile)."""
         with self._mutex:
-            self._refresh.pop(key, None)
+            if value is None or self._refresh.get(key) == value:
+                self._refresh.pop(key, None)
 
     def count_request(self) -> None:
         with self._mutex:

@@ -11,6 +11,7 @@ import httpx2
 from ..errors import ConnectorError, Warning
 from . import headers as hdr
 from .body import Body, build_body
+from .rate_limits import CREDENTIAL_EXTENSION
 from .response import response_format
 from .retry import RetryPolicy, seconds, status_codes
 from .transport import TransportKey, proxy_settings
@@ -191,6 +192,8 @@ def assemble(parts: Mapping, v: Mapping, context, authentication) -> Prepared:
     ext, connect, read = parts["timeouts"]
     if target is not None:
         ext = {**ext, "target": target}
+    if isinstance(v["authenticationConfiguration"], str):  # for per-credential rate limits
+        ext = {**ext, CREDENTIAL_EXTENSION: v["authenticationConfiguration"]}
     body = parts["body"]
     extra_headers = hdr.context_headers(v["contextHeaders"], context) if v["contextHeaders"] else []
     fail, ignore = parts["status"]

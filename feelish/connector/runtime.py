@@ -12,11 +12,12 @@ from typing import Any
 
 import httpx2
 
-from ..auth import TokenCache
 from ..errors import ConnectorError
 from ..secrets import ChainSecrets, SecretProvider, as_provider
 from .documents import Documents
 from .fields import substitute_secrets
+from .rate_limits import wrapper
+from .scale import make_limiter, make_token_cache, shared_redis
 from .transport import ProxySettings, TransportKey, environment_proxy, make_client, proxy_settings
 
 
@@ -38,6 +39,11 @@ class Runtime:
                     (strings inside may hold `<<secrets.NAME>>` placeholders).
     blocked_urls / blocked_ports: an SSRF guard: regular expressions searched in every URL
                     (redirect targets included) and ports that are refused (INPUT_ERROR).
+    rate_limits:    `{host | "host:port" | "credential:NAME": {perSecond, concurrent, burst,
+                    maxWait}}` (see `rate_limits.py`).
+    redis_url:      share the OAuth2 token cache, the rate limits and 429 pauses with every
+                    process using the same Redis (`redis://host:6379/0`; needs `feelish[celery]`);
+                    keys start with `redis_prefix`.  See docs/scale.md.
     """
 
     def __init__(self, *, secrets: SecretProvider | Mapping[str, Any] | None = None,
@@ -47,7 +53,8 @@ class Runtime:
                  file_roots: Iterable[str | os.PathLike] = (), token_cache=None,
                  credentials: Mapping[str, Mapping[str, Any]] | None = None,
                  blocked_urls: Iterable[str] = (), blocked_ports: Iterable[int] = (),
-                 keep_documents: bool = False):
+                 keep_documents: bool = False, rate_limits: Mapping[str, Any] | None = None,
+                 redis_url: str | None = None, redis_prefix: str = "feelish:"):
         self.secrets = as_provider(secrets)
         if proxy is not None:
             self.proxy: ProxySettings | None = proxy_settings(proxy, no_proxy)
@@ -58,7 +65,9 @@ class Runtime:
                                     max_keepalive_connections=max_keepalive)
         self.documents = Documents(document_folder, file_roots)
         self.keep_documents = bool(keep_documents)
-        self.token_cache = token_cache if token_cache is not None else TokenCache()
+        shared = shared_redis(redis_url, redis_prefix)
+        self.token_cache = make_token_cache(token_cache, shared)
+        self.limiter = make_limiter(rate_limits, shared)
         self.default_key = TransportKey(verify=self.verify, proxy=self.proxy)
         self.credentials = dict(credentials or {})
         self._blocked = tuple(re.compile(p) for p in blocked_urls)
@@ -125,7 +134,8 @@ class Runtime:
                 if client is None:
                     self._evict(self._clients)
                     client = self._clients[key] = make_client(key, self.limits, asynchronous=False,
-                                                                   hooks=self._hooks(False))
+                                                                   hooks=self._hooks(False),
+                                                                   wrap=wrapper(self.limiter))
         return client
 
     def async_client(self, key: TransportKey | None = None) -> httpx2.AsyncClient:
@@ -143,7 +153,8 @@ class Runtime:
                         del self._aclients[stale]
                     self._evict(self._aclients)
                     entry = (loop, make_client(key, self.limits, asynchronous=True,
-                                                          hooks=self._hooks(True)))
+                                                          hooks=self._hooks(True),
+                                                          wrap=wrapper(self.limiter)))
                     self._aclients[(key, id(loop))] = entry
         return entry[1]
 

@@ -170,10 +170,17 @@ def client_kwargs(key: TransportKey, limits: httpx2.Limits) -> dict:
     return kwargs
 
 
-def make_client(key: TransportKey, limits: httpx2.Limits, *, asynchronous: bool, hooks=None):
+def make_client(key: TransportKey, limits: httpx2.Limits, *, asynchronous: bool, hooks=None,
+                wrap=None):
+    """A pooled client for `key`; `wrap(transport)`, if given, wraps each of its transports
+    (the rate limiter does)."""
     kwargs = client_kwargs(key, limits)
     transport_args = kwargs.pop("transport_args")
-    transport_cls = httpx2.AsyncHTTPTransport if asynchronous else httpx2.HTTPTransport
+    base_cls = httpx2.AsyncHTTPTransport if asynchronous else httpx2.HTTPTransport
+
+    def transport_cls(**args):
+        transport = base_cls(**args)
+        return wrap(transport) if wrap is not None else transport
     mounts = kwargs.pop("mounts", None)
     if mounts:
         kwargs["mounts"] = {pattern: None if proxy is None else transport_cls(proxy=proxy, **transport_args)

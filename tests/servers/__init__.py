@@ -7,7 +7,8 @@ from .base import RunningServer, serve_wsgi
 from .fault_server import start_fault_server
 from .httpbin_server import start_httpbin
 from .proxy_server import start_proxy
+from .redis_server import start_redis
 from .tls_server import TlsMaterial, make_material, start_tls
 
-__all__ = ["RunningServer", "serve_wsgi", "start_fault_server", "start_httpbin", "start_proxy",
+__all__ = ["RunningServer", "serve_wsgi", "start_fault_server", "start_httpbin", "start_proxy", "start_redis",
            "TlsMaterial", "make_material", "start_tls"]
