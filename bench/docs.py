@@ -13,6 +13,8 @@ Reproduce with `{command}` (the whole suite, a few minutes), `python3 -m bench -
 (a smoke run, under a minute), or one part: `python3 -m bench expr|http|memory`.  The peers come
 with the `bench` extra: `pip install -e '.[bench]'`.  Where feelish spends its time:
 `python3 -m bench.profile eval b` / `parse l` / `connector` (cProfile).
+Scale-out over Celery workers is measured apart: `python3 -m bench.scale` (needs
+`feelish[celery]` and Debian's redis-server; its table is the last section below).
 
 ## Method
 
@@ -45,14 +47,29 @@ with the `bench` extra: `pip install -e '.[bench]'`.  Where feelish spends its t
 """
 
 
+def _kept_sections(md_path: str) -> str:
+    """Sections other runs own (`python3 -m bench.scale --docs`), carried over unchanged."""
+    from .scale import SECTION
+
+    try:
+        with open(md_path, encoding="utf-8") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        return ""
+    start = text.find(SECTION)
+    return "" if start < 0 else "\n" + text[start:].rstrip("\n") + "\n"
+
+
 def write(results: dict, md_path: str = "docs/benchmarks.md",
           json_path: str = "docs/benchmarks.json") -> None:
     os.makedirs(os.path.dirname(md_path) or ".", exist_ok=True)
+    kept = _kept_sections(md_path)
     body = results["markdown"].split("\n", 2)[2] if results["markdown"].startswith("## ") else results["markdown"]
     with open(md_path, "w", encoding="utf-8") as fh:
         fh.write(METHOD.format(command=results["command"].replace(" --docs", "")))
         fh.write(f"Command: `{results['command'].replace(' --docs', '')}`\n\n")
         fh.write(body.strip() + "\n")
+        fh.write(kept)
     with open(json_path, "w", encoding="utf-8") as fh:
         json.dump({k: v for k, v in results.items() if k != "markdown"}, fh, indent=1, default=str)
         fh.write("\n")

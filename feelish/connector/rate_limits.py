@@ -148,14 +148,19 @@ class Limiter:
 
     lease:      seconds a concurrency slot stays taken if its holder dies without releasing it.
     max_pause:  the longest pause a `Retry-After` can impose (a larger value is capped).
+    recheck:    for a host without rules, how long a "not paused" answer is trusted before the
+                store is asked again (so a pause another worker learned of reaches this one
+                within that time; a pause this process learns of applies at once).
     """
 
     def __init__(self, rules: Mapping[str, RateLimit], store=None, *, lease: float = 300.0,
-                 max_pause: float = 300.0):
+                 max_pause: float = 300.0, recheck: float = 0.05):
         self.rules = dict(rules)
         self.store = store if store is not None else LocalStore()
         self.lease = lease
         self.max_pause = max_pause
+        self.recheck = recheck
+        self._clear: dict[str, float] = {}  # pause key -> trusted "not paused" until (monotonic)
 
     def __repr__(self) -> str:
         return f"Limiter(rules={sorted(self.rules)}, store={type(self.store).__name__})"
@@ -182,6 +187,9 @@ class Limiter:
     def _steps(self, request: httpx2.Request):
         """The waiting plan of one request: yields seconds to sleep; returns its Permit."""
         rules = self._matching(request)
+        pause_key = self._pause_key(request)
+        if not rules and self._clear.get(pause_key, 0.0) > time.monotonic():
+            return Permit(self.store, "")
         max_wait = min((r.max_wait for _, r in rules), default=self.max_pause)
         deadline = time.monotonic() + max_wait
         permit = Permit(self.store, uuid.uuid4().hex)
@@ -196,7 +204,6 @@ class Limiter:
                         step += 1
                     permit.slots.append("slots:" + key)
             rates = [("rate:" + key, rule.interval, rule.burst) for key, rule in rules if rule.interval]
-            pause_key = self._pause_key(request)
             while True:
                 left = deadline - time.monotonic()
                 verdict, wait = self.store.admit(pause_key, rates, max(0.0, left))
@@ -206,6 +213,10 @@ class Limiter:
                 if wait > 0:
                     yield wait
                 if verdict == "go":
+                    if not rules:
+                        if len(self._clear) > 10_000:
+                            self._clear.clear()
+                        self._clear[pause_key] = time.monotonic() + self.recheck
                     return permit
         except BaseException:
             permit.release()
@@ -234,7 +245,9 @@ class Limiter:
         hint = response.headers.get("retry-after")
         seconds = parse_retry_after(hint) if hint else None
         if seconds:
-            self.store.pause(self._pause_key(request), min(seconds, self.max_pause))
+            key = self._pause_key(request)
+            self._clear.pop(key, None)
+            self.store.pause(key, min(seconds, self.max_pause))
 
 
 def _refused(request: httpx2.Request, max_wait: float, what: str) -> ConnectorError:
