@@ -9,7 +9,7 @@
   read under the lock, so a rotated refresh token is never used twice.
 * Each process keeps the tokens it saw in its in-process cache (the base `TokenCache`): a fresh
   one is used without a Redis round trip.  When Redis is down that cache is the whole cache
-  (see `feelish.redis_link`): calls go on, each process fetching its own tokens.
+  (see `redis_link`): calls go on, each process fetching its own tokens.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from ..redis_link import SharedRedis
+from .redis_link import SharedRedis
 from .token_cache import Token, TokenCache
 
 log = logging.getLogger("feelish.auth")

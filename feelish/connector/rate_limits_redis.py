@@ -4,11 +4,11 @@ one Lua script (atomic, on Redis's own clock, so the machines' clocks need not a
 Keys (under the runtime's prefix): `rate:<rule>` the next free slot time (GCRA), `slots:<rule>` a
 sorted set of concurrency leases scored by their expiry, `pause:<host>:<port>` present while the
 host is paused (its TTL is the pause).  When Redis is down, the process's own `LocalStore` takes
-over (see `feelish.redis_link`), so limits then hold per process only.
+over (see `feelish.auth.redis_link`), so limits then hold per process only.
 """
 from __future__ import annotations
 
-from ..redis_link import SharedRedis
+from ..auth.redis_link import SharedRedis
 from .rate_limits import LocalStore
 
 # times in microseconds from Redis TIME

@@ -1,36 +1,31 @@
 """What a `Runtime` shares with other processes: from `redis_url` and `rate_limits`, its token
-cache and its rate limiter.  Without a Redis URL both stay in the process (and nothing imports
-`redis`); with one, the token cache and the limits are shared through that Redis."""
+cache and its rate limiter.  Without a Redis URL both stay in the process; with one, the token
+cache and the limits are shared through that Redis (the `redis` package is imported only then,
+by `SharedRedis`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from ..auth import TokenCache
+from ..auth.redis_link import SharedRedis
+from ..auth.token_cache_redis import RedisTokenCache
 from .rate_limits import Limiter, parse_limits
+from .rate_limits_redis import RedisStore
 
 
-def shared_redis(redis_url: str | None, prefix: str):
-    if not redis_url:
-        return None
-    from ..redis_link import SharedRedis
-    return SharedRedis(redis_url, prefix=prefix)
+def shared_redis(redis_url: str | None, prefix: str) -> SharedRedis | None:
+    return SharedRedis(redis_url, prefix=prefix) if redis_url else None
 
 
-def make_token_cache(given, shared):
+def make_token_cache(given, shared: SharedRedis | None) -> TokenCache:
     """The runtime's token cache: `given`, else shared through Redis, else in-process."""
     if given is not None:
         return given
-    if shared is not None:
-        from ..auth.token_cache_redis import RedisTokenCache
-        return RedisTokenCache(shared)
-    try:  # the auth package is a sibling part of feelish; the runtime works without it
-        from ..auth import TokenCache
-    except ImportError:  # pragma: no cover
-        return None
-    return TokenCache()
+    return RedisTokenCache(shared) if shared is not None else TokenCache()
 
 
-def make_limiter(rate_limits: Mapping[str, Any] | None, shared) -> Limiter | None:
+def make_limiter(rate_limits: Mapping[str, Any] | None, shared: SharedRedis | None) -> Limiter | None:
     """None when there is nothing to limit (no rules and no Redis): the transport stays bare."""
     try:
         rules = parse_limits(rate_limits)
@@ -38,5 +33,4 @@ def make_limiter(rate_limits: Mapping[str, Any] | None, shared) -> Limiter | Non
         raise ValueError(f"Runtime(rate_limits=...): {exc}") from None
     if shared is None:
         return Limiter(rules) if rules else None
-    from .rate_limits_redis import RedisStore
     return Limiter(rules, RedisStore(shared))

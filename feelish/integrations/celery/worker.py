@@ -25,7 +25,7 @@ import feelish
 from feelish.connector import FIELD_DEFAULTS, Connector, Literal
 from feelish.connector.fields import Field
 from feelish.connector.retry import IDEMPOTENT, RetryPolicy
-from feelish.templates import bind_inputs
+from feelish.templates import bind_inputs, loads, to_mapping
 
 #: the fields that decide Celery's retries (evaluated only when a call failed)
 RETRY_FIELDS = ("method", "retries", "retryBackoff", "retryMaxDelay", "retryNonIdempotent")
@@ -72,10 +72,9 @@ def compile_spec(spec: Any, runtime: feelish.Runtime) -> Compiled:
     if "template" in spec:
         template = feelish.load_template(spec["template"])
     elif "source" in spec:
-        from feelish.templates import loads
         template = loads(spec["source"], origin=spec.get("name") or "<task>", name=spec.get("name"))
     if template is not None:
-        mapping, inputs, name = template.to_mapping(), list(template.inputs), template.name
+        mapping, inputs, name = to_mapping(template), list(template.inputs), template.name
     elif isinstance(spec.get("mapping"), Mapping):
         mapping, inputs, name = dict(spec["mapping"]), spec.get("inputs"), spec.get("name")
     else:
