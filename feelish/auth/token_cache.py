@@ -104,18 +104,23 @@ class TokenCache:
         skew = min(self.skew, token.expires_in / 2)
         return now < token.obtained_at + token.expires_in - skew
 
+    def _hit(self, key: str) -> Token | None:
+        """The fresh entry for `key`, counted as a hit (call with `_mutex` held)."""
+        token = self._entries.get(key)
+        if token is None or not self._fresh(token, self.clock()):
+            return None
+        self._entries.move_to_end(key)
+        self.stats.hits += 1
+        return token
+
     def get(self, key: str) -> Token | None:
         """The cached token for `key` if it is still fresh, else None (counted as hit / miss)."""
         with self._mutex:
-            token = self._entries.get(key)
-            if token is not None and self._fresh(token, self.clock()):
-                self._entries.move_to_end(key)
-                self.stats.hits += 1
-                return token
-            if token is not None:
-                del self._entries[key]
-            self.stats.misses += 1
-            return None
+            token = self._hit(key)
+            if token is None:
+                self._entries.pop(key, None)
+                self.stats.misses += 1
+            return token
 
     def put(self, key: str, token: Token) -> bool:
         """Store `token` (if it has a lifetime); remember its refresh token either way."""

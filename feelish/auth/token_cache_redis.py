@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import closing
 from typing import Any
 
 from .redis_link import SharedRedis
@@ -76,10 +77,8 @@ class RedisTokenCache(TokenCache):
 
     def get(self, key: str) -> Token | None:
         with self._mutex:
-            token = self._entries.get(key)
-            if token is not None and self._fresh(token, self.clock()):
-                self._entries.move_to_end(key)
-                self.stats.hits += 1
+            token = self._hit(key)
+            if token is not None:
                 return token
         raw = self.shared.run(lambda r: r.get(self._key("token", key)), lambda: None)
         token = _load(raw) if raw else None
@@ -183,19 +182,6 @@ def _wait(step: int) -> float:
     return _WAITS[min(step, len(_WAITS) - 1)]
 
 
-def _acquire(cache: RedisTokenCache, key: str, owner: str):
-    """Try the Redis lock until it is ours; yields the seconds to wait between tries and returns
-    True (locked) or False (Redis is down, or the wait outlived the lock's TTL: go on without)."""
-    deadline = time.monotonic() + cache.lock_ttl + 1
-    step = 0
-    while True:
-        got = cache._try_lock(key, owner)
-        if got is None or got or time.monotonic() > deadline:
-            return bool(got)
-        yield _wait(step)
-        step += 1
-
-
 class _SharedLock:
     """`with cache.lock(key):` an in-process lock, then the Redis lock (waiting at most its TTL:
     past that the holder is dead and the lock has expired)."""
@@ -205,18 +191,22 @@ class _SharedLock:
         self.owner = uuid.uuid4().hex
         self.locked = False
 
-    def __enter__(self) -> "_SharedLock":
-        self.local.acquire()
+    def _waits(self):
+        """Try the Redis lock until it is ours, yielding the seconds to wait between tries; gives
+        up when Redis is down or the wait outlived the lock's TTL (then: the local lock only)."""
+        deadline = time.monotonic() + self.cache.lock_ttl + 1
+        step = 0
         try:
-            steps = _acquire(self.cache, self.key, self.owner)
             while True:
-                time.sleep(next(steps))
-        except StopIteration as done:
-            self.locked = done.value
+                got = self.cache._try_lock(self.key, self.owner)
+                if got is None or got or time.monotonic() > deadline:
+                    self.locked = bool(got)
+                    return
+                yield _wait(step)
+                step += 1
         except BaseException:
             self.local.release()
             raise
-        return self
 
     def _release(self) -> None:
         try:
@@ -225,6 +215,13 @@ class _SharedLock:
                 self.cache._unlock(self.key, self.owner)
         finally:
             self.local.release()
+
+    def __enter__(self) -> "_SharedLock":
+        self.local.acquire()
+        with closing(self._waits()) as waits:  # closing: an interrupted wait releases the local lock
+            for seconds in waits:
+                time.sleep(seconds)
+        return self
 
     def __exit__(self, *exc: Any) -> None:
         self._release()
@@ -235,15 +232,9 @@ class _SharedAsyncLock(_SharedLock):
 
     async def __aenter__(self) -> "_SharedAsyncLock":
         await self.local.acquire()
-        try:
-            steps = _acquire(self.cache, self.key, self.owner)
-            while True:
-                await asyncio.sleep(next(steps))
-        except StopIteration as done:
-            self.locked = done.value
-        except BaseException:
-            self.local.release()
-            raise
+        with closing(self._waits()) as waits:
+            for seconds in waits:
+                await asyncio.sleep(seconds)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
