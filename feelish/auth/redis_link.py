@@ -80,6 +80,10 @@ class SharedRedis:
                                 "limits with the other workers again", self.url)
         return result
 
+    def close(self) -> None:
+        """Close the connections (a later command opens new ones)."""
+        self.client.close()
+
     def script(self, source: str):
         """A registered Lua script (EVALSHA, loaded again by redis-py after a restart)."""
         script = self._scripts.get(source)

@@ -65,7 +65,7 @@ class Runtime:
                                     max_keepalive_connections=max_keepalive)
         self.documents = Documents(document_folder, file_roots)
         self.keep_documents = bool(keep_documents)
-        shared = shared_redis(redis_url, redis_prefix)
+        shared = self._shared = shared_redis(redis_url, redis_prefix)
         self.token_cache = make_token_cache(token_cache, shared)
         self.limiter = make_limiter(rate_limits, shared)
         self.default_key = TransportKey(verify=self.verify, proxy=self.proxy)
@@ -189,6 +189,8 @@ class Runtime:
             client.close()
         if not self.keep_documents:
             self.documents.cleanup()
+        if self._shared is not None:
+            self._shared.close()
 
     async def aclose_async_clients(self) -> None:
         """Close the async clients of the running loop only; the runtime stays open (for a

@@ -8,7 +8,7 @@ import threading
 import redis
 
 from feelish import Connector
-from feelish.auth import TokenCache
+from feelish.auth import TokenCache, build_auth
 from feelish.auth.token_cache_redis import RedisTokenCache
 from tests.auth.helpers import client_credentials
 
@@ -114,3 +114,22 @@ def test_rotated_refresh_tokens_stay_consistent_across_runtimes(oauth, runtimes)
             assert me(base, runtime, config).run().outputs == {"client": "short-client"}
         time.sleep(1.05)  # let the 1 s token expire (the lifetime under test, not a timing check)
     assert state.counts["refresh_token"] == 3 and state.counts["password"] == 1
+
+
+def test_a_lock_left_by_a_dead_holder_expires(oauth, runtimes, redis_url):
+    """A process that died while fetching leaves its Redis lock behind; it expires by itself
+    (its TTL), and the next caller then fetches: one request, no deadlock."""
+    base, state = oauth
+    state.reset()
+    runtime = runtimes(token_cache=RedisTokenCache(redis_url, lock_ttl=5))
+    config = client_credentials(base)
+    key = runtime.token_cache.shared.key("lock", _grant_key(config, runtime))
+    client = redis.Redis.from_url(redis_url)
+    assert client.set(key, "a-dead-process", px=700)
+    assert me(base, runtime, config).run().outputs == {"client": "post-client"}
+    assert state.token_requests == 1
+    assert client.get(key) is None  # the dead holder's lock expired; ours was released
+
+
+def _grant_key(config: dict, runtime) -> str:
+    return build_auth(config, cache=runtime.token_cache).key
