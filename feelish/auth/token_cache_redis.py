@@ -1,16 +1,8 @@
-"""`RedisTokenCache`: the token cache shared by every process and machine that uses one Redis.
-
-* One token request per credential key across the cluster: the fetching caller holds a Redis
-  lock (`SET NX PX`, released only by its owner) that expires by itself after `lock_ttl`
-  seconds if its holder dies; the others wait for it, then find the token in Redis.
-* Tokens live under `<prefix>token:<key>`, the cache key being a digest (no secret in it), as
-  JSON with the token's remaining lifetime as the Redis TTL.  The newest refresh token lives
-  under `<prefix>refresh:<key>`; it is written with its access token in one transaction and
-  read under the lock, so a rotated refresh token is never used twice.
-* Each process keeps the tokens it saw in its in-process cache (the base `TokenCache`): a fresh
-  one is used without a Redis round trip.  When Redis is down that cache is the whole cache
-  (see `redis_link`): calls go on, each process fetching its own tokens.
-"""
+"""`RedisTokenCache`: the token cache shared by every process on one Redis, with `TokenCache`'s
+interface: one token request per key across the cluster under a Redis lock that expires if its
+holder dies, tokens under digest keys with their remaining lifetime as the TTL, rotated refresh
+tokens kept consistent, and the process's own entries as a near cache and as the fallback while
+Redis is down (docs/internals.md, "Shared state in Redis")."""
 from __future__ import annotations
 
 import asyncio

@@ -1,17 +1,7 @@
-"""Rate limits per destination host or per credential: requests per second and concurrent calls,
-plus a pause of a host after it answers `429 Too Many Requests` with `Retry-After`.
-
-    Runtime(rate_limits={"api.example.com": {"perSecond": 20, "concurrent": 4},
-                         "credential:crm": {"perSecond": 5}})
-
-A key is a host (`api.example.com`), a host and port (`127.0.0.1:8080`, which wins over the
-bare host), or `credential:NAME` for the calls that use `authenticationConfiguration: "NAME"`.
-The limits sit in the transport (`LimitedTransport`), so every request on the wire counts:
-retries, redirects and token requests too.  The state lives in a store: `LocalStore` (this
-process), or Redis for every worker of a cluster (`rate_limits_redis`).  Requests per second are
-spaced evenly (a generic cell rate algorithm: `burst` requests may go back to back); a call that
-would wait longer than `maxWait` seconds fails with `RATE_LIMITED` (retryable) instead.
-"""
+"""Rate limits per host or per credential (requests per second, concurrent calls) and the pause of
+a host after `429` with `Retry-After`, applied in the transport (`LimitedTransport`) so every
+request on the wire counts; the state lives in a `LocalStore` (this process) or in Redis
+(`rate_limits_redis`) for every worker (docs/connector.md; docs/internals.md, "Rate limits")."""
 from __future__ import annotations
 
 import asyncio

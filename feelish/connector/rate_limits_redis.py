@@ -1,11 +1,6 @@
-"""The rate-limit store in Redis, shared by every worker: the same methods as `LocalStore`, each
-one Lua script (atomic, on Redis's own clock, so the machines' clocks need not agree).
-
-Keys (under the runtime's prefix): `rate:<rule>` the next free slot time (GCRA), `slots:<rule>` a
-sorted set of concurrency leases scored by their expiry, `pause:<host>:<port>` present while the
-host is paused (its TTL is the pause).  When Redis is down, the process's own `LocalStore` takes
-over (see `feelish.auth.redis_link`), so limits then hold per process only.
-"""
+"""The rate-limit store in Redis, shared by every worker: `LocalStore`'s methods, each one atomic
+Lua script on Redis's own clock (the machines' clocks need not agree); while Redis is down the
+process's own `LocalStore` takes over, so the limits then hold per process."""
 from __future__ import annotations
 
 from ..auth.redis_link import SharedRedis

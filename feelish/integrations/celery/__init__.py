@@ -1,19 +1,7 @@
-"""Connector calls as Celery tasks (`pip install 'feelish[celery]'`); see docs/scale.md.
-
-In the module your workers load (`celery -A connectors worker`):
-
-    app = Celery("connectors", broker="redis://...", backend="redis://...")
-    install(app, runtime=lambda: feelish.Runtime(secrets=feelish.EnvironmentSecrets("FEELISH_"),
-                                                 redis_url="redis://..."))
-
-From any process with the same app:
-
-    answer = result_of(call(app, "get", {"url": "http://..."}), timeout=30)
-    answer["outputs"]           # decoded FEEL values, or answer["error"] = {code, message, ...}
-
-Secrets never travel: a task names a connector and carries variables; each worker process
-resolves `<<secrets.NAME>>` from its own runtime's provider.
-"""
+"""Connector calls as Celery tasks (`pip install 'feelish[celery]'`): `install(app, runtime=...)`
+registers the task in the workers' app, `call(app, connector, variables)` sends a call and
+`result_of(async_result)` decodes its answer.  Secrets never travel: each worker process resolves
+them from its own runtime's provider.  See docs/scale.md."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping

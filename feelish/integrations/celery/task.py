@@ -1,13 +1,6 @@
-"""The task body: run one connector call in a worker and shape what goes back to the caller.
-
-The answer (JSON, through the result backend) is either
-  {"ok": true,  "outputs": {...}, "attempts": n, "retries": n, "warnings": [...]}
-  {"ok": false, "error": {"code", "message", "retryable", "business", "field", "status",
-                          "variables"}, "retries": n}
-with values encoded by `codec.encode`.  Failures that may pass (transport failures, 5xx, the
-status codes in `retryOn`, `jobError(...)` from the error expression, `RATE_LIMITED`) are retried
-through Celery with the connector's backoff (a `Retry-After` wins) before they are answered.
-"""
+"""The task's body: one connector call in a worker, answered as `{"ok": true, "outputs", ...}` or
+`{"ok": false, "error": {code, message, retryable, business, ...}}` with FEEL values encoded;
+failures that may pass are retried through Celery with the connector's backoff (docs/scale.md)."""
 from __future__ import annotations
 
 import logging
@@ -20,6 +13,9 @@ from .codec import decode, encode
 from .worker import Compiled, WorkerState
 
 log = logging.getLogger("feelish.celery")
+
+#: the most Celery retries a jobError can ask for
+MAX_JOB_RETRIES = 20
 
 SECRET_MASK_WARNING = "an output held a secret value the call used; it was masked"
 
@@ -96,8 +92,13 @@ def _retry_delay(compiled: Compiled, variables: dict, error: feelish.ConnectorEr
                                                    default_retries)
     except feelish.FeelishError:
         return None
-    if retries >= policy.retries:
+    allowed = policy.retries
+    if error.code == "JOB_ERROR" and error.job_retries is not None:
+        allowed = min(error.job_retries, MAX_JOB_RETRIES)  # jobError(message, variables, retries, ...)
+    if retries >= allowed:
         return None
     if not repeatable and error.code not in ("JOB_ERROR", "RATE_LIMITED"):
         return None  # a POST that may have reached the server is not sent twice
+    if error.code == "JOB_ERROR" and error.job_backoff is not None:
+        return min(error.job_backoff, policy.max_delay)
     return policy.wait(retries + 1, _retry_after(error))

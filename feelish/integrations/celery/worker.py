@@ -1,16 +1,6 @@
-"""What a Celery worker process keeps: one `feelish.Runtime` (created in the process itself, after
-the fork, from the factory given to `install`) and the connectors it compiled, by spec.
-
-A connector spec (JSON, as it travels in a task message):
-  "get" / "path/on/worker.feelish"           a built-in template by name, or a template file
-  {"template": "get"}                        the same
-  {"source": "connector x ...", "name": "x"} template text
-  {"mapping": {field: expression text or JSON value}, "inputs": [...], "name": "..."}
-
-The connector's `retries` field moves to Celery: in the worker the call itself does not retry;
-`retries`, `retryBackoff`, `retryMaxDelay` and `retryNonIdempotent` drive Celery's retries instead
-(`retry_policy`), so a waiting retry holds no worker process.
-"""
+"""A worker process's state: one `feelish.Runtime`, made in the process itself (after the fork),
+and the connectors it compiled, by spec (a template name or path, template text, or a field
+mapping); the connector's retry fields drive Celery's retries instead of in-process ones."""
 from __future__ import annotations
 
 import json

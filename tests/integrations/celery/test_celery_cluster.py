@@ -96,6 +96,12 @@ def test_retryable_failures_retry_through_celery_with_the_connectors_backoff(clu
     answer = result_of(call(cluster.app, job), timeout=60)
     assert answer["error"]["code"] == "JOB_ERROR" and answer["retries"] == 1
     assert [h[0] for h in cluster.stats()["hits"]].count("j") == 2
+    # jobError(message, variables, retries, timeout) sets the retries and the wait itself
+    job = hit(f"{cluster.api}/hit/k", retries="0",
+              errorExpression='jobError("try later", {}, 2, duration("PT0.1S"))')
+    answer = result_of(call(cluster.app, job), timeout=60)
+    assert answer["error"]["code"] == "JOB_ERROR" and answer["retries"] == 2
+    assert [h[0] for h in cluster.stats()["hits"]].count("k") == 3
 
     post = hit(closed + "/hit/p", method='"POST"', retries="2", retryBackoff="0.1")
     answer = result_of(call(cluster.app, post), timeout=60)
