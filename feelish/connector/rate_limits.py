@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,12 +23,16 @@ from .retry import parse_retry_after
 CREDENTIAL_EXTENSION = "feelish.credential"
 
 
+#: seconds a call may wait for its turn (or out a pause) before it fails with RATE_LIMITED
+DEFAULT_MAX_WAIT = 60.0
+
+
 @dataclass(frozen=True, slots=True)
 class RateLimit:
     per_second: float | None = None
     concurrent: int | None = None
     burst: int = 1
-    max_wait: float = 60.0
+    max_wait: float = DEFAULT_MAX_WAIT
 
     @property
     def interval(self) -> float | None:
@@ -185,7 +190,7 @@ class Limiter:
         pause_key = self._pause_key(request)
         if not rules and self._clear.get(pause_key, 0.0) > time.monotonic():
             return Permit(self.store, "")
-        max_wait = min((r.max_wait for _, r in rules), default=self.max_pause)
+        max_wait = min((r.max_wait for _, r in rules), default=DEFAULT_MAX_WAIT)
         deadline = time.monotonic() + max_wait
         permit = Permit(self.store, uuid.uuid4().hex)
         try:
@@ -221,20 +226,20 @@ class Limiter:
             raise
 
     def acquire(self, request: httpx2.Request) -> Permit:
-        steps = self._steps(request)
-        try:
-            while True:
-                time.sleep(next(steps))
-        except StopIteration as done:
-            return done.value
+        with closing(self._steps(request)) as steps:  # an interrupted wait frees what it holds
+            try:
+                while True:
+                    time.sleep(next(steps))
+            except StopIteration as done:
+                return done.value
 
     async def aacquire(self, request: httpx2.Request) -> Permit:
-        steps = self._steps(request)
-        try:
-            while True:
-                await asyncio.sleep(next(steps))
-        except StopIteration as done:
-            return done.value
+        with closing(self._steps(request)) as steps:
+            try:
+                while True:
+                    await asyncio.sleep(next(steps))
+            except StopIteration as done:
+                return done.value
 
     def observe(self, request: httpx2.Request, response: httpx2.Response) -> None:
         """A 429 with Retry-After pauses the host (for every worker sharing the store)."""
