@@ -10,14 +10,14 @@ import httpx2
 import pytest
 
 from feelish import Connector, ConnectorError, Runtime
-from tests.servers.cluster_server import start_cluster_server
+from tests.servers.cluster_server import RemoteRecorder, start_cluster_process, stop_process
 
 
 @pytest.fixture(scope="module")
 def recording():
-    server, recorder = start_cluster_server()
-    yield server.url, recorder
-    server.close()
+    proc, url = start_cluster_process()
+    yield url, RemoteRecorder(url)
+    stop_process(proc)
 
 
 def hit(base: str, runtime, path: str = "/hit/x", **fields) -> Connector:

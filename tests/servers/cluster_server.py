@@ -1,6 +1,6 @@
-"""A server for the scale-out tests that records what arrives: run in a thread (`start_cluster_server`)
-or as its own process (`python3 -m tests.servers.cluster_server`, prints `PORT <n>`), so the
-workers under test never share its interpreter.
+"""A server for the scale-out tests that records what arrives, run as its own process
+(`start_cluster_process`, or `python3 -m tests.servers.cluster_server`, which prints `PORT <n>`),
+so its arrival times are read on time, never waiting for the interpreter of the code under test.
 
 Routes (all on 127.0.0.1):
   GET|PUT /hit/<id>?sleep=<s>   200 `{"id"}` after sleeping; records the arrival time and the
@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
+
+import httpx2
 
 from werkzeug.wrappers import Request, Response
 
@@ -100,12 +104,40 @@ def make_recording_app(recorder: Recorder):
     return app
 
 
-def start_cluster_server(api_key: str = ""):
-    """In a thread of this process: (RunningServer, Recorder)."""
-    from .base import serve_wsgi
+class RemoteRecorder:
+    """The `Recorder` of a server running as its own process, over HTTP."""
 
-    recorder = Recorder(api_key)
-    return serve_wsgi(make_recording_app(recorder)), recorder
+    def __init__(self, url: str):
+        self.url = url
+
+    def reset(self) -> None:
+        httpx2.post(f"{self.url}/reset", timeout=10)
+
+    def stats(self) -> dict:
+        return httpx2.get(f"{self.url}/stats", timeout=10).json()
+
+
+def start_cluster_process(*args: str) -> tuple[subprocess.Popen, str]:
+    """As its own process (so its clock readings wait for no test's GIL): (process, base URL);
+    it stops by itself after 600 s if nobody stops it first."""
+    proc = subprocess.Popen([sys.executable, "-m", "tests.servers.cluster_server", "--lifetime", "600",
+                             *args], cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline()
+    if not line.startswith("PORT "):
+        proc.kill()
+        raise RuntimeError(f"the recording server did not start: {line!r}")
+    return proc, f"http://127.0.0.1:{int(line.split()[1])}"
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ import pytest
 import redis
 
 from tests.servers import start_redis
+from tests.servers.cluster_server import start_cluster_process, stop_process
 
 ROOT = Path(__file__).resolve().parents[3]
 API_KEY = "k3y-only-the-workers-know"
@@ -54,33 +55,15 @@ class Cluster:
         self.notes.delete("test:pids", "test:completed")
 
 
-def _server_process(*args: str) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.servers.cluster_server", "--lifetime", "600",
-                             *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = proc.stdout.readline()
-    if not line.startswith("PORT "):
-        proc.kill()
-        raise RuntimeError(f"the recording server did not start: {line!r}")
-    return proc, f"http://127.0.0.1:{int(line.split()[1])}"
-
-
-def _stop(proc: subprocess.Popen, group: bool = False) -> None:
+def _stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM the worker's process group (a warm shutdown), SIGKILL it if that takes too long."""
     if proc.poll() is not None:
         return
+    os.killpg(proc.pid, signal.SIGTERM)
     try:
-        if group:
-            os.killpg(proc.pid, signal.SIGTERM)
-        else:
-            proc.terminate()
         proc.wait(timeout=15)
-    except (subprocess.TimeoutExpired, ProcessLookupError):
-        if group:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        else:
-            proc.kill()
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
 
 
@@ -91,9 +74,9 @@ def cluster(redis_server, tmp_path_factory):
     state_redis = start_redis()
     procs, worker = [], None
     try:
-        api_proc, api = _server_process("--api-key", API_KEY)
+        api_proc, api = start_cluster_process("--api-key", API_KEY)
         procs.append(api_proc)
-        limited_proc, limited = _server_process()
+        limited_proc, limited = start_cluster_process()
         procs.append(limited_proc)
         env = {**os.environ, "PYTHONPATH": str(ROOT), "FEELISH_TEST_BROKER": broker,
                "FEELISH_TEST_STATE": state_redis.url,
@@ -117,9 +100,9 @@ def cluster(redis_server, tmp_path_factory):
         yield cluster
     finally:
         if worker is not None:
-            _stop(worker, group=True)
+            _stop_group(worker)
         for proc in procs:
-            _stop(proc)
+            stop_process(proc)
         state_redis.close()
 
 
