@@ -234,12 +234,15 @@ class Limiter:
                 return done.value
 
     async def aacquire(self, request: httpx2.Request) -> Permit:
+        """The async twin; a remote store is asked from a worker thread, so its round trips
+        never stall the event loop (a stalled loop would hold back calls already let through)."""
+        blocking = getattr(self.store, "remote", False)
         with closing(self._steps(request)) as steps:
-            try:
-                while True:
-                    await asyncio.sleep(next(steps))
-            except StopIteration as done:
-                return done.value
+            while True:
+                done, value = await asyncio.to_thread(_advance, steps) if blocking else _advance(steps)
+                if done:
+                    return value
+                await asyncio.sleep(value)
 
     def observe(self, request: httpx2.Request, response: httpx2.Response) -> None:
         """A 429 with Retry-After pauses the host (for every worker sharing the store)."""
@@ -251,6 +254,14 @@ class Limiter:
             key = self._pause_key(request)
             self._clear.pop(key, None)
             self.store.pause(key, min(seconds, self.max_pause))
+
+
+def _advance(steps) -> tuple[bool, Any]:
+    """(False, seconds to wait) or (True, the Permit): one step of a waiting plan."""
+    try:
+        return False, next(steps)
+    except StopIteration as done:
+        return True, done.value
 
 
 def _refused(request: httpx2.Request, max_wait: float, what: str) -> ConnectorError:

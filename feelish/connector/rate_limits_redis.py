@@ -55,6 +55,8 @@ _MICRO = 1_000_000
 class RedisStore:
     """`LocalStore`'s methods on Redis; each falls back to `local` while Redis is down."""
 
+    remote = True  # each method is a network round trip (async callers ask from a thread)
+
     def __init__(self, redis: str | SharedRedis, local: LocalStore | None = None):
         self.shared = redis if isinstance(redis, SharedRedis) else SharedRedis(redis)
         self.local = local if local is not None else LocalStore()
