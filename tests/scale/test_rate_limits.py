@@ -10,7 +10,8 @@ import httpx2
 import pytest
 
 from feelish import Connector, ConnectorError, Runtime
-from tests.servers.cluster_server import RemoteRecorder, start_cluster_process, stop_process
+from tests.servers.base import stop_process
+from tests.servers.cluster_server import RemoteRecorder, start_cluster_process
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ssl
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,3 +41,14 @@ def serve_wsgi(app, *, ssl_context: ssl.SSLContext | None = None) -> RunningServ
         thread.join(timeout=5)
 
     return RunningServer("https" if ssl_context else "http", server.port, stop)
+
+
+def stop_process(proc: subprocess.Popen, grace: float = 5.0) -> None:
+    """Terminate a server process we started; kill it if it has not gone after `grace` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)

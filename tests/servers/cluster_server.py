@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import subprocess
 import sys
 import threading
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import httpx2
 
+from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from tests.auth.oauth_server import State, make_app
@@ -130,21 +132,8 @@ def start_cluster_process(*args: str) -> tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{int(line.split()[1])}"
 
 
-def stop_process(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
 
 def main() -> None:
-    import logging
-
-    from werkzeug.serving import make_server
-
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser()
     parser.add_argument("--api-key", default="")

@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .base import RunningServer
+from .base import RunningServer, stop_process
 
 
 def start_proxy(*, credentials: str | None = None, timeout: float = 15.0) -> RunningServer:
@@ -37,12 +37,7 @@ def start_proxy(*, credentials: str | None = None, timeout: float = 15.0) -> Run
         raise RuntimeError("proxy.py did not start in time")
 
     def stop() -> None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=0.5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc, grace=0.5)
         log.close()
 
     return RunningServer("http", port, stop, extra={"log": folder / "proxy.log",

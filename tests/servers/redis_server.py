@@ -10,7 +10,7 @@ import socket
 import subprocess
 import time
 
-from .base import RunningServer
+from .base import RunningServer, stop_process
 
 
 def free_port() -> int:
@@ -59,15 +59,5 @@ def start_redis() -> RunningServer:
         kill()
         state["proc"] = _spawn(port)
 
-    def stop() -> None:
-        proc = state["proc"]
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-    server = RunningServer("redis", port, stop, extra={"kill": kill, "restart": restart})
-    return server
+    return RunningServer("redis", port, lambda: stop_process(state["proc"]),
+                         extra={"kill": kill, "restart": restart})

@@ -22,7 +22,8 @@ import pytest
 import redis
 
 from tests.servers import start_redis
-from tests.servers.cluster_server import start_cluster_process, stop_process
+from tests.servers.base import stop_process
+from tests.servers.cluster_server import start_cluster_process
 
 ROOT = Path(__file__).resolve().parents[3]
 API_KEY = "k3y-only-the-workers-know"
