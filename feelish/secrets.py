@@ -2,13 +2,17 @@
 expression is evaluated) and the `Redactor` that keeps secret values out of everything shown."""
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import quote, quote_plus
 
 from .errors import SecretError
+from .taint import secret_str
 
 #: NAME: alphanumeric runs joined by single `/ . _ -`, as connector runtimes name secrets.
 SECRET_NAME = r"[A-Za-z0-9]+(?:[/._-][A-Za-z0-9]+)*"
@@ -196,7 +200,7 @@ class SecretResolver:
         value = str(value)
         if value:
             self.used.add(value)
-        return value
+        return secret_str(value)
 
     def redactor(self) -> "Redactor":
         return Redactor(self.used)
@@ -205,15 +209,50 @@ class SecretResolver:
         return f"SecretResolver(provider={self.provider!r}, used={len(self.used)})"
 
 
+#: Secrets shorter than this mask only where they stand alone (see `Redactor`).
+SHORT_SECRET = 8
+
+
+def encodings(value: str) -> set[str]:
+    """The forms in which `value` may travel: as is, URL-encoded (path, query and form styles),
+    JSON-escaped, and base64 (standard and URL-safe, padded or not)."""
+    forms = {value, quote(value, safe=""), quote(value), quote_plus(value),
+             json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+    raw = value.encode("utf-8")
+    for coded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
+        text = coded.decode("ascii")
+        forms.update((text, text.rstrip("=")))
+    forms.discard("")
+    return forms
+
+
+def _alternation(values: Iterable[str]) -> str:
+    return "|".join(map(re.escape, sorted(values, key=len, reverse=True)))
+
+
 class Redactor:
-    """Replaces every occurrence of the given secret values with `***`, in text and in data."""
+    """Replaces every occurrence of the given secret values with `***`, in text and in data.
+
+    Each value is looked for in every form it may travel in (`encodings`), in any letter case.
+    A value shorter than `SHORT_SECRET` characters is masked only where it stands alone (no
+    letter, digit or `_` right before or after it), so a one-letter secret does not turn
+    `username` into `u***ername`; longer values are masked wherever they appear.
+    """
 
     __slots__ = ("_pattern",)
 
     def __init__(self, values: Iterable[str]):
-        # longest first, so a secret that contains another is replaced whole
-        ordered = sorted({v for v in values if v}, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        long_forms: set[str] = set()
+        short_forms: set[str] = set()
+        for value in {str.__str__(v) for v in values if v}:
+            (short_forms if len(value) < SHORT_SECRET else long_forms).update(encodings(value))
+        # a long form that merely contains a short one is still found whole (longest first)
+        parts = []
+        if long_forms:
+            parts.append(f"(?:{_alternation(long_forms)})")
+        if short_forms:
+            parts.append(rf"(?<!\w)(?:{_alternation(short_forms)})(?!\w)")
+        self._pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def __bool__(self) -> bool:
         return self._pattern is not None
