@@ -12,7 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 from urllib.parse import quote, quote_plus
 
 from .errors import SecretError
-from .taint import secret_str
+from .taint import masked, spliced
 
 #: NAME: alphanumeric runs joined by single `/ . _ -`, as connector runtimes name secrets.
 SECRET_NAME = r"[A-Za-z0-9]+(?:[/._-][A-Za-z0-9]+)*"
@@ -200,7 +200,7 @@ class SecretResolver:
         value = str(value)
         if value:
             self.used.add(value)
-        return secret_str(value)
+        return spliced(value)
 
     def redactor(self) -> "Redactor":
         return Redactor(self.used)
@@ -239,13 +239,21 @@ class Redactor:
     `username` into `u***ername`; longer values are masked wherever they appear.
     """
 
-    __slots__ = ("_pattern",)
+    __slots__ = ("_pattern", "_labels")
 
-    def __init__(self, values: Iterable[str]):
+    def __init__(self, values: Iterable[str], labels: Mapping[str, str] | None = None, *,
+                 anywhere: bool = False):
+        """`labels`: what replaces a given value (in any of its forms) instead of `***`.
+        `anywhere`: short values too are masked wherever they appear (text known to be built
+        from the values, such as a dry run's request)."""
         long_forms: set[str] = set()
         short_forms: set[str] = set()
+        self._labels: dict[str, str] = {}
         for value in {str.__str__(v) for v in values if v}:
-            (short_forms if len(value) < SHORT_SECRET else long_forms).update(encodings(value))
+            forms = encodings(value)
+            (short_forms if len(value) < SHORT_SECRET and not anywhere else long_forms).update(forms)
+            if labels and value in labels:
+                self._labels.update((form.casefold(), labels[value]) for form in forms)
         # a long form that merely contains a short one is still found whole (longest first)
         parts = []
         if long_forms:
@@ -258,10 +266,17 @@ class Redactor:
         return self._pattern is not None
 
     def text(self, text: str) -> str:
-        return self._pattern.sub(REDACTED, text) if self._pattern else text
+        if self._pattern is None:
+            return text
+        if self._labels:
+            labels = self._labels
+            return self._pattern.sub(lambda m: labels.get(m.group(0).casefold(), REDACTED), text)
+        return self._pattern.sub(REDACTED, text)
 
     def value(self, value: Any) -> Any:
-        """Deeply redact strings (and bytes) in lists, tuples and dicts (keys too)."""
+        """Deeply redact strings (and bytes) in lists, tuples and dicts (keys too); a value
+        computed from a secret (a SecretStr) becomes `***` whatever its text."""
+        value = masked(value)
         if self._pattern is None:
             return value
         if isinstance(value, str):

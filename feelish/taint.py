@@ -36,6 +36,21 @@ class SecretStr(str):
         return (SecretStr, (_to_str(self),))
 
 
+class SplicedStr(SecretStr):
+    """A SecretStr made only of literal text and whole secret values (`"Bearer <<secrets.T>>"`,
+    or such strings joined with `+`): showing it with each secret replaced is safe, so a dry
+    run shows `Bearer <<secrets.T>>` rather than `***`.  It is not recorded as a derived text."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return (SplicedStr, (_to_str(self),))
+
+
+def spliced(text: str) -> SplicedStr:
+    return SplicedStr(text)
+
+
 class TaintedValue(TypeError):
     """Raised where a tainted value would become plain text (`string()`, JSON): the caller's
     slow path reruns the operation on revealed values and taints what it makes."""
@@ -46,6 +61,8 @@ class TaintedValue(TypeError):
 
 def secret_str(text: str) -> SecretStr:
     """`text` as a SecretStr, recorded in the current `collect` scope."""
+    if type(text) is SplicedStr:
+        return text
     if type(text) is not SecretStr:
         text = SecretStr(text)
     sink = _sink.get()
@@ -57,7 +74,7 @@ def secret_str(text: str) -> SecretStr:
 def taint(value: Any) -> Any:
     """`value` with every string in it (context keys too) made a SecretStr."""
     t = type(value)
-    if t is SecretStr:
+    if t is SecretStr or t is SplicedStr:
         return value
     if isinstance(value, str):
         return secret_str(value)
@@ -71,19 +88,19 @@ def taint(value: Any) -> Any:
 def is_tainted(value: Any) -> bool:
     """Whether `value` is or holds a SecretStr (deeply, keys included)."""
     t = type(value)
-    if t is SecretStr:
+    if t is SecretStr or t is SplicedStr:
         return True
     if t is list or t is tuple:
         return any(is_tainted(v) for v in value)
     if t is dict or isinstance(value, dict):
-        return any(type(k) is SecretStr or is_tainted(v) for k, v in value.items())
+        return any(isinstance(k, SecretStr) or is_tainted(v) for k, v in value.items())
     return False
 
 
 def reveal(value: Any) -> Any:
     """`value` with every SecretStr replaced by a plain str of the same text (copy on write)."""
     t = type(value)
-    if t is SecretStr:
+    if t is SecretStr or t is SplicedStr:
         return _to_str(value)
     if t is list or t is tuple:
         out = [reveal(v) for v in value]
@@ -98,7 +115,7 @@ def reveal(value: Any) -> Any:
 def masked(value: Any, mark: str = MASK) -> Any:
     """What a person may see: every SecretStr replaced by `mark` (copy on write)."""
     t = type(value)
-    if t is SecretStr:
+    if t is SecretStr or t is SplicedStr:
         return mark
     if t is list or t is tuple:
         if not is_tainted(value):
@@ -114,14 +131,14 @@ def masked(value: Any, mark: str = MASK) -> Any:
 def tainted_texts(value: Any) -> Iterator[str]:
     """The text of every SecretStr in `value`."""
     t = type(value)
-    if t is SecretStr:
+    if t is SecretStr or t is SplicedStr:
         yield _to_str(value)
     elif t is list or t is tuple:
         for v in value:
             yield from tainted_texts(v)
     elif t is dict or isinstance(value, dict):
         for k, v in value.items():
-            if type(k) is SecretStr:
+            if isinstance(k, SecretStr):
                 yield _to_str(k)
             yield from tainted_texts(v)
 
@@ -152,5 +169,5 @@ def note(texts) -> None:
         sink.update(t for t in texts if t)
 
 
-__all__ = ["MASK", "SecretStr", "TaintedValue", "collect", "is_tainted", "masked", "note", "reveal",
+__all__ = ["MASK", "SecretStr", "SplicedStr", "spliced", "TaintedValue", "collect", "is_tainted", "masked", "note", "reveal",
            "secret_str", "start_collecting", "stop_collecting", "taint", "tainted_texts"]

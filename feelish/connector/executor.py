@@ -109,12 +109,14 @@ class Connector:
 
     def _prepare(self, scope: dict, recorder, context, overrides: dict | None = None) -> Prepared:
         """The request; `overrides` replace field values (the next page's url, query, body...)."""
+        recorder.watch(scope)
         values = self._static
         dynamic_parts = self._dynamic_parts
         if self._dynamic or overrides:
             values = dict(self._static)
             for f in self._dynamic:
                 values[f.name] = f.value(scope, recorder)
+            values = recorder.plain(values)
             if overrides:
                 values.update(overrides)
                 dynamic_parts = [part for part, reads in PARTS.items()
@@ -207,7 +209,7 @@ class Connector:
             after_scope = {**scope, "response": {**ctx, "token": token} if ctx is not None else None}
             outputs = map_outputs(self.result_variable, self.result_expression, after_scope, ctx, recorder)
         return Outcome(outputs, ctx, (*_warnings(step.mark, warnings, recorder), *self._notes(ctx)),
-                       attempts, token, frozenset(recorder.used))
+                       attempts, token, recorder.secret_texts())
 
     def _notes(self, ctx) -> tuple:
         """Warnings about the connector itself (see `lint`), and a body that went to a document
@@ -401,11 +403,14 @@ class Connector:
         """The request as data, nothing sent; secret values shown as `<<secrets.NAME>>`
         (a secret that is not available is shown the same way instead of failing)."""
         recorder = SecretRecorder(self.runtime.provider(secrets), lenient=True)
+        token = enter_call(recorder)
         try:
             scope = self._scope(variables, context)
             p = self._prepare(scope, recorder, scope["context"])
         except ConnectorError as exc:
             raise redact_error(exc, recorder) from None
+        finally:
+            leave_call(token)
         show = recorder.revealer()
         if self.kind == "token":
             return RequestSpec("POST", None, [], None, "token", show(p.authentication), {})

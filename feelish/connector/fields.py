@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import ConnectorError, FeelishError, SourceError, Warning
 from ..secrets import PLACEHOLDER, split_placeholders
+from ..taint import spliced
 
 MB = 1024 * 1024
 
@@ -208,7 +209,7 @@ def substitute_secrets(value: Any, secrets, field: str) -> Any:
                 out.append(secret)
             else:
                 out.append(part)
-        return "".join(out)
+        return spliced("".join(out))
     if isinstance(value, Mapping):
         return {substitute_secrets(k, secrets, field): substitute_secrets(v, secrets, field)
                 for k, v in value.items()}

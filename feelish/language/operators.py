@@ -12,7 +12,7 @@ from . import temporal
 from ..errors import WarningKind
 from .properties import get_property, type_matches  # noqa: F401  (re-exported for the compiler)
 from .tainting import rerun
-from ..taint import SecretStr
+from ..taint import SecretStr, SplicedStr, reveal, spliced
 from .values import (DECIMAL, FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number,
                      to_decimal, type_name)
 
@@ -63,7 +63,7 @@ def _kind(x: Any) -> str:
         return "c"
     if isinstance(x, FeelFunction):
         return "f"
-    if t is SecretStr:
+    if t is SecretStr or t is SplicedStr:
         return "S"  # tainted: only the slow paths below (rerun) take it
     return "?"
 
@@ -119,6 +119,10 @@ def _date_plus(d: date, td: timedelta) -> date:
 # --------------------------------------------------------------------------- arithmetic
 
 
+def _splice(x: Any) -> bool:
+    return type(x) is str or type(x) is SplicedStr
+
+
 def add(a: Any, b: Any) -> Any:
     if type(a) is Decimal and type(b) is Decimal and a.is_finite() and b.is_finite():
         try:
@@ -150,6 +154,8 @@ def add(a: Any, b: Any) -> Any:
     if kb == "ymd" and ka in ("d", "dt"):
         return temporal.add_months(a, b.months)
     if ka == "S" or kb == "S":
+        if _splice(a) and _splice(b):  # literal text and whole secrets stay showable as such
+            return spliced(add(reveal(a), reveal(b)))
         return rerun(add, (a, b))
     raise _bad("+", a, b)
 

@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import FeelishError, SecretError
 from ..secrets import ChainSecrets, DotenvSecrets, EnvironmentSecrets, SecretProvider
 from ..language.codec import from_json_text, json_text
+from ..taint import masked
 
 
 class UsageError(FeelishError):
@@ -113,8 +114,9 @@ def _kind(value: Any) -> str:
 
 
 def to_json(value: Any, *, compact: bool = False) -> str:
-    """JSON text of a FEEL value: numbers exact, temporal values and durations as ISO 8601."""
-    return json_text(value, indent=None if compact else 2)
+    """JSON text of a FEEL value: numbers exact, temporal values and durations as ISO 8601.
+    A value computed from a secret shows as `***`."""
+    return json_text(masked(value), indent=None if compact else 2)
 
 
 def redact_json(data: Mapping[str, Any] | Any, redactor) -> Any:

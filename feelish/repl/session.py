@@ -16,6 +16,7 @@ from ..errors import ConnectorError, FeelishError
 from .complete import ReplCompleter
 from .inputs import UsageError, parse_json, read_text, to_json
 from ..secrets import Redactor, SecretResolver, as_provider
+from ..taint import masked
 from ..language.codec import feel_string
 
 HELP = """\
@@ -180,7 +181,8 @@ class Repl:
 
     def show(self, evaluated: tuple[Any, Any]) -> None:
         value, redactor = evaluated
-        shown = redactor.value(value) if redactor else value
+        shown = masked(value)  # a value computed from a secret shows as ***
+        shown = redactor.value(shown) if redactor else shown
         feel = feel_string(shown) if not isinstance(shown, str) else _quoted(shown)
         self.write(feel)
         json_text = to_json(shown, compact=True)
@@ -386,6 +388,7 @@ def _quoted(text: str) -> str:
 
 
 def _short(value: Any, limit: int = 120) -> str:
+    value = masked(value)
     text = _quoted(value) if isinstance(value, str) else feel_string(value)
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
