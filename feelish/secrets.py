@@ -12,7 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 from urllib.parse import quote, quote_plus
 
 from .errors import SecretError
-from .taint import masked, spliced
+from .taint import SecretStr, SplicedStr, spliced
 
 #: NAME: alphanumeric runs joined by single `/ . _ -`, as connector runtimes name secrets.
 SECRET_NAME = r"[A-Za-z0-9]+(?:[/._-][A-Za-z0-9]+)*"
@@ -239,7 +239,7 @@ class Redactor:
     `username` into `u***ername`; longer values are masked wherever they appear.
     """
 
-    __slots__ = ("_pattern", "_labels")
+    __slots__ = ("_pattern", "_labels", "_values", "_loose")
 
     def __init__(self, values: Iterable[str], labels: Mapping[str, str] | None = None, *,
                  anywhere: bool = False):
@@ -249,7 +249,9 @@ class Redactor:
         long_forms: set[str] = set()
         short_forms: set[str] = set()
         self._labels: dict[str, str] = {}
-        for value in {str.__str__(v) for v in values if v}:
+        self._values = {str.__str__(v) for v in values if v}
+        self._loose: re.Pattern | None = None
+        for value in self._values:
             forms = encodings(value)
             (short_forms if len(value) < SHORT_SECRET and not anywhere else long_forms).update(forms)
             if labels and value in labels:
@@ -274,14 +276,24 @@ class Redactor:
         return self._pattern.sub(REDACTED, text)
 
     def value(self, value: Any) -> Any:
-        """Deeply redact strings (and bytes) in lists, tuples and dicts (keys too); a value
-        computed from a secret (a SecretStr) becomes `***` whatever its text."""
-        value = masked(value)
-        if self._pattern is None:
-            return value
+        """Deeply redact strings (and bytes) in lists, tuples and dicts (keys too).  A value
+        computed from a secret (a SecretStr) becomes `***` whatever its text; one made only of
+        literal text and whole secrets (a SplicedStr: `"Bearer <<secrets.T>>"`) shows its
+        literal text, each secret masked wherever it stands (`***` when this redactor does not
+        know the secret in it)."""
+        if type(value) is SplicedStr:
+            plain = str.__str__(value)
+            if self._pattern is None:
+                return REDACTED
+            shown = self._anywhere().sub(REDACTED, plain)
+            return shown if shown != plain else REDACTED
+        if isinstance(value, SecretStr):
+            return REDACTED
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, bytes):
+            if self._pattern is None:
+                return value
             try:
                 return self.text(value.decode("utf-8")).encode("utf-8")
             except UnicodeDecodeError:
@@ -291,6 +303,11 @@ class Redactor:
         if isinstance(value, (list, tuple)):
             return [self.value(v) for v in value]
         return value
+
+    def _anywhere(self) -> re.Pattern:
+        if self._loose is None:
+            self._loose = Redactor(self._values, anywhere=True)._pattern
+        return self._loose
 
     def contains_secret(self, text: str) -> bool:
         return bool(self._pattern and self._pattern.search(text))

@@ -146,7 +146,7 @@ def cmd_run(args, out, err) -> int:
     if args.response:
         data = {"outputs": outcome.outputs, "response": outcome.response}
     redactor = output_redactor(template, variables, secrets)
-    out.write(to_json(redactor.value(data) if redactor else data, compact=args.compact) + "\n")
+    out.write(to_json(redactor.value(data), compact=args.compact) + "\n")
     return EXIT_OK
 
 
