@@ -15,12 +15,13 @@ from ..errors import ConnectorError
 from ..language import compile as compile_text
 from .body import afile_chunks, file_chunks, mime_of, multipart_files
 from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
-from .model import (Outcome, RequestSpec, SecretRecorder, deliver_token, enter_call, leave_call,
-                    redact_error)
+from .model import (Outcome, RequestSpec, SecretRecorder, deliver_token, enter_call, holds_secret,
+                    leave_call, redact_error, redirect_settings)
 from .attempts import Step, decide
 from .lint import body_in_document, lint_fields
 from .outputs import map_outputs
 from .pagination import Pagination
+from .redirects import attach_guard
 from .request import PARTS, Prepared, assemble, build_part, note_dropped_body
 from .response import Collector, build_context, classify, scan_headers
 from .retry import transport_error
@@ -158,13 +159,14 @@ class Connector:
             files, opened = multipart_files(parts, self.runtime.documents)
             request = httpx2.Request(p.method, p.url, headers=p.headers, data=data, files=files,
                                      extensions=p.extensions)
-            return request, opened
+            return attach_guard(request, p.redirects, holds_secret), opened
         if body.kind == "file":
             content = afile_chunks(body.path) if asynchronous else file_chunks(body.path)
         else:
             content = body.content
-        return httpx2.Request(p.method, p.url, headers=p.headers, content=content,
-                              extensions=p.extensions), opened
+        request = httpx2.Request(p.method, p.url, headers=p.headers, content=content,
+                                 extensions=p.extensions)
+        return attach_guard(request, p.redirects, holds_secret), opened
 
     def _status_failure(self, p: Prepared, ctx: dict) -> ConnectorError | None:
         status = ctx["status"]
@@ -414,7 +416,7 @@ class Connector:
         show = recorder.revealer()
         if self.kind == "token":
             return RequestSpec("POST", None, [], None, "token", show(p.authentication), {})
-        settings = {"followRedirects": p.follow_redirects, "connectionTimeoutInSeconds": p.connect_timeout,
+        settings = {"followRedirects": p.follow_redirects, **redirect_settings(p.redirects), "connectionTimeoutInSeconds": p.connect_timeout,
                     "readTimeoutInSeconds": p.read_timeout, "verify": p.key.verify,
                     "proxy": p.key.proxy.public_url if p.key.proxy else None, "retries": p.policy.retries,
                     "verbatimTarget": p.target.decode("ascii") if p.target else None}

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "connectionTimeoutInSeconds": 20,
     "readTimeoutInSeconds": 20,
     "followRedirects": False,
+    "keepCredentialsOnRedirect": False,   # credentials follow a redirect to another origin
+    "allowInsecureRedirects": False,      # follow a redirect from https to http
     "maxRedirects": 10,
     "skipEncoding": False,
     "ignoreNullValues": False,

@@ -67,7 +67,7 @@ class SecretRecorder(SecretResolver):
     literal field values (None when missing).  A lenient recorder (dry runs) answers a missing
     secret with its own placeholder text."""
 
-    __slots__ = ("by_value", "lenient", "warnings", "token", "derived", "_cached")
+    __slots__ = ("by_value", "lenient", "warnings", "token", "derived", "_cached", "_strict")
 
     def __init__(self, provider: SecretProvider, *, lenient: bool = False):
         # no super().__init__: the provider is already a provider (skip the Protocol check)
@@ -79,6 +79,7 @@ class SecretRecorder(SecretResolver):
         self.token: dict[str, Any] | None = None
         self.derived: set[str] = set()
         self._cached: tuple[int, int, Redactor] | None = None
+        self._strict: tuple[int, int, Redactor] | None = None
 
     def get(self, name: str) -> str | None:
         value = self.provider.get(name)
@@ -131,6 +132,15 @@ class SecretRecorder(SecretResolver):
         redactor = Redactor(self.used | self.derived)
         self._cached = (len(self.used), len(self.derived), redactor)
         return redactor
+
+    def holds(self, text: str) -> bool:
+        """Whether `text` holds a secret or derived secret of the call, even a short one glued
+        to other characters."""
+        cached = self._strict
+        if cached is None or cached[0] != len(self.used) or cached[1] != len(self.derived):
+            cached = self._strict = (len(self.used), len(self.derived),
+                                     Redactor(self.used | self.derived, anywhere=True))
+        return cached[2].contains_secret(text)
 
     def revealer(self):
         """A function that deeply replaces, in text and data, each secret value the call used
@@ -199,6 +209,21 @@ def deliver_token(result: dict[str, Any]) -> None:
         value = result.get(name)
         if isinstance(value, str) and value:
             recorder.used.add(value)
+
+
+def holds_secret(text: str) -> bool:
+    """Whether `text` holds (in any form, anywhere) a secret or derived secret of the current
+    call: the redirect guard strips such headers and query parameters."""
+    recorder = _current.get()
+    return recorder is not None and recorder.tainted and recorder.holds(text)
+
+
+def redirect_settings(rules) -> dict[str, bool]:
+    """The redirect rules as a dry run shows them."""
+    if rules is None:
+        return {}
+    return {"keepCredentialsOnRedirect": rules.keep_credentials,
+            "allowInsecureRedirects": rules.allow_insecure}
 
 
 def redact_error(exc: ConnectorError, recorder: SecretRecorder) -> ConnectorError:
