@@ -149,8 +149,7 @@ class SecretRecorder(SecretResolver):
         if not self.tainted:
             return masked
         redactor = Redactor(self.used | self.derived,
-                            {value: f"<<secrets.{name}>>" for value, name in self.by_value.items()},
-                            anywhere=True)
+                            {value: f"<<secrets.{name}>>" for value, name in self.by_value.items()})
 
         def show(value):
             value = masked(value)

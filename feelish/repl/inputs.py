@@ -103,6 +103,19 @@ def build_secrets(files: Sequence[str] = (), env_prefixes: Sequence[str] = ()) -
     return providers[0] if len(providers) == 1 else ChainSecrets(*providers)
 
 
+def secret_args(pairs: Sequence[str]) -> dict[str, str]:
+    """`--secret-arg INPUT=SECRET` (INPUT may be `auth.password`): {input path: secret name}."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        target, sep, name = pair.partition("=")
+        target, name = target.strip(), name.strip()
+        if not sep or not target or not name or not all(target.split(".")):
+            raise UsageError(f"--secret-arg {pair!r}: expected INPUT=SECRET_NAME "
+                             "(e.g. auth.password=API_PASSWORD)")
+        out[target] = name
+    return out
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
