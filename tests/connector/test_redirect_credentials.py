@@ -120,3 +120,15 @@ def test_dry_run_shows_the_redirect_rules(runtime, fault_url):
     spec = _connector(runtime, f"{fault_url}/json", AUTHS["bearer"]).dry_run()
     assert spec.settings["keepCredentialsOnRedirect"] is False
     assert spec.settings["allowInsecureRedirects"] is False
+
+
+def test_async_calls_strip_credentials_too(runtime, fault_url, other):
+    import asyncio
+
+    target = f"{other.url}/echo?page=2&api_key={KEY}"
+    c = _connector(runtime, f"{fault_url}/redirect?to={quote(target, safe='')}", AUTHS["api key query"])
+    received = _received(asyncio.run(c.run_async()))
+    assert received.startswith("GET /echo?page=2 ") and "X-Trace: trace-1" in received
+    for secret in (KEY, TOKEN, SIG):
+        for form in _forms(secret):
+            assert form not in received
