@@ -1,16 +1,8 @@
-"""Taint: a value computed from a secret is a secret.
-
-`SecretStr` is a `str` that remembers it came from a secret: it equals and hashes like its text
-and goes over the wire as those bytes, but its repr is `'***'` and every display path
-(`masked`) shows `***`.  The language core checks exact types (`type(x) is str`) on its fast
-paths, so a `SecretStr` never takes one: it falls to a slow path that runs the operation on the
-revealed text and taints the result (`feelish.language.tainting`).  Evaluations that touch no
-secret never meet one and pay nothing.
-
-A `collect` scope (a context variable: each thread and asyncio task has its own) records the text
-of every `SecretStr` made inside it, so a connector call knows every derived secret it must mask
-in what it shows and logs.
-"""
+"""Taint: a value computed from a secret is a secret.  `SecretStr` is a `str` that equals its text
+and goes over the wire as its bytes, but shows as `***`; `taint`, `reveal`, `masked`; a `collect`
+scope (a context variable) records every derived secret text made inside it, so a connector call
+knows what to mask.  The language's fast paths check exact types, so evaluations that never meet a
+secret pay nothing (docs/security.md, "Secrets and masking")."""
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,16 +1,8 @@
-"""Credentials stay with their origin: what a followed redirect may carry.
-
-httpx2 follows redirects itself and runs the client's request hooks before every hop, the first
-request included (auth already applied).  A call that follows redirects gives its request a
-`Guard` (a request extension, which httpx2 carries to every hop).  The guard notes, on the first
-hop, every credential on the request: `Authorization`, `Proxy-Authorization`, `Cookie`, every
-header or query parameter the authentication added (API keys, custom auth headers, bearer and
-basic), and every header or query parameter whose value holds a secret or a value derived from
-one.  On a hop to another origin (scheme, host or port) it strips them all, unless the call set
-`keepCredentialsOnRedirect`; a hop from https to http is refused (`REDIRECT_REFUSED`) unless the
-call set `allowInsecureRedirects`.  Once stripped, credentials stay stripped for the rest of the
-chain, even on a hop back to the first origin.
-"""
+"""Credentials stay with their origin: a followed call's request carries a `Guard` (a request
+extension httpx2 hands to every hop; the client runs it as a request hook).  It notes every
+credential on the first hop and strips them all on a hop to another scheme, host or port; https ->
+http is refused (`REDIRECT_REFUSED`).  `keepCredentialsOnRedirect` and `allowInsecureRedirects`
+change that (docs/security.md, "Redirects")."""
 from __future__ import annotations
 
 from dataclasses import dataclass

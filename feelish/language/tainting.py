@@ -1,13 +1,7 @@
-"""The slow path of values computed from secrets.
-
-The fast paths of the operators and built-ins check exact types, so a `SecretStr` (or a list or
-context holding one) makes them fail.  Where such a failure is caught, `rerun` runs the same
-operation on the revealed values and taints what it makes: a string result becomes a SecretStr,
-a list or context result has its strings tainted, a yes/no answer (or null) stays as it is.  A
-number or a date made from a secret's text would show that text, so it is refused, except from
-the built-ins in `MEASURES`, which only measure.  A failure's message is masked with the tainted
-texts before anyone sees it.  Evaluations that never meet a secret never come here.
-"""
+"""The slow path of values computed from secrets: `rerun` runs a failed operator or built-in again
+on the revealed values and taints the result (strings and the strings inside lists and contexts;
+booleans and null pass; a number or date made from a secret's text is refused unless the
+built-in only measures, `MEASURES`), masking a failure's message with the tainted texts."""
 from __future__ import annotations
 
 from typing import Any, Callable
