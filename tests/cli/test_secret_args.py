@@ -90,3 +90,20 @@ def test_api_secret_args(httpbin_url):
         run_template(load("get"), {"url": f"{httpbin_url}/get"}, secrets={},
                      secret_args={"auth.password": "MISSING"})
     assert "MISSING" in str(info.value)
+
+
+def test_a_transformed_secret_input_is_masked_in_a_dry_run_and_errors(tmp_path):
+    template = tmp_path / "t.feelish"
+    template.write_text('input token: string secret "a token"\n'
+                        'url: "http://127.0.0.1:9/x"\n'
+                        'headers: {"X-Up": upper case(token), "X-B64": to base64("u:" + token)}\n'
+                        'queryParameters: {t: substring(token, 2)}\n'
+                        'body: {when: date(token), t: token}\n', encoding="utf-8")
+    code, out, err = cli("run", str(template), "--var", f'token="{PASSWORD}"', "--dry-run")
+    assert code == 0, err
+    for form in _forms(PASSWORD) + [PASSWORD[1:], quote(PASSWORD[1:], safe="")]:
+        assert form not in out + err
+    code, out, err = cli("run", str(template), "--var", f'token="{PASSWORD}"')  # port 9: refused
+    assert code == 1
+    for form in _forms(PASSWORD) + [PASSWORD[1:]]:
+        assert form not in out + err
