@@ -2,13 +2,17 @@
 expression is evaluated) and the `Redactor` that keeps secret values out of everything shown."""
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import quote, quote_plus
 
 from .errors import SecretError
+from .taint import SecretStr, SplicedStr, spliced
 
 #: NAME: alphanumeric runs joined by single `/ . _ -`, as connector runtimes name secrets.
 SECRET_NAME = r"[A-Za-z0-9]+(?:[/._-][A-Za-z0-9]+)*"
@@ -196,7 +200,7 @@ class SecretResolver:
         value = str(value)
         if value:
             self.used.add(value)
-        return value
+        return spliced(value)
 
     def redactor(self) -> "Redactor":
         return Redactor(self.used)
@@ -205,29 +209,91 @@ class SecretResolver:
         return f"SecretResolver(provider={self.provider!r}, used={len(self.used)})"
 
 
+#: Secrets shorter than this mask only where they stand alone (see `Redactor`).
+SHORT_SECRET = 8
+
+
+def encodings(value: str) -> set[str]:
+    """The forms in which `value` may travel: as is, URL-encoded (path, query and form styles),
+    JSON-escaped, and base64 (standard and URL-safe, padded or not)."""
+    forms = {value, quote(value, safe=""), quote(value), quote_plus(value),
+             json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+    raw = value.encode("utf-8")
+    for coded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
+        text = coded.decode("ascii")
+        forms.update((text, text.rstrip("=")))
+    forms.discard("")
+    return forms
+
+
+def _alternation(values: Iterable[str]) -> str:
+    return "|".join(map(re.escape, sorted(values, key=len, reverse=True)))
+
+
 class Redactor:
-    """Replaces every occurrence of the given secret values with `***`, in text and in data."""
+    """Replaces every occurrence of the given secret values with `***`, in text and in data.
 
-    __slots__ = ("_pattern",)
+    Each value is looked for in every form it may travel in (`encodings`), in any letter case.
+    A value shorter than `SHORT_SECRET` characters is masked only where it stands alone (no
+    letter, digit or `_` right before or after it), so a one-letter secret does not turn
+    `username` into `u***ername`; longer values are masked wherever they appear.
+    """
 
-    def __init__(self, values: Iterable[str]):
-        # longest first, so a secret that contains another is replaced whole
-        ordered = sorted({v for v in values if v}, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+    __slots__ = ("_pattern", "_labels", "_values", "_loose")
+
+    def __init__(self, values: Iterable[str], labels: Mapping[str, str] | None = None, *,
+                 anywhere: bool = False):
+        """`labels`: what replaces a given value (in any of its forms) instead of `***`.
+        `anywhere`: short values too are masked wherever they appear (text known to be built
+        from the values, such as a dry run's request)."""
+        long_forms: set[str] = set()
+        short_forms: set[str] = set()
+        self._labels: dict[str, str] = {}
+        self._values = {str.__str__(v) for v in values if v}
+        self._loose: re.Pattern | None = None
+        for value in self._values:
+            forms = encodings(value)
+            (short_forms if len(value) < SHORT_SECRET and not anywhere else long_forms).update(forms)
+            if labels and value in labels:
+                self._labels.update((form.casefold(), labels[value]) for form in forms)
+        # a long form that merely contains a short one is still found whole (longest first)
+        parts = []
+        if long_forms:
+            parts.append(f"(?:{_alternation(long_forms)})")
+        if short_forms:
+            parts.append(rf"(?<!\w)(?:{_alternation(short_forms)})(?!\w)")
+        self._pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def __bool__(self) -> bool:
         return self._pattern is not None
 
     def text(self, text: str) -> str:
-        return self._pattern.sub(REDACTED, text) if self._pattern else text
+        if self._pattern is None:
+            return text
+        if self._labels:
+            labels = self._labels
+            return self._pattern.sub(lambda m: labels.get(m.group(0).casefold(), REDACTED), text)
+        return self._pattern.sub(REDACTED, text)
 
     def value(self, value: Any) -> Any:
-        """Deeply redact strings (and bytes) in lists, tuples and dicts (keys too)."""
-        if self._pattern is None:
-            return value
+        """Deeply redact strings (and bytes) in lists, tuples and dicts (keys too).  A value
+        computed from a secret (a SecretStr) becomes `***` whatever its text; one made only of
+        literal text and whole secrets (a SplicedStr: `"Bearer <<secrets.T>>"`) shows its
+        literal text, each secret masked wherever it stands (`***` when this redactor does not
+        know the secret in it)."""
+        if type(value) is SplicedStr:
+            plain = str.__str__(value)
+            if self._pattern is None:
+                return REDACTED
+            shown = self._anywhere().sub(REDACTED, plain)
+            return shown if shown != plain else REDACTED
+        if isinstance(value, SecretStr):
+            return REDACTED
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, bytes):
+            if self._pattern is None:
+                return value
             try:
                 return self.text(value.decode("utf-8")).encode("utf-8")
             except UnicodeDecodeError:
@@ -237,6 +303,11 @@ class Redactor:
         if isinstance(value, (list, tuple)):
             return [self.value(v) for v in value]
         return value
+
+    def _anywhere(self) -> re.Pattern:
+        if self._loose is None:
+            self._loose = Redactor(self._values, anywhere=True)._pattern
+        return self._loose
 
     def contains_secret(self, text: str) -> bool:
         return bool(self._pattern and self._pattern.search(text))

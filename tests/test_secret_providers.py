@@ -127,7 +127,10 @@ def test_redactor_text_and_nested_values():
     assert redactor.text("x abcdef y abc") == "x *** y ***"  # longest first: no "***def"
     data = {"abc-key": ["abc", ("q", b"abcdef")], "n": 1}
     assert redactor.value(data) == {"***-key": ["***", ["q", b"***"]], "n": 1}
-    assert redactor.contains_secret("zzabczz") and not redactor.contains_secret("ab")
+    assert redactor.contains_secret("zz abc zz") and not redactor.contains_secret("ab")
+    # a short secret masks only where it stands alone; a long one wherever it appears
+    assert not redactor.contains_secret("zzabczz")
+    assert Redactor(["abcdefgh"]).contains_secret("zzABCDEFGHzz")
     assert "abc" not in repr(redactor)
     assert not Redactor([]) and Redactor([]).text("abc") == "abc"
 

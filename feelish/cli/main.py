@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import ConnectorError, FeelishError, SourceError, TemplateError
 from ..integrations.camunda import cli as camunda_cli
-from ..repl.inputs import UsageError, build_secrets, collect_variables, to_json
+from ..repl.inputs import UsageError, build_secrets, collect_variables, secret_args, to_json
 from . import authoring
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inputs(p)
     p.add_argument("--dry-run", action="store_true",
                    help="print the resolved request (secrets as <<secrets.NAME>>), send nothing")
+    p.add_argument("--secret-arg", action="append", default=[], metavar="INPUT=SECRET",
+                   help="bind an input (or an entry of a context input: auth.password) to a named "
+                        "secret, e.g. --secret-arg auth.password=API_PASSWORD")
     p.add_argument("--response", action="store_true", help="also print the response context")
     p.add_argument("--file-root", action="append", default=[], metavar="DIR",
                    help="a folder uploads may read files from (default: the current folder)")
@@ -133,12 +136,15 @@ def cmd_run(args, out, err) -> int:
     for warning in undeclared(template, variables):
         err.write(f"warning: {warning.message}\n")
     secrets = _secrets(args)
+    bound = secret_args(args.secret_arg)
     with _runtime(args) as runtime:
         if args.dry_run:
-            request = dry_run_template(template, variables, secrets=secrets, runtime=runtime)
+            request = dry_run_template(template, variables, secrets=secrets, runtime=runtime,
+                                       secret_args=bound)
             out.write(to_json(request, compact=args.compact) + "\n")
             return EXIT_OK
-        outcome = run_template(template, variables, secrets=secrets, runtime=runtime)
+        outcome = run_template(template, variables, secrets=secrets, runtime=runtime,
+                               secret_args=bound)
     for warning in getattr(outcome, "warnings", ()):
         if warning.kind != "undeclared-input":  # said above
             err.write(f"warning: {warning.render()}\n")
@@ -146,7 +152,7 @@ def cmd_run(args, out, err) -> int:
     if args.response:
         data = {"outputs": outcome.outputs, "response": outcome.response}
     redactor = output_redactor(template, variables, secrets)
-    out.write(to_json(redactor.value(data) if redactor else data, compact=args.compact) + "\n")
+    out.write(to_json(redactor.value(data), compact=args.compact) + "\n")
     return EXIT_OK
 
 

@@ -39,7 +39,7 @@ def decide(error_expression, p, ctx: dict | None, error: ConnectorError | None, 
         del recorder.warnings[mark:]  # only the last attempt's expression warnings are kept
         token = recorder.token
         seen = error_dict(error) if error else None
-        if seen is not None and recorder.used:
+        if seen is not None and recorder.tainted:
             seen = recorder.redactor().value(seen)
         after: dict[str, Any] = {**scope, "response": {**ctx, "token": token} if ctx is not None else None,
                                  "error": seen, "job": job_info(policy, p.method, attempt),

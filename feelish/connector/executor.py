@@ -15,12 +15,13 @@ from ..errors import ConnectorError
 from ..language import compile as compile_text
 from .body import afile_chunks, file_chunks, mime_of, multipart_files
 from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
-from .model import (Outcome, RequestSpec, SecretRecorder, deliver_token, enter_call, leave_call,
-                    redact_error)
+from .model import (Outcome, RequestSpec, SecretRecorder, deliver_token, enter_call, holds_secret,
+                    leave_call, redact_error, redirect_settings)
 from .attempts import Step, decide
 from .lint import body_in_document, lint_fields
 from .outputs import map_outputs
 from .pagination import Pagination
+from .redirects import attach_guard
 from .request import PARTS, Prepared, assemble, build_part, note_dropped_body
 from .response import Collector, build_context, classify, scan_headers
 from .retry import transport_error
@@ -109,12 +110,14 @@ class Connector:
 
     def _prepare(self, scope: dict, recorder, context, overrides: dict | None = None) -> Prepared:
         """The request; `overrides` replace field values (the next page's url, query, body...)."""
+        recorder.watch(scope)
         values = self._static
         dynamic_parts = self._dynamic_parts
         if self._dynamic or overrides:
             values = dict(self._static)
             for f in self._dynamic:
                 values[f.name] = f.value(scope, recorder)
+            values = recorder.plain(values)
             if overrides:
                 values.update(overrides)
                 dynamic_parts = [part for part, reads in PARTS.items()
@@ -156,13 +159,14 @@ class Connector:
             files, opened = multipart_files(parts, self.runtime.documents)
             request = httpx2.Request(p.method, p.url, headers=p.headers, data=data, files=files,
                                      extensions=p.extensions)
-            return request, opened
+            return attach_guard(request, p.redirects, holds_secret), opened
         if body.kind == "file":
             content = afile_chunks(body.path) if asynchronous else file_chunks(body.path)
         else:
             content = body.content
-        return httpx2.Request(p.method, p.url, headers=p.headers, content=content,
-                              extensions=p.extensions), opened
+        request = httpx2.Request(p.method, p.url, headers=p.headers, content=content,
+                                 extensions=p.extensions)
+        return attach_guard(request, p.redirects, holds_secret), opened
 
     def _status_failure(self, p: Prepared, ctx: dict) -> ConnectorError | None:
         status = ctx["status"]
@@ -207,7 +211,7 @@ class Connector:
             after_scope = {**scope, "response": {**ctx, "token": token} if ctx is not None else None}
             outputs = map_outputs(self.result_variable, self.result_expression, after_scope, ctx, recorder)
         return Outcome(outputs, ctx, (*_warnings(step.mark, warnings, recorder), *self._notes(ctx)),
-                       attempts, token, frozenset(recorder.used))
+                       attempts, token, recorder.secret_texts())
 
     def _notes(self, ctx) -> tuple:
         """Warnings about the connector itself (see `lint`), and a body that went to a document
@@ -401,15 +405,18 @@ class Connector:
         """The request as data, nothing sent; secret values shown as `<<secrets.NAME>>`
         (a secret that is not available is shown the same way instead of failing)."""
         recorder = SecretRecorder(self.runtime.provider(secrets), lenient=True)
+        token = enter_call(recorder)
         try:
             scope = self._scope(variables, context)
             p = self._prepare(scope, recorder, scope["context"])
         except ConnectorError as exc:
             raise redact_error(exc, recorder) from None
+        finally:
+            leave_call(token)
         show = recorder.revealer()
         if self.kind == "token":
             return RequestSpec("POST", None, [], None, "token", show(p.authentication), {})
-        settings = {"followRedirects": p.follow_redirects, "connectionTimeoutInSeconds": p.connect_timeout,
+        settings = {"followRedirects": p.follow_redirects, **redirect_settings(p.redirects), "connectionTimeoutInSeconds": p.connect_timeout,
                     "readTimeoutInSeconds": p.read_timeout, "verify": p.key.verify,
                     "proxy": p.key.proxy.public_url if p.key.proxy else None, "retries": p.policy.retries,
                     "verbatimTarget": p.target.decode("ascii") if p.target else None}

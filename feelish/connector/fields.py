@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import ConnectorError, FeelishError, SourceError, Warning
 from ..secrets import PLACEHOLDER, split_placeholders
+from ..taint import spliced
 
 MB = 1024 * 1024
 
@@ -30,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "connectionTimeoutInSeconds": 20,
     "readTimeoutInSeconds": 20,
     "followRedirects": False,
+    "keepCredentialsOnRedirect": False,   # credentials follow a redirect to another origin
+    "allowInsecureRedirects": False,      # follow a redirect from https to http
     "maxRedirects": 10,
     "skipEncoding": False,
     "ignoreNullValues": False,
@@ -208,7 +211,7 @@ def substitute_secrets(value: Any, secrets, field: str) -> Any:
                 out.append(secret)
             else:
                 out.append(part)
-        return "".join(out)
+        return spliced("".join(out))
     if isinstance(value, Mapping):
         return {substitute_secrets(k, secrets, field): substitute_secrets(v, secrets, field)
                 for k, v in value.items()}

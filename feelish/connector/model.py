@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import logging
-import re
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConnectorError, SecretError, Warning
 from ..secrets import Redactor, SecretProvider, SecretResolver
+from ..taint import masked, reveal, spliced, start_collecting, stop_collecting, tainted_texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +60,14 @@ class RequestSpec:
 
 class SecretRecorder(SecretResolver):
     """The SecretResolver of one connector call: remembers which value came from which name
-    (for redaction and for dry runs), and collects the fields' evaluation warnings.
+    (for redaction and for dry runs), every text derived from a secret during the call
+    (`derived`: the taint collect scope of the call), and the fields' evaluation warnings.
 
     `resolve(name)` serves expressions (a missing secret raises SecretError); `get(name)` serves
     literal field values (None when missing).  A lenient recorder (dry runs) answers a missing
     secret with its own placeholder text."""
 
-    __slots__ = ("by_value", "lenient", "warnings", "token")
+    __slots__ = ("by_value", "lenient", "warnings", "token", "derived", "_cached", "_strict")
 
     def __init__(self, provider: SecretProvider, *, lenient: bool = False):
         # no super().__init__: the provider is already a provider (skip the Protocol check)
@@ -75,6 +77,9 @@ class SecretRecorder(SecretResolver):
         self.lenient = lenient
         self.warnings: list[Warning] = []
         self.token: dict[str, Any] | None = None
+        self.derived: set[str] = set()
+        self._cached: tuple[int, int, Redactor] | None = None
+        self._strict: tuple[int, int, Redactor] | None = None
 
     def get(self, name: str) -> str | None:
         value = self.provider.get(name)
@@ -86,7 +91,7 @@ class SecretRecorder(SecretResolver):
         if value:
             self.used.add(value)
             self.by_value[value] = name
-        return value
+        return spliced(value)
 
     def resolve(self, name: str) -> str:
         value = self.get(name)
@@ -100,22 +105,56 @@ class SecretRecorder(SecretResolver):
     def __repr__(self) -> str:
         return f"SecretRecorder(used={len(self.used)})"
 
+    def watch(self, scope: Mapping[str, Any]) -> None:
+        """Record the secret texts the call's inputs already hold (secret inputs, contexts
+        holding them)."""
+        self.derived.update(t for t in tainted_texts(scope) if t)
+
+    def plain(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The field values with every SecretStr made plain: the request gets the real bytes."""
+        if not self.tainted:
+            return values
+        return {name: reveal(value) for name, value in values.items()}
+
+    @property
+    def tainted(self) -> bool:
+        """Whether anything secret entered the call."""
+        return bool(self.used or self.derived)
+
+    def secret_texts(self) -> frozenset[str]:
+        return frozenset(self.used | self.derived)
+
     def redactor(self) -> Redactor:
-        return Redactor(self.used)
+        """Masks every secret and derived secret of the call, in every form (cached)."""
+        cached = self._cached
+        if cached is not None and cached[0] == len(self.used) and cached[1] == len(self.derived):
+            return cached[2]
+        redactor = Redactor(self.used | self.derived)
+        self._cached = (len(self.used), len(self.derived), redactor)
+        return redactor
+
+    def holds(self, text: str) -> bool:
+        """Whether `text` holds a secret or derived secret of the call, even a short one glued
+        to other characters."""
+        cached = self._strict
+        if cached is None or cached[0] != len(self.used) or cached[1] != len(self.derived):
+            cached = self._strict = (len(self.used), len(self.derived),
+                                     Redactor(self.used | self.derived, anywhere=True))
+        return cached[2].contains_secret(text)
 
     def revealer(self):
-        """A function that deeply replaces each used value with its placeholder."""
-        if not self.by_value:
-            return lambda value: value
-        ordered = sorted(self.by_value, key=len, reverse=True)
-        pattern = re.compile("|".join(map(re.escape, ordered)))
-
-        def text(s: str) -> str:
-            return pattern.sub(lambda m: f"<<secrets.{self.by_value[m.group(0)]}>>", s)
+        """A function that deeply replaces, in text and data, each secret value the call used
+        with its placeholder and every text derived from one with `***` (in every form each
+        travels in: URL-encoded, JSON-escaped, base64)."""
+        if not self.tainted:
+            return masked
+        redactor = Redactor(self.used | self.derived,
+                            {value: f"<<secrets.{name}>>" for value, name in self.by_value.items()})
 
         def show(value):
+            value = masked(value)
             if isinstance(value, str):
-                return text(value)
+                return redactor.text(value)
             if isinstance(value, dict):
                 return {show(k): show(v) for k, v in value.items()}
             if isinstance(value, (list, tuple)):
@@ -129,12 +168,12 @@ _current: ContextVar[SecretRecorder | None] = ContextVar("feelish_connector_call
 
 class _HttpxLogFilter(logging.Filter):
     """httpx2 logs each request URL at INFO. A URL built with a secret (an API key in the query)
-    must not reach the logs: mask the values the current call used (a context variable, so
-    threads and asyncio tasks each see their own call)."""
+    must not reach the logs: mask the values (and derived values) the current call used, in
+    every form (a context variable, so threads and asyncio tasks each see their own call)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         recorder = _current.get()
-        if recorder is not None and recorder.used:
+        if recorder is not None and recorder.tainted:
             text = record.getMessage()
             masked = recorder.redactor().text(text)
             if masked != text:
@@ -146,11 +185,15 @@ logging.getLogger("httpx2").addFilter(_HttpxLogFilter())
 
 
 def enter_call(recorder: SecretRecorder):
-    return _current.set(recorder)
+    """Make `recorder` the current call's: it collects every derived secret text made during the
+    call (the taint collect scope)."""
+    return _current.set(recorder), start_collecting(recorder.derived)
 
 
 def leave_call(token) -> None:
-    _current.reset(token)
+    current, collecting = token
+    _current.reset(current)
+    stop_collecting(collecting)
 
 
 def deliver_token(result: dict[str, Any]) -> None:
@@ -167,5 +210,20 @@ def deliver_token(result: dict[str, Any]) -> None:
             recorder.used.add(value)
 
 
+def holds_secret(text: str) -> bool:
+    """Whether `text` holds (in any form, anywhere) a secret or derived secret of the current
+    call: the redirect guard strips such headers and query parameters."""
+    recorder = _current.get()
+    return recorder is not None and recorder.tainted and recorder.holds(text)
+
+
+def redirect_settings(rules) -> dict[str, bool]:
+    """The redirect rules as a dry run shows them."""
+    if rules is None:
+        return {}
+    return {"keepCredentialsOnRedirect": rules.keep_credentials,
+            "allowInsecureRedirects": rules.allow_insecure}
+
+
 def redact_error(exc: ConnectorError, recorder: SecretRecorder) -> ConnectorError:
-    return exc.redact(recorder.redactor()) if recorder.used else exc
+    return exc.redact(recorder.redactor()) if recorder.tainted else exc

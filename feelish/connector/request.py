@@ -12,6 +12,7 @@ from ..errors import ConnectorError, Warning
 from . import headers as hdr
 from .body import Body, build_body
 from .rate_limits import CREDENTIAL_EXTENSION
+from .redirects import RedirectRules
 from .response import response_format
 from .retry import RetryPolicy, seconds, status_codes
 from .transport import TransportKey, proxy_settings
@@ -41,6 +42,7 @@ class Prepared:
     insecure: bool = False
     extra: dict = field(default_factory=dict)
     response_format: tuple = ("auto", None)
+    redirects: RedirectRules | None = None
 
 
 def _flag(value, name: str) -> bool:
@@ -145,7 +147,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "policy": ("retries", "retryBackoff", "retryOn", "retryMaxDelay", "retryNonIdempotent"),
     "limits": ("responseMaxBytes", "inlineLimitBytes"),
     "format": ("responseFormat",),
-    "redirects": ("followRedirects",),
+    "redirects": ("followRedirects", "keepCredentialsOnRedirect", "allowInsecureRedirects"),
 }
 
 
@@ -171,7 +173,7 @@ def build_part(name: str, v: Mapping, runtime, parts: Mapping):
     if name == "format":
         return response_format(v["responseFormat"])
     if name == "redirects":
-        return _flag(v["followRedirects"], "followRedirects")
+        return RedirectRules(*(_flag(v[n], n) for n in PARTS["redirects"]))
     raise KeyError(name)  # pragma: no cover
 
 
@@ -203,9 +205,10 @@ def assemble(parts: Mapping, v: Mapping, context, authentication) -> Prepared:
     if dropped:
         body = Body()
     return Prepared(parts["method"], url, target, final_headers(parts["user_headers"], body, extra_headers),
-                    body, ext, key, parts["redirects"], parts["policy"], fail, ignore, max_bytes, inline,
-                    connect, read, authentication, insecure=not key.verify and url.scheme == "https",
-                    extra={"dropped_body": True} if dropped else {}, response_format=parts["format"])
+                    body, ext, key, parts["redirects"].follow, parts["policy"], fail, ignore, max_bytes,
+                    inline, connect, read, authentication, insecure=not key.verify and url.scheme == "https",
+                    extra={"dropped_body": True} if dropped else {}, response_format=parts["format"],
+                    redirects=parts["redirects"])
 
 
 #: methods whose body is not sent unless `allowGetBody` (Camunda's REST connector sends none)

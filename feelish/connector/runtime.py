@@ -18,6 +18,7 @@ from .documents import Documents
 from .fields import substitute_secrets
 from .rate_limits import wrapper
 from .scale import make_limiter, make_token_cache, shared_redis
+from .redirects import acheck_hop, check_hop
 from .transport import ProxySettings, TransportKey, environment_proxy, make_client, proxy_settings
 
 
@@ -115,13 +116,18 @@ class Runtime:
             raise ConnectorError("INPUT_ERROR", "the URL's port is not allowed", field="url")
 
     def _hooks(self, asynchronous: bool):
-        if not self.guards_urls:
-            return None
+        if not self.guards_urls:  # the redirect guard (credentials stay with their origin) always
+            return {"request": [acheck_hop if asynchronous else check_hop]}
         if asynchronous:
             async def check(request):
                 self.check_url(request.url)
+                await acheck_hop(request)
             return {"request": [check]}
-        return {"request": [lambda request: self.check_url(request.url)]}
+
+        def check_sync(request):
+            self.check_url(request.url)
+            check_hop(request)
+        return {"request": [check_sync]}
 
     # -------------------------------------------------------------------- clients
     def client(self, key: TransportKey | None = None) -> httpx2.Client:

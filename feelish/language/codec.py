@@ -7,6 +7,7 @@ from decimal import Decimal as _Decimal
 from typing import Any
 
 from . import temporal
+from ..taint import SecretStr, TaintedValue
 from .values import FeelFunction, Range, YearsMonthsDuration, format_number, is_number, to_decimal
 
 _INT_PLAIN = 10 ** 4000  # ints below this are written by str() exactly as format_number does
@@ -42,6 +43,8 @@ def feel_string(value: Any) -> str:
         return f"{left}{start}..{end}{right}"
     if isinstance(value, FeelFunction):
         return f"function {value.name}"
+    if isinstance(value, SecretStr):  # never written as plain text: the caller's slow path taints
+        raise TaintedValue()
     return "<" + type(value).__name__ + ">"
 
 

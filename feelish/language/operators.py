@@ -11,6 +11,8 @@ from typing import Any
 from . import temporal
 from ..errors import WarningKind
 from .properties import get_property, type_matches  # noqa: F401  (re-exported for the compiler)
+from .tainting import rerun
+from ..taint import SecretStr, SplicedStr, reveal, spliced
 from .values import (DECIMAL, FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number,
                      to_decimal, type_name)
 
@@ -61,6 +63,8 @@ def _kind(x: Any) -> str:
         return "c"
     if isinstance(x, FeelFunction):
         return "f"
+    if t is SecretStr or t is SplicedStr:
+        return "S"  # tainted: only the slow paths below (rerun) take it
     return "?"
 
 
@@ -115,6 +119,10 @@ def _date_plus(d: date, td: timedelta) -> date:
 # --------------------------------------------------------------------------- arithmetic
 
 
+def _splice(x: Any) -> bool:
+    return type(x) is str or type(x) is SplicedStr
+
+
 def add(a: Any, b: Any) -> Any:
     if type(a) is Decimal and type(b) is Decimal and a.is_finite() and b.is_finite():
         try:
@@ -145,6 +153,10 @@ def add(a: Any, b: Any) -> Any:
             return temporal.shift_time(a, b)
     if kb == "ymd" and ka in ("d", "dt"):
         return temporal.add_months(a, b.months)
+    if ka == "S" or kb == "S":
+        if _splice(a) and _splice(b):  # literal text and whole secrets stay showable as such
+            return spliced(add(reveal(a), reveal(b)))
+        return rerun(add, (a, b))
     raise _bad("+", a, b)
 
 
@@ -312,6 +324,8 @@ def equal(a: Any, b: Any) -> bool | None:
         return a is None and b is None
     ka, kb = _kind(a), _kind(b)
     if ka != kb:
+        if ka == "S" or kb == "S":
+            return rerun(equal, (a, b))
         raise _not_comparable(a, b)
     if ka == "n":
         return _dec(a) == _dec(b)
@@ -371,10 +385,12 @@ def compare(a: Any, b: Any) -> int:
     """-1, 0 or 1 for two non-null values of one ordered type; raises NOT_COMPARABLE otherwise."""
     ka, kb = _kind(a), _kind(b)
     if ka != kb:
+        if ka == "S" or kb == "S":
+            return rerun(compare, (a, b), "compare")
         raise _not_comparable(a, b)
     if ka == "n":
         x, y = _dec(a), _dec(b)
-    elif ka in ("s", "d", "dtd"):
+    elif ka in ("s", "S", "d", "dtd"):
         x, y = a, b
     elif ka == "ymd":
         x, y = a.months, b.months

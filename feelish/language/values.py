@@ -165,7 +165,7 @@ def type_name(x: Any) -> str:
         return "boolean"
     if is_number(x):
         return "number"
-    if t is str:
+    if t is str or isinstance(x, str):  # a SecretStr is a string too
         return "string"
     if t is _dt.date:
         return "date"

@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import FeelishError, SecretError
 from ..secrets import ChainSecrets, DotenvSecrets, EnvironmentSecrets, SecretProvider
 from ..language.codec import from_json_text, json_text
+from ..taint import masked
 
 
 class UsageError(FeelishError):
@@ -102,6 +103,19 @@ def build_secrets(files: Sequence[str] = (), env_prefixes: Sequence[str] = ()) -
     return providers[0] if len(providers) == 1 else ChainSecrets(*providers)
 
 
+def secret_args(pairs: Sequence[str]) -> dict[str, str]:
+    """`--secret-arg INPUT=SECRET` (INPUT may be `auth.password`): {input path: secret name}."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        target, sep, name = pair.partition("=")
+        target, name = target.strip(), name.strip()
+        if not sep or not target or not name or not all(target.split(".")):
+            raise UsageError(f"--secret-arg {pair!r}: expected INPUT=SECRET_NAME "
+                             "(e.g. auth.password=API_PASSWORD)")
+        out[target] = name
+    return out
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
@@ -113,8 +127,9 @@ def _kind(value: Any) -> str:
 
 
 def to_json(value: Any, *, compact: bool = False) -> str:
-    """JSON text of a FEEL value: numbers exact, temporal values and durations as ISO 8601."""
-    return json_text(value, indent=None if compact else 2)
+    """JSON text of a FEEL value: numbers exact, temporal values and durations as ISO 8601.
+    A value computed from a secret shows as `***`."""
+    return json_text(masked(value), indent=None if compact else 2)
 
 
 def redact_json(data: Mapping[str, Any] | Any, redactor) -> Any:

@@ -16,6 +16,7 @@ from ..errors import ConnectorError, FeelishError
 from .complete import ReplCompleter
 from .inputs import UsageError, parse_json, read_text, to_json
 from ..secrets import Redactor, SecretResolver, as_provider
+from ..taint import masked
 from ..language.codec import feel_string
 
 HELP = """\
@@ -180,7 +181,7 @@ class Repl:
 
     def show(self, evaluated: tuple[Any, Any]) -> None:
         value, redactor = evaluated
-        shown = redactor.value(value) if redactor else value
+        shown = redactor.value(value)  # a value computed from a secret shows as ***
         feel = feel_string(shown) if not isinstance(shown, str) else _quoted(shown)
         self.write(feel)
         json_text = to_json(shown, compact=True)
@@ -208,7 +209,7 @@ class Repl:
             self.write("(no variables)")
         redactor = self.redactor()
         for name, value in self.variables.items():
-            self.write(f"{name} = {_short(redactor.value(value) if redactor else value)}")
+            self.write(f"{name} = {_short(redactor.value(value))}")
 
     def cmd_load(self, arg: str) -> None:
         if not arg:
@@ -226,7 +227,7 @@ class Repl:
             raise UsageError(":set needs NAME = EXPRESSION")
         value, redactor = self.evaluate(expr.strip())
         self.variables[name] = value
-        self.write(f"{name} = {_short(redactor.value(value) if redactor else value)}")
+        self.write(f"{name} = {_short(redactor.value(value))}")
 
     def cmd_unset(self, arg: str) -> None:
         if self.variables.pop(arg, _MISSING) is _MISSING:
@@ -294,7 +295,7 @@ class Repl:
         self.write(f"status {outcome.response.get('status') if outcome.response else '-'}; "
                    "`response` kept; outputs:")
         redactor = output_redactor(self.template, self.variables, self.secrets)
-        self.write(to_json(redactor.value(outcome.outputs) if redactor else outcome.outputs))
+        self.write(to_json(redactor.value(outcome.outputs)))
 
     def cmd_outputs(self, arg: str) -> None:
         """The template's resultExpression / errorExpression on the current `response`, with
@@ -386,6 +387,7 @@ def _quoted(text: str) -> str:
 
 
 def _short(value: Any, limit: int = 120) -> str:
+    value = masked(value)
     text = _quoted(value) if isinstance(value, str) else feel_string(value)
     return text if len(text) <= limit else text[:limit - 1] + "…"
 

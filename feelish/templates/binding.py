@@ -1,12 +1,17 @@
 """From a checked template to what the runtime takes: the field mapping (`to_mapping`) and the input
-scope (`bind_inputs`: exactly the declared inputs, defaults filled in, types checked)."""
+scope (`bind_inputs`: exactly the declared inputs, defaults filled in, types checked; an input
+declared `secret` is tainted, so whatever is computed from it is masked wherever it is shown).
+`bind_secret_args` binds inputs (or entries of context inputs) to named secrets, so no secret value
+is ever typed."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import FeelishError, Span, TemplateError
+from ..errors import FeelishError, SecretError, Span, TemplateError
 from ..language import ast, evaluate
+from ..secrets import as_provider
+from ..taint import spliced, taint
 from . import fields as F
 from .checker import parse_expression
 from .model import InputDecl, Template
@@ -104,7 +109,50 @@ def bind_inputs(template: Template, variables: Mapping[str, Any] | None, *,
                 raise TemplateError(f"default of input {name!r} failed: {exc.message}",
                                     source=template.source, span=decl.default.span,
                                     origin=template.origin) from None
+        if decl.secret:
+            scope[name] = secret_input(scope[name])
     return scope
+
+
+#: entries of a secret context input that name a mode, a place or an endpoint, not a credential
+PUBLIC_ENTRIES = frozenset({"type", "location", "name", "url", "tokenEndpoint", "oauthTokenEndpoint",
+                            "authorizationEndpoint", "grantType", "clientAuthentication", "scope",
+                            "scopes", "audience", "redirectUri"})
+
+
+def secret_input(value: Any) -> Any:
+    """The value of a `secret` input, tainted: every string in it is a secret, except the entries
+    of a context listed in `PUBLIC_ENTRIES` (`{type: "basic", password: ...}` keeps `type`)."""
+    if isinstance(value, dict):
+        return {k: (v if k in PUBLIC_ENTRIES and type(v) is str else secret_input(v))
+                for k, v in value.items()}
+    return taint(value)
+
+
+def bind_secret_args(variables: Mapping[str, Any] | None, secret_args: Mapping[str, str] | None,
+                     secrets: Any) -> dict[str, Any]:
+    """`variables` with each `secret_args` entry bound to a named secret's value:
+    `{"password": "API_PASSWORD"}` sets the input `password`, `{"auth.password": "API_PASSWORD"}`
+    the entry `password` of the context input `auth` (created when missing).  The value never
+    appears on a command line or in a vars file; a missing secret raises SecretError naming it."""
+    out = dict(variables or {})
+    if not secret_args:
+        return out
+    provider = as_provider(secrets)
+    for target, secret_name in secret_args.items():
+        value = provider.get(secret_name)
+        if value is None:
+            raise SecretError(f"secret {secret_name!r} is not available (bound to {target!r})",
+                              name=secret_name)
+        path = target.split(".")
+        holder = out
+        for key in path[:-1]:
+            inner = holder.get(key)
+            inner = dict(inner) if isinstance(inner, Mapping) else {}
+            holder[key] = inner
+            holder = inner
+        holder[path[-1]] = spliced(str(value))
+    return out
 
 
 def unknown_variables(template: Template, variables: Mapping[str, Any] | None) -> list[str]:

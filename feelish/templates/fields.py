@@ -37,6 +37,8 @@ _SPECS = [
     _f("ignoreNullValues", "boolean", "drop null entries from a context body"),
     _f("skipEncoding", "boolean", "send the URL exactly as given"),
     _f("followRedirects", "boolean", "follow 3xx redirects"),
+    _f("keepCredentialsOnRedirect", "boolean", "credentials follow a redirect to another origin"),
+    _f("allowInsecureRedirects", "boolean", "follow a redirect from https to http"),
     _f("maxRedirects", "number", "how many redirects to follow at most"),
     _f("connectionTimeoutInSeconds", "number", "connect timeout, 0 = none"),
     _f("readTimeoutInSeconds", "number", "read timeout, 0 = none"),

@@ -12,7 +12,7 @@ from ..connector.fields import secret_braces
 from ..secrets import Redactor, as_provider, iter_secret_names
 from . import fields as F
 from .advice import undeclared
-from .binding import bind_inputs, secret_input_values, to_mapping
+from .binding import bind_inputs, bind_secret_args, secret_input_values, to_mapping
 from .model import Template
 
 
@@ -57,13 +57,16 @@ def _redactor(template: Template, scope: Mapping[str, Any]) -> Redactor:
 
 def run_template(template: Template, variables: Mapping[str, Any] | None = None, *,
                  secrets: Any = None, runtime: Any = None, context: Mapping[str, Any] | None = None,
-                 connector: Any = None):
+                 connector: Any = None, secret_args: Mapping[str, str] | None = None):
     """Call the connector; returns the runtime's `Outcome(outputs, response)`.
 
-    Raises TemplateError for a missing or mistyped input, ConnectorError when the call fails.
+    `secret_args`: inputs bound to named secrets, `{"auth.password": "API_PASSWORD"}` (see
+    `bind_secret_args`).  Raises TemplateError for a missing or mistyped input, SecretError for a
+    missing bound secret, ConnectorError when the call fails.
     A variable the template does not declare is ignored, with a warning (did you mean ...?) first
     in `outcome.warnings` (or the error's `warnings`).
     """
+    variables = bind_secret_args(variables, secret_args, secrets)
     scope = bind_inputs(template, variables, secrets=secrets)
     redactor = _redactor(template, scope)
     connector = connector or connector_for(template, runtime)
@@ -78,11 +81,13 @@ def run_template(template: Template, variables: Mapping[str, Any] | None = None,
 
 def dry_run_template(template: Template, variables: Mapping[str, Any] | None = None, *,
                      secrets: Any = None, runtime: Any = None, context: Mapping[str, Any] | None = None,
-                     connector: Any = None) -> dict[str, Any]:
+                     connector: Any = None, secret_args: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The request the connector would send (method, url, headers, body), nothing sent.
 
-    Secrets show as `<<secrets.NAME>>` (the runtime's doing) and secret inputs as `***`.
+    Secrets show as `<<secrets.NAME>>` (the runtime's doing); secret inputs and every value
+    computed from a secret as `***`.
     """
+    variables = bind_secret_args(variables, secret_args, secrets)
     scope = bind_inputs(template, variables, secrets=secrets)
     redactor = _redactor(template, scope)
     connector = connector or connector_for(template, runtime)

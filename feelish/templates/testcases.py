@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import ConnectorError, FeelishError, TemplateError
 from ..language.codec import from_json_text, json_text, to_json_value
+from ..taint import masked
 from ..secrets import REDACTED, as_provider, iter_secret_names
 from .binding import bind_inputs, secret_input_values
 from .exchanges import ReplayTransport, UnexpectedRequest, recording_runtime, replay_runtime
@@ -120,8 +121,10 @@ def find_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _plain(value: Any) -> Any:
-    """JSON data with exact numbers, for comparing outputs (1 == 1.0; 0.1 stays 0.1)."""
-    return json.loads(json.dumps(to_json_value(value, floats=False), default=str), parse_float=str)
+    """JSON data with exact numbers, for comparing outputs (1 == 1.0; 0.1 stays 0.1); a value
+    computed from a secret is `***` (a test case never records, nor prints, a secret)."""
+    return json.loads(json.dumps(to_json_value(masked(value), floats=False), default=str),
+                      parse_float=str)
 
 
 def _pretty(value: Any) -> list[str]:

@@ -2,6 +2,8 @@
 
   POST /pm-token        200 {"error": "invalid_client", "error_description": ...} (ProcessMaker
                         style); the description echoes the client_secret it was sent.
+  POST /echo-form       400 {"error": "invalid_client", "error_description": <the raw form body>}
+                        (the client secret URL-encoded, as some servers echo it)
   POST /no-token        200 {"token_type": "bearer"} (no access_token)
   POST /html            200 text/html
   POST /crash           500 text/plain
@@ -42,6 +44,10 @@ def make_odd_app(state: OddState):
             body = {"error": "invalid_client",
                     "error_description": f"Client authentication failed (secret {sent} unknown)"}
             response = Response(json.dumps(body), content_type="application/json")
+        elif path == "/echo-form":
+            body = {"error": "invalid_client",
+                    "error_description": "bad request: " + request.get_data(as_text=True)}
+            response = Response(json.dumps(body), status=400, content_type="application/json")
         elif path == "/no-token":
             response = Response(json.dumps({"token_type": "bearer"}), content_type="application/json")
         elif path == "/html":

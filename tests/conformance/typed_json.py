@@ -75,7 +75,7 @@ def same(got: Any, expected: Any) -> bool:
     if te is bool:
         return type(got) is bool and got == expected
     if te is str:
-        return type(got) is str and got == expected
+        return isinstance(got, str) and got == expected  # a SecretStr is a string
     if te is Decimal:
         if type(got) is bool or not isinstance(got, (int, float, Decimal)):
             return False

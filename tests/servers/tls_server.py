@@ -8,6 +8,7 @@ certificate and its key (for mTLS), and a second, unrelated CA (to prove verific
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,10 @@ class TlsMaterial:
 
 
 def _describe(environ, start_response):
+    if environ.get("PATH_INFO") == "/redirect":  # /redirect?to=URL: 302 there (https -> http tests)
+        target = parse_qs(environ.get("QUERY_STRING", "")).get("to", ["/"])[0]
+        start_response("302 Found", [("Location", target), ("Content-Length", "0")])
+        return [b""]
     peer = environ.get("SSL_CLIENT_CERT")
     body = {
         "method": environ["REQUEST_METHOD"],

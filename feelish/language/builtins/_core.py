@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from ...errors import WarningKind
+from ..tainting import rerun, tainted
 from ..values import (FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number, to_decimal,
                       type_name)
 
@@ -67,9 +68,13 @@ class Builtin(FeelFunction):
         try:
             return ov.call(args, ctx)
         except FeelFailure:
+            if tainted(args):
+                return rerun(lambda *a: ov.call(list(a), ctx), args, self.name)
             raise
         except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError,
                 OverflowError, RecursionError) as exc:
+            if tainted(args):
+                return rerun(lambda *a: ov.call(list(a), ctx), args, self.name)
             raise failure(f"invalid arguments ({type(exc).__name__})") from None
 
     def invoke(self, args: list[Any], ctx: Any) -> Any:

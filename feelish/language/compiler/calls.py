@@ -9,6 +9,7 @@ from ..builtins import Builtin, failure
 from .state import MISSING
 from .util import PLAIN_TYPES, const_of, constant, export, plain
 from ...errors import EvaluationError, FeelishError, SourceError, WarningKind
+from ..tainting import rerun, tainted
 from ..values import FeelFailure
 
 #: what `Builtin._run` turns into "invalid arguments (...)"
@@ -34,8 +35,15 @@ PLAIN_RESULTS = frozenset({
 })
 
 
-def _failed(c, exc: Exception, name: str, span) -> Any:
-    """What the general call path makes of an exception raised by a built-in's implementation."""
+def _failed(c, exc: Exception, name: str, span, impl=None, args: tuple = ()) -> Any:
+    """What the general call path makes of an exception raised by a built-in's implementation.
+
+    `impl`, `args`: the call, run again on revealed values when an argument is tainted."""
+    if impl is not None and tainted(args):
+        try:
+            return rerun(impl, args, name)
+        except Exception as again:  # noqa: BLE001 - sorted out below, message already masked
+            exc = again
     if isinstance(exc, _IMPL_SOFT) and not isinstance(exc, FeelFailure):
         exc = failure(f"invalid arguments ({type(exc).__name__})")
     if isinstance(exc, FeelFailure):
@@ -133,7 +141,7 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
             try:
                 r = impl(a)
             except Exception as exc:  # noqa: BLE001 - sorted out as the general path does
-                return _failed(c, exc, name, span)
+                return _failed(c, exc, name, span, impl, (a,))
             t = type(r)
             if t is list or (t is str and len(r) > 64):
                 return finish(c, r)
@@ -158,7 +166,7 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
             try:
                 r = impl(a, b)
             except Exception as exc:  # noqa: BLE001
-                return _failed(c, exc, name, span)
+                return _failed(c, exc, name, span, impl, (a, b))
             t = type(r)
             if t is list or (t is str and len(r) > 64):
                 return finish(c, r)
@@ -172,7 +180,7 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
         try:
             r = impl(c, *args) if wants_ctx else impl(*args)
         except Exception as exc:  # noqa: BLE001
-            return _failed(c, exc, name, span)
+            return _failed(c, exc, name, span, (lambda *a: impl(c, *a)) if wants_ctx else impl, args)
         return finish(c, r)
     return call_builtin
 

@@ -7,6 +7,7 @@ from typing import Any
 from .. import ast, operators, temporal
 from ...errors import WarningKind
 from ..values import FeelFailure, Range
+from ...taint import spliced
 from .arith import specialise
 from .base import ARITH, SOFT, Closure, Compiler, failed
 from .state import MISSING
@@ -52,7 +53,7 @@ def _secret(comp: Compiler, node: ast.SecretRef) -> Closure:
     comp.secret_names.add(name)
 
     def secret(s, c):
-        return c.secrets.resolve(name)
+        return spliced(c.secrets.resolve(name))
     return secret
 
 
@@ -68,7 +69,7 @@ def _secret_string(comp: Compiler, node: ast.SecretString) -> Closure:
 
     def secret_string(s, c):
         resolve = c.secrets.resolve
-        return "".join(p if type(p) is str else resolve(p[0]) for p in parts_t)
+        return spliced("".join(p if type(p) is str else resolve(p[0]) for p in parts_t))
     return secret_string
 
 
