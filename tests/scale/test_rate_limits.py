@@ -48,7 +48,12 @@ def arrivals(recorder, name: str = "x") -> list[float]:
 
 
 def check_rate(times: list[float], per_second: int) -> None:
-    assert max_per_window(times) <= per_second * 1.1
+    # Arrivals are read at the server, so they carry the client's scheduling jitter as well as the
+    # limiter's spacing: on a loaded 2-core machine a request granted on time can reach the server
+    # ~0.1 s late and the next on time. A 2-second window keeps the 10% bound meaningful without
+    # charging that jitter to the limiter (each test runs for more than 2 seconds).
+    assert max(times) - min(times) > 2.0
+    assert max_per_window(times, 2.0) <= 2 * per_second * 1.1
     achieved = (len(times) - 1) / (max(times) - min(times))
     assert per_second * 0.9 <= achieved <= per_second * 1.1, achieved
 
@@ -65,7 +70,7 @@ def test_per_second_in_one_process(recording):
     recorder.reset()
     host = base.split("//")[1]
     with Runtime(rate_limits={host: {"perSecond": 25}}, trust_env=False) as runtime:
-        run_spread([hit(base, runtime)], 50)
+        run_spread([hit(base, runtime)], 60)
     check_rate(arrivals(recorder), 25)
 
 
@@ -146,6 +151,6 @@ def test_async_calls_share_the_limit(recording, runtimes):
         await asyncio.gather(*(c.run_async() for c in connectors))
         await asyncio.sleep(0.1)
         recorder.reset()
-        await asyncio.gather(*(connectors[i % 2].run_async() for i in range(40)))
+        await asyncio.gather(*(connectors[i % 2].run_async() for i in range(60)))
     asyncio.run(main())
     check_rate(arrivals(recorder), 25)
