@@ -90,3 +90,35 @@ def test_an_error_payload_is_redacted(httpbin_url):
         assert conflict["message"] == "echoed: ***"
         assert SECRET not in everything(workflow)
         assert SECRET not in engine.dumps(workflow)
+
+
+KEEP = """connector keep "map an input derived from a secret straight into the outputs"
+input base: string required
+input key: string secret required
+method: "GET"
+url: base + "/get"
+resultExpression: {kept: key, length: string length(key)}
+"""
+
+
+def test_an_output_derived_from_a_secret_is_masked_in_task_data(httpbin_url):
+    # the parameter transforms the secret (upper case), so its text is not the secret's; the
+    # template maps the tainted input straight into an output
+    from feelish.integrations.spiff import FeelishEngine
+    from feelish.templates import loads
+
+    with FeelishEngine(secrets={"API_TOKEN": SECRET},
+                       templates={"keep": loads(KEEP, name="keep")}) as engine:
+        workflow = engine.workflow(load(engine, "errors.bpmn"), "errors_process",
+                                   data={"apiBase": httpbin_url, "answer": 0})
+        spec = workflow.spec.task_specs["Check"]
+        spec.operation_name = "feelish/keep"
+        spec.operation_params = {"base": {"value": "apiBase", "type": "str"},
+                                 "key": {"value": 'upper case("<<secrets.API_TOKEN>>")',
+                                         "type": "str"}}
+        workflow.do_engine_steps()
+        stored = everything(workflow) + engine.dumps(workflow)
+        assert SECRET.upper() not in stored and SECRET not in stored
+        result = next(t.data[spec.result_variable] for t in workflow.get_tasks()
+                      if spec.result_variable in t.data)
+        assert result["kept"] == "***" and result["length"] == len(SECRET)
