@@ -237,6 +237,14 @@ def _zero_division() -> FeelFailure:
     return FeelFailure(WarningKind.DIVISION_BY_ZERO, "division by zero")
 
 
+def _whole_quotient(x: int, y: int) -> Decimal:
+    """`x / y` truncated toward zero, as the Camunda dialect divides two durations."""
+    if y == 0:
+        raise _zero_division()
+    q = abs(x) // abs(y)
+    return Decimal(q if (x < 0) == (y < 0) else -q)
+
+
 def div(a: Any, b: Any) -> Any:
     if a is None or b is None:
         return None
@@ -255,14 +263,10 @@ def div(a: Any, b: Any) -> Any:
             return _td_from_micros(int(value.to_integral_value()))
         value = _num_result(DECIMAL.divide, Decimal(a.months), y)
         return YearsMonthsDuration(int(value.to_integral_value(rounding=decimal.ROUND_DOWN)))
-    if ka == "dtd" and kb == "dtd":
-        if b == _ZERO_TD:
-            raise _zero_division()
-        return _num_result(DECIMAL.divide, Decimal(_micros(a)), Decimal(_micros(b)))
-    if ka == "ymd" and kb == "ymd":
-        if b.months == 0:
-            raise _zero_division()
-        return _num_result(DECIMAL.divide, Decimal(a.months), Decimal(b.months))
+    if ka == "dtd" and kb == "dtd":  # feel-scala: whole milliseconds, whole quotient
+        return _whole_quotient(_micros(a) // 1000, _micros(b) // 1000)
+    if ka == "ymd" and kb == "ymd":  # feel-scala: whole months, whole quotient
+        return _whole_quotient(a.months, b.months)
     raise _bad("/", a, b)
 
 

@@ -20,7 +20,7 @@ _TIME = r"(?P<h>\d\d):(?P<mi>\d\d)(?::(?P<s>\d\d)(?:\.(?P<f>\d{1,9}))?)?"
 _ZONE = (r"(?:(?P<z>Z|[+-]\d\d:\d\d(?::\d\d)?)(?:\[(?P<zb>[A-Za-z0-9_+\-/]+)\])?"
          r"|@(?P<za>[A-Za-z0-9_+\-/]+))?")
 _DATE_RE = re.compile(_DATE + r"\Z")
-_TIME_RE = re.compile(_TIME + _ZONE + r"\Z")
+_TIME_RE = re.compile("T?" + _TIME + _ZONE + r"\Z")  # a leading `T` is accepted (Camunda)
 _DATETIME_RE = re.compile(_DATE + "T" + _TIME + _ZONE + r"\Z")
 _DURATION_RE = re.compile(
     r"(?P<sign>-)?P(?!\Z)(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<W>\d+)W)?(?:(?P<D>\d+)D)?"
@@ -152,6 +152,8 @@ def parse_literal(text: str) -> Any:
     t = text.strip()
     if t.startswith(("P", "-P")):
         return parse_duration(t)
+    if t.startswith("T"):
+        return parse_time(t)
     if "T" in t:
         return parse_datetime(t, allow_date=False)
     if len(t) > 2 and t[2] == ":":

@@ -178,9 +178,7 @@ def _context(entries: Any) -> dict[str, Any]:
         key = entry["key"]
         if type(key) is not str:
             raise failure("entry keys must be strings")
-        if key in out:
-            raise failure(f"duplicate key {key!r}")
-        out[key] = entry["value"]
+        out[key] = entry["value"]  # a repeated key keeps its last value (feel-scala)
     return out
 
 
