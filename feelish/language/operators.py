@@ -365,7 +365,8 @@ def equal(a: Any, b: Any) -> bool | None:
                 return r
         return True
     if ka == "r":
-        if a.start_included != b.start_included or a.end_included != b.end_included:
+        if (a.start_included != b.start_included or a.end_included != b.end_included
+                or a.single != b.single):
             return False
         return _eq_or_none(a.start, b.start) and _eq_or_none(a.end, b.end)
     if ka == "f":

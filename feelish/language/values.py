@@ -59,12 +59,14 @@ class Range:
     """A range value `[start..end]`; a bound of None with `*_included=False` is unbounded.
 
     Unary comparisons (`< 10`) are ranges with one open side: start=None for `<`, end=None for `>`.
+    `(= 10)` is `[10..10]` marked `single`: the same members, but not equal to `[10..10]` (DMN TCK).
     """
 
     start: Any
     end: Any
     start_included: bool = True
     end_included: bool = True
+    single: bool = False
 
 
 class FeelFunction:
