@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import WarningKind
+from .wide import WideDate, WideDateTime
 
 #: FEEL numbers: 34 significant digits, half-even rounding (IEEE 754 decimal128).
 DECIMAL = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
@@ -181,6 +182,10 @@ def type_name(x: Any) -> str:
         return "days and time duration"
     if t is YearsMonthsDuration:
         return "years and months duration"
+    if t is WideDate:
+        return "date"
+    if t is WideDateTime:
+        return "date and time"
     if isinstance(x, (list, tuple)):
         return "list"
     if isinstance(x, dict):
