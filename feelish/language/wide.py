@@ -108,13 +108,13 @@ def _wrap(k: int, inner: Any) -> Any:
     return WideDate(k2, held) if type(inner) is date else WideDateTime(k2, held)
 
 
-class WideDate:
-    """A date with a year outside 1..9999 (see the module docstring); compares, hashes and
-    subtracts like `date`."""
+class _Held:
+    """What both wide kinds share: the held value, the calendar fields read from it, and ordering
+    from `_key(other)` (self's position and other's, or None when not comparable)."""
 
     __slots__ = ("cycles", "inner")
 
-    def __init__(self, cycles: int, inner: date):
+    def __init__(self, cycles: int, inner: Any):
         self.cycles = cycles
         self.inner = inner
 
@@ -144,6 +144,32 @@ class WideDate:
 
     def toordinal(self) -> int:
         return ordinal(self)
+
+    def _key(self, other: Any) -> tuple[int, int] | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __lt__(self, other: Any) -> Any:
+        k = self._key(other)
+        return NotImplemented if k is None else k[0] < k[1]
+
+    def __le__(self, other: Any) -> Any:
+        k = self._key(other)
+        return NotImplemented if k is None else k[0] <= k[1]
+
+    def __gt__(self, other: Any) -> Any:
+        k = self._key(other)
+        return NotImplemented if k is None else k[0] > k[1]
+
+    def __ge__(self, other: Any) -> Any:
+        k = self._key(other)
+        return NotImplemented if k is None else k[0] >= k[1]
+
+
+class WideDate(_Held):
+    """A date with a year outside 1..9999 (see the module docstring); compares, hashes and
+    subtracts like `date`."""
+
+    __slots__ = ()
 
     def replace(self, year: int | None = None, month: int | None = None, day: int | None = None):
         return make_date(self.year if year is None else year, month or self.month, day or self.day)
@@ -176,22 +202,6 @@ class WideDate:
     def __hash__(self) -> int:
         return hash(("date", ordinal(self)))
 
-    def __lt__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] < k[1]
-
-    def __le__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] <= k[1]
-
-    def __gt__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] > k[1]
-
-    def __ge__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] >= k[1]
-
     def isoformat(self) -> str:
         return f"{_year_text(self.year)}-{self.month:02d}-{self.day:02d}"
 
@@ -201,21 +211,11 @@ class WideDate:
         return f"WideDate({self.isoformat()!r})"
 
 
-class WideDateTime:
+class WideDateTime(_Held):
     """A date and time with a year outside 1..9999 (see the module docstring)."""
 
-    __slots__ = ("cycles", "inner")
+    __slots__ = ()
 
-    def __init__(self, cycles: int, inner: datetime):
-        self.cycles = cycles
-        self.inner = inner
-
-    @property
-    def year(self) -> int:
-        return self.inner.year + self.cycles * CYCLE_YEARS
-
-    month = property(lambda self: self.inner.month)
-    day = property(lambda self: self.inner.day)
     hour = property(lambda self: self.inner.hour)
     minute = property(lambda self: self.inner.minute)
     second = property(lambda self: self.inner.second)
@@ -224,21 +224,6 @@ class WideDateTime:
 
     def utcoffset(self) -> timedelta | None:
         return self.inner.utcoffset()
-
-    def weekday(self) -> int:
-        return self.inner.weekday()
-
-    def isoweekday(self) -> int:
-        return self.inner.isoweekday()
-
-    def timetuple(self):
-        return self.inner.timetuple()
-
-    def isocalendar(self):
-        return self.inner.isocalendar()
-
-    def toordinal(self) -> int:
-        return ordinal(self)
 
     def date(self) -> Any:
         return WideDate(self.cycles, self.inner.date())
@@ -303,22 +288,6 @@ class WideDateTime:
 
     def __hash__(self) -> int:
         return hash(("date and time", self._instant()))
-
-    def __lt__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] < k[1]
-
-    def __le__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] <= k[1]
-
-    def __gt__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] > k[1]
-
-    def __ge__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] >= k[1]
 
     def __repr__(self) -> str:
         i = self.inner
