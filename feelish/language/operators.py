@@ -18,7 +18,6 @@ from .values import (DECIMAL, FeelFailure, FeelFunction, Range, YearsMonthsDurat
                      to_decimal, type_name)
 
 MAX_STRING = 10 * 1024 * 1024  # longest string an operator or built-in may produce
-_ZERO_TD = timedelta(0)
 _UTC = temporal.UTC
 _ADD, _SUB, _MUL = DECIMAL.add, DECIMAL.subtract, DECIMAL.multiply
 
