@@ -130,18 +130,22 @@ class Expression:
 
     `names`: the free variable names the expression reads from `variables` (names bound by
     contexts, parameters and iterators are not listed, nor are names inside a filter condition,
-    which usually are entries of the filtered items).  `secret_names`: every `<<secrets.NAME>>`.
+    which usually are entries of the filtered items).  `paths`: the same reads with the entries
+    read below each name, as tuples (`order.customer.tier` -> `("order", "customer", "tier")`; a
+    path stops at a filter or index).  `secret_names`: every `<<secrets.NAME>>`.
     Results may share structure with the variables passed in (a path returns the very object it
     found); literals in the expression are fresh at every evaluation.
     """
 
-    __slots__ = ("source", "names", "secret_names", "origin", "_fn", "_limits", "_out")
+    __slots__ = ("source", "names", "paths", "secret_names", "origin", "_fn", "_limits", "_out")
 
     def __init__(self, source: str, fn, names: frozenset[str], secret_names: frozenset[str],
-                 limits: Limits, origin: str | None = None):
+                 limits: Limits, origin: str | None = None, *,
+                 paths: frozenset[tuple[str, ...]]):
         set_ = object.__setattr__
         set_(self, "source", source)
         set_(self, "names", names)
+        set_(self, "paths", paths)
         set_(self, "secret_names", secret_names)
         set_(self, "origin", origin)
         set_(self, "_fn", fn)
@@ -233,9 +237,9 @@ def compile(text: str, *, origin: str | None = None, max_steps: int | None = Non
     if not isinstance(text, str):
         raise TypeError(f"an expression must be a string, not {type(text).__name__}")
     node = parse(text, origin=origin)
-    fn, names, secret_names = compile_node(node, text)
+    fn, names, secret_names, paths = compile_node(node, text)
     limits = Limits().override(max_steps, max_string_length, max_depth)
-    return Expression(text, fn, names, secret_names, limits, origin)
+    return Expression(text, fn, names, secret_names, limits, origin, paths=paths)
 
 
 @lru_cache(maxsize=1024)

@@ -13,11 +13,11 @@ from ..errors import WarningKind
 from .properties import get_property, type_matches  # noqa: F401  (re-exported for the compiler)
 from .tainting import rerun
 from ..taint import SecretStr, SplicedStr, reveal, spliced
+from .wide import WideDate, WideDateTime, instant_micros, make_datetime
 from .values import (DECIMAL, FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number,
                      to_decimal, type_name)
 
 MAX_STRING = 10 * 1024 * 1024  # longest string an operator or built-in may produce
-_ZERO_TD = timedelta(0)
 _UTC = temporal.UTC
 _ADD, _SUB, _MUL = DECIMAL.add, DECIMAL.subtract, DECIMAL.multiply
 
@@ -65,6 +65,10 @@ def _kind(x: Any) -> str:
         return "f"
     if t is SecretStr or t is SplicedStr:
         return "S"  # tainted: only the slow paths below (rerun) take it
+    if t is WideDate:
+        return "d"
+    if t is WideDateTime:
+        return "dt"
     return "?"
 
 
@@ -93,8 +97,8 @@ def _num_result(fn, *args) -> Decimal:
 
 def _as_instant(x: Any, other: Any) -> datetime:
     """A date in date-time arithmetic is midnight UTC; local vs zoned cannot be mixed."""
-    if type(x) is date:
-        return datetime(x.year, x.month, x.day, tzinfo=_UTC)
+    if type(x) is date or type(x) is WideDate:
+        return make_datetime(x.year, x.month, x.day, tz=_UTC)
     return x
 
 
@@ -112,6 +116,11 @@ def _td_from_micros(m: int) -> timedelta:
 def _date_plus(d: date, td: timedelta) -> date:
     try:
         return (datetime(d.year, d.month, d.day) + td).date()
+    except (OverflowError, ValueError):
+        pass
+    try:  # beyond years 1..9999
+        base = make_datetime(d.year, d.month, d.day)
+        return (base if type(base) is WideDateTime else WideDateTime(0, base)).__add__(td).date()
     except OverflowError:
         raise FeelFailure(WarningKind.INVALID_TYPE, "date out of range") from None
 
@@ -176,15 +185,24 @@ def sub(a: Any, b: Any) -> Any:
     if ka == "ymd" and kb == "ymd":
         return YearsMonthsDuration(a.months - b.months)
     if ka == "d" and kb == "d":
-        return timedelta(days=(a - b).days)
+        try:
+            return timedelta(days=(a - b).days)
+        except OverflowError:
+            raise FeelFailure(WarningKind.INVALID_TYPE, "duration out of range") from None
     if ka in ("d", "dt") and kb in ("d", "dt"):
         x, y = _as_instant(a, b), _as_instant(b, a)
         if (x.tzinfo is None) != (y.tzinfo is None):
             raise FeelFailure(WarningKind.INVALID_TYPE,
                               "can't subtract a local date and time and a zoned one")
-        if x.tzinfo is None:
-            return x - y
-        return x.astimezone(_UTC) - y.astimezone(_UTC)
+        try:
+            if x.tzinfo is None:
+                return x - y
+            return x.astimezone(_UTC) - y.astimezone(_UTC)
+        except OverflowError:  # a year beyond 1..9999 on the way, or a result too long
+            try:
+                return timedelta(microseconds=instant_micros(x) - instant_micros(y))
+            except OverflowError:
+                raise FeelFailure(WarningKind.INVALID_TYPE, "duration out of range") from None
     if ka == "t" and kb == "t":
         if (a.tzinfo is None) != (b.tzinfo is None):
             raise FeelFailure(WarningKind.INVALID_TYPE, "can't subtract a local time and a zoned one")
@@ -237,6 +255,14 @@ def _zero_division() -> FeelFailure:
     return FeelFailure(WarningKind.DIVISION_BY_ZERO, "division by zero")
 
 
+def _whole_quotient(x: int, y: int) -> Decimal:
+    """`x / y` truncated toward zero, as the Camunda dialect divides two durations."""
+    if y == 0:
+        raise _zero_division()
+    q = abs(x) // abs(y)
+    return Decimal(q if (x < 0) == (y < 0) else -q)
+
+
 def div(a: Any, b: Any) -> Any:
     if a is None or b is None:
         return None
@@ -255,14 +281,10 @@ def div(a: Any, b: Any) -> Any:
             return _td_from_micros(int(value.to_integral_value()))
         value = _num_result(DECIMAL.divide, Decimal(a.months), y)
         return YearsMonthsDuration(int(value.to_integral_value(rounding=decimal.ROUND_DOWN)))
-    if ka == "dtd" and kb == "dtd":
-        if b == _ZERO_TD:
-            raise _zero_division()
-        return _num_result(DECIMAL.divide, Decimal(_micros(a)), Decimal(_micros(b)))
-    if ka == "ymd" and kb == "ymd":
-        if b.months == 0:
-            raise _zero_division()
-        return _num_result(DECIMAL.divide, Decimal(a.months), Decimal(b.months))
+    if ka == "dtd" and kb == "dtd":  # feel-scala: whole milliseconds, whole quotient
+        return _whole_quotient(_micros(a) // 1000, _micros(b) // 1000)
+    if ka == "ymd" and kb == "ymd":  # feel-scala: whole months, whole quotient
+        return _whole_quotient(a.months, b.months)
     raise _bad("/", a, b)
 
 
@@ -311,6 +333,14 @@ def _ms(x: Any) -> int:
     return x.microsecond // 1000
 
 
+def _utc_key(x: Any) -> Any:
+    """A zoned date-time as a UTC value that orders and compares by instant, any year."""
+    try:
+        return x.astimezone(_UTC)
+    except OverflowError:  # 0001-01-01 or 9999-12-31 moved beyond by the offset
+        return WideDateTime(0, x).astimezone(_UTC)
+
+
 def _time_key(t: time) -> tuple:
     return (temporal.time_seconds(t.replace(microsecond=_ms(t) * 1000)),)
 
@@ -337,7 +367,7 @@ def equal(a: Any, b: Any) -> bool | None:
         x, y = a.replace(microsecond=_ms(a) * 1000), b.replace(microsecond=_ms(b) * 1000)
         if a.tzinfo is None:
             return x == y
-        return x.astimezone(_UTC) == y.astimezone(_UTC)
+        return _utc_key(x) == _utc_key(y)
     if ka == "t":
         if (a.tzinfo is None) != (b.tzinfo is None):
             return False
@@ -361,7 +391,8 @@ def equal(a: Any, b: Any) -> bool | None:
                 return r
         return True
     if ka == "r":
-        if a.start_included != b.start_included or a.end_included != b.end_included:
+        if (a.start_included != b.start_included or a.end_included != b.end_included
+                or a.single != b.single):
             return False
         return _eq_or_none(a.start, b.start) and _eq_or_none(a.end, b.end)
     if ka == "f":
@@ -399,7 +430,7 @@ def compare(a: Any, b: Any) -> int:
             raise FeelFailure(WarningKind.NOT_COMPARABLE,
                               "can't compare a local date and time with a zoned one")
         a, b = a.replace(microsecond=_ms(a) * 1000), b.replace(microsecond=_ms(b) * 1000)
-        x, y = (a, b) if a.tzinfo is None else (a.astimezone(_UTC), b.astimezone(_UTC))
+        x, y = (a, b) if a.tzinfo is None else (_utc_key(a), _utc_key(b))
     elif ka == "t":
         if (a.tzinfo is None) != (b.tzinfo is None):
             raise FeelFailure(WarningKind.NOT_COMPARABLE, "can't compare a local time with a zoned one")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from . import temporal
 from ..errors import WarningKind
+from .wide import WideDate, WideDateTime
 from .values import FeelFunction, FeelFailure, Range, YearsMonthsDuration, is_number, type_name
 
 
@@ -18,7 +19,7 @@ def _no_property(value: Any, name: str) -> FeelFailure:
 
 
 def _offset(value: Any) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, datetime) or type(value) is WideDateTime:
         return value.utcoffset() if value.tzinfo is not None else None
     return temporal.time_offset(value)
 
@@ -98,6 +99,10 @@ def get_property(value: Any, name: str) -> Any:
         table = _YMD_PROPS
     elif t is Range:
         table = _RANGE_PROPS
+    elif t is WideDateTime:
+        table = _DATETIME_PROPS
+    elif t is WideDate:
+        table = _DATE_PROPS
     elif isinstance(value, dict):
         if name in value:
             return value[name]

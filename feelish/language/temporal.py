@@ -1,5 +1,6 @@
 """Temporal values: parsing of FEEL's lexical forms, formatting, zones and calendar arithmetic, on
-the representation the value model fixes (years 1..9999)."""
+the representation the value model fixes (`date`/`datetime`, or `wide.py`'s values for years
+outside 1..9999)."""
 from __future__ import annotations
 
 import re
@@ -11,16 +12,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import WarningKind
 from .values import FeelFailure, YearsMonthsDuration
+from .wide import WideDate, WideDateTime, make_date, make_datetime
 
 UTC = timezone.utc
-_MIDNIGHT = time(0, 0)
 
 _DATE = r"(?P<y>-?(?:[1-9]\d{4,8}|\d{4}))-(?P<mo>\d\d)-(?P<d>\d\d)"
 _TIME = r"(?P<h>\d\d):(?P<mi>\d\d)(?::(?P<s>\d\d)(?:\.(?P<f>\d{1,9}))?)?"
 _ZONE = (r"(?:(?P<z>Z|[+-]\d\d:\d\d(?::\d\d)?)(?:\[(?P<zb>[A-Za-z0-9_+\-/]+)\])?"
          r"|@(?P<za>[A-Za-z0-9_+\-/]+))?")
 _DATE_RE = re.compile(_DATE + r"\Z")
-_TIME_RE = re.compile(_TIME + _ZONE + r"\Z")
+_TIME_RE = re.compile("T?" + _TIME + _ZONE + r"\Z")  # a leading `T` is accepted (Camunda)
 _DATETIME_RE = re.compile(_DATE + "T" + _TIME + _ZONE + r"\Z")
 _DURATION_RE = re.compile(
     r"(?P<sign>-)?P(?!\Z)(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<W>\d+)W)?(?:(?P<D>\d+)D)?"
@@ -75,8 +76,8 @@ def _micro(frac: str | None) -> int:
 def _make_date(m: re.Match[str], text: str, what: str) -> date:
     year = int(m.group("y"))
     try:
-        return date(year, int(m.group("mo")), int(m.group("d")))
-    except ValueError:
+        return make_date(year, int(m.group("mo")), int(m.group("d")))
+    except (ValueError, OverflowError):
         raise _invalid(what, text) from None
 
 
@@ -111,14 +112,18 @@ def parse_datetime(text: str, *, allow_date: bool = True) -> datetime:
     m = _DATETIME_RE.match(t)
     if not m:
         if allow_date and _DATE_RE.match(t):
-            return datetime.combine(parse_date(t), _MIDNIGHT)
+            d = parse_date(t)
+            return make_datetime(d.year, d.month, d.day)
         raise _invalid("date and time", text)
     d = _make_date(m, text, "date and time")
     h, mi, s, micro, next_day = _clock(m, text, "date and time")
     tz = _tz_of(m)
-    value = datetime(d.year, d.month, d.day, h, mi, s, micro)
+    value = make_datetime(d.year, d.month, d.day, h, mi, s, micro)
     if next_day:
-        value += timedelta(days=1)
+        try:
+            value += timedelta(days=1)
+        except OverflowError:
+            raise _invalid("date and time", text) from None
     return value.replace(tzinfo=tz)
 
 
@@ -152,6 +157,8 @@ def parse_literal(text: str) -> Any:
     t = text.strip()
     if t.startswith(("P", "-P")):
         return parse_duration(t)
+    if t.startswith("T"):
+        return parse_time(t)
     if "T" in t:
         return parse_datetime(t, allow_date=False)
     if len(t) > 2 and t[2] == ":":
@@ -186,12 +193,13 @@ def _zone_suffix(tz: tzinfo | None, moment: datetime | None, *, bracket: bool = 
         if bracket and moment is not None:
             return format_offset(moment.utcoffset() or timedelta(0)) + f"[{tz.key}]"
         return "@" + tz.key
-    off = tz.utcoffset(moment)
+    off = tz.utcoffset(moment if type(moment) is not WideDateTime else None)
     return format_offset(off if off is not None else timedelta(0))
 
 
 def format_date(d: date) -> str:
-    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+    y = d.year
+    return f"{y:04d}-{d.month:02d}-{d.day:02d}" if y >= 0 else f"-{-y:04d}-{d.month:02d}-{d.day:02d}"
 
 
 def format_time(t: time) -> str:
@@ -242,12 +250,16 @@ def format_temporal(value: Any) -> str | None:
         return format_days_time(value)
     if t is YearsMonthsDuration:
         return str(value)
+    if t is WideDate:
+        return format_date(value)
+    if t is WideDateTime:
+        return format_datetime(value)  # type: ignore[arg-type]
     return None
 
 
 def format_json(value: Any) -> str | None:
     """The JSON (ISO) text of a temporal value: zone ids as `+01:00[Europe/Berlin]`, Java durations."""
-    if isinstance(value, datetime):
+    if isinstance(value, datetime) or type(value) is WideDateTime:
         return format_datetime(value, bracket=True)
     if isinstance(value, timedelta):
         return format_days_time(value, java=True)
@@ -261,16 +273,22 @@ def add_months(value: Any, months: int) -> Any:
     """Add months to a date or date-time, clamping the day to the end of the target month."""
     total = value.year * 12 + (value.month - 1) + months
     year, month = divmod(total, 12)
-    if not 1 <= year <= 9999:
-        raise FeelFailure(WarningKind.INVALID_TYPE, "date out of range")
     day = min(value.day, last_day(year, month + 1))
-    return value.replace(year=year, month=month + 1, day=day)
+    if 1 <= year <= 9999 and type(value) is not WideDate and type(value) is not WideDateTime:
+        return value.replace(year=year, month=month + 1, day=day)
+    try:
+        if type(value) is date or type(value) is WideDate:
+            return make_date(year, month + 1, day)
+        return make_datetime(year, month + 1, day, value.hour, value.minute, value.second,
+                             value.microsecond, value.tzinfo)
+    except OverflowError:
+        raise FeelFailure(WarningKind.INVALID_TYPE, "date out of range") from None
 
 
 def last_day(year: int, month: int) -> int:
-    if month == 12:
-        return 31
-    return (date(year, month + 1, 1) - timedelta(days=1)).day
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def time_offset(t: time, on: date | None = None) -> timedelta | None:
@@ -303,6 +321,13 @@ def shift_datetime(dt: datetime, delta: timedelta) -> datetime:
         if dt.tzinfo is None or not isinstance(dt.tzinfo, ZoneInfo):
             return dt + delta
         return (dt.astimezone(UTC) + delta).astimezone(dt.tzinfo)
+    except OverflowError:
+        pass
+    try:  # beyond years 1..9999
+        wide = dt if type(dt) is WideDateTime else WideDateTime(0, dt)
+        if dt.tzinfo is None or not isinstance(dt.tzinfo, ZoneInfo):
+            return wide + delta
+        return (wide.astimezone(UTC) + delta).astimezone(dt.tzinfo)
     except OverflowError:
         raise FeelFailure(WarningKind.INVALID_TYPE, "date and time out of range") from None
 

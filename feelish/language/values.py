@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import WarningKind
+from .wide import WideDate, WideDateTime
 
 #: FEEL numbers: 34 significant digits, half-even rounding (IEEE 754 decimal128).
 DECIMAL = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
@@ -59,12 +60,14 @@ class Range:
     """A range value `[start..end]`; a bound of None with `*_included=False` is unbounded.
 
     Unary comparisons (`< 10`) are ranges with one open side: start=None for `<`, end=None for `>`.
+    `(= 10)` is `[10..10]` marked `single`: the same members, but not equal to `[10..10]` (DMN TCK).
     """
 
     start: Any
     end: Any
     start_included: bool = True
     end_included: bool = True
+    single: bool = False
 
 
 class FeelFunction:
@@ -179,6 +182,10 @@ def type_name(x: Any) -> str:
         return "days and time duration"
     if t is YearsMonthsDuration:
         return "years and months duration"
+    if t is WideDate:
+        return "date"
+    if t is WideDateTime:
+        return "date and time"
     if isinstance(x, (list, tuple)):
         return "list"
     if isinstance(x, dict):

@@ -101,7 +101,9 @@ def test_duration_arithmetic():
     assert op.mul(T("P2M"), D("1.5")) == YearsMonthsDuration(3)
     assert op.div(T("P10Y"), D(10)) == YearsMonthsDuration(12)
     assert op.div(T("P10D"), T("P5D")) == D(2)
-    assert op.div(T("PT1H"), T("PT2H")) == D("0.5")  # exact, not integer division
+    assert op.div(T("PT1H"), T("PT2H")) == D(0)  # whole units, truncated (feel-scala)
+    assert op.div(T("-PT3H"), T("PT2H")) == D(-1)
+    assert op.div(T("P1Y"), T("P5M")) == D(2)
     assert op.div(T("P10Y"), T("P5Y")) == D(2)
     assert op.negate(T("P1Y")) == YearsMonthsDuration(-12)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from feelish.language import temporal
 from feelish.language.values import Range, YearsMonthsDuration
+from feelish.language.wide import WideDate, WideDateTime
 
 _SCALARS = {"@number", "@date", "@time", "@datetime", "@duration", "@ymduration"}
 TOLERANCE = Decimal("1e-8")
@@ -83,6 +84,11 @@ def same(got: Any, expected: Any) -> bool:
             return abs(Decimal(str(got)) - expected) < TOLERANCE
         except Exception:  # noqa: BLE001 - NaN and friends never match
             return False
+    if te is WideDate:
+        return type(got) is WideDate and got == expected
+    if te is WideDateTime:
+        return (type(got) is WideDateTime and got.replace(tzinfo=None) == expected.replace(tzinfo=None)
+                and _zone_key(got.tzinfo, got.inner) == _zone_key(expected.tzinfo, expected.inner))
     if te is dt.date:
         return type(got) is dt.date and got == expected
     if te is dt.datetime:

@@ -21,10 +21,24 @@ def test_compile_once_evaluate_many():
 
 def test_free_names_exclude_locals_and_builtins():
     expr = feelish.compile("{x: a, y: for i in items return i + x}.y[count(ys)]")
-    # names inside a filter condition may be entries of the items: not listed
-    assert expr.names == frozenset({"a", "items"})
+    # a name inside a filter condition may be an entry of the items: listed all the same
+    assert expr.names == frozenset({"a", "items", "ys"})
     fn = feelish.compile("(function(p) p + q)(1)")
     assert fn.names == frozenset({"q"})
+
+
+def test_paths_read_give_the_entries_below_each_name():
+    expr = feelish.compile("if order.customer.tier >= 2 then order.total * rate else order.total")
+    assert expr.paths == frozenset({("order", "customer", "tier"), ("order", "total"), ("rate",)})
+    assert expr.names == {path[0] for path in expr.paths}
+    # fetching only what `paths` lists is enough to evaluate the expression
+    order = {"customer": {"tier": 3, "name": "not read"}, "total": 10, "lines": ["not read"]}
+    slim = {"order": {"customer": {"tier": 3}, "total": 10}, "rate": Decimal("0.9")}
+    assert expr.evaluate(slim) == expr.evaluate({"order": order, "rate": Decimal("0.9")}) == 9
+    assert feelish.compile("xs[1].a.b").paths == frozenset({("xs",)})
+    assert feelish.compile("xs[item.a > n]").paths == frozenset({("xs",), ("n",)})
+    with pytest.raises(AttributeError):
+        expr.paths = frozenset()  # type: ignore[misc]
 
 
 def test_secret_names_listed():

@@ -24,7 +24,7 @@ def name(n):
 
 
 def run(node, variables=None, **kw):
-    fn, _, _ = compile_node(node, "src")
+    fn, _, _, _ = compile_node(node, "src")
     ctx = EvalContext(variables or {}, **kw)
     return fn(None, ctx), ctx.warnings
 
@@ -35,9 +35,9 @@ def test_hand_built_ast_without_the_parser():
 
 
 def test_constant_folding_of_literals_and_operators():
-    fn, _, _ = compile_node(ast.ListLit(S, (num(1), ast.Arith(S, "*", num(2), num(3)))))
+    fn, _, _, _ = compile_node(ast.ListLit(S, (num(1), ast.Arith(S, "*", num(2), num(3)))))
     assert const_of(fn) == [Decimal(1), Decimal(6)]
-    ctx_fn, _, _ = compile_node(ast.ContextLit(S, (ast.ContextEntry(S, "a", num(1)),)))
+    ctx_fn, _, _, _ = compile_node(ast.ContextLit(S, (ast.ContextEntry(S, "a", num(1)),)))
     assert const_of(ctx_fn) == {"a": Decimal(1)}
 
 
@@ -49,7 +49,7 @@ def test_folded_containers_are_fresh_per_evaluation():
 
 
 def test_folding_never_hides_a_warning():
-    fn, _, _ = compile_node(ast.Arith(S, "/", num(1), num(0)))
+    fn, _, _, _ = compile_node(ast.Arith(S, "/", num(1), num(0)))
     ctx = EvalContext({})
     assert fn(None, ctx) is None
     assert ctx.warnings[0].kind == WarningKind.DIVISION_BY_ZERO

@@ -10,6 +10,8 @@ A table: `{"feature": "...", "cases": [case, ...]}`; a case:
   input     evaluate `expr` as unary tests against this input (`feelish.unary_test`)
   secrets   a mapping of secret names to values
   strict    evaluate in strict mode
+  reads     the variable paths the expression reads (`Expression.paths`, each written dotted:
+            `order.customer.tier`); a case may check only this, with no `result`
   note      free text
 """
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typed_json import decode, same, show  # noqa: E402
 import feelish  # noqa: E402
 
 _KEYS = {"expr", "vars", "result", "warning", "warnings", "error", "input", "secrets", "strict",
-         "note"}
+         "reads", "note"}
 
 
 def _cases():
@@ -56,7 +58,13 @@ def _evaluate(case: dict):
 def test_spec(table: str, case: dict) -> None:
     unknown = set(case) - _KEYS
     assert not unknown, f"unknown keys in case: {sorted(unknown)}"
-    assert ("result" in case) != ("error" in case), "a case has either `result` or `error`"
+    assert not ("result" in case and "error" in case), "a case has `result` or `error`, not both"
+    assert "result" in case or "error" in case or "reads" in case, "a case checks something"
+    if "reads" in case:
+        paths = feelish.compile(case["expr"]).paths
+        assert {".".join(p) for p in paths} == set(case["reads"]), f"reads {sorted(paths)}"
+        if "result" not in case and "error" not in case:
+            return
     if "error" in case:
         error = getattr(feelish, case["error"])
         with pytest.raises(error):

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from ...errors import WarningKind
 from ..tainting import rerun, tainted
+from ..wide import WideDate, WideDateTime
 from ..values import (FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number, to_decimal,
                       type_name)
 
@@ -204,11 +205,12 @@ def check_list(items: list[Any]) -> list[Any]:
 
 
 def is_date(x: Any) -> bool:
-    return type(x) is date or (isinstance(x, date) and not isinstance(x, datetime))
+    return type(x) is date or (isinstance(x, date) and not isinstance(x, datetime)) \
+        or type(x) is WideDate
 
 
 def is_datetime(x: Any) -> bool:
-    return isinstance(x, datetime)
+    return isinstance(x, datetime) or type(x) is WideDateTime
 
 
 def is_time(x: Any) -> bool:

@@ -11,6 +11,7 @@ from .. import temporal
 from ..operators import compare
 from ..values import DECIMAL, FeelFailure, Range, YearsMonthsDuration
 from ..codec import feel_string, from_json_text, json_text
+from ..wide import make_date, make_datetime
 from ._core import (as_list, builtin, check_string, context, failure, integer, is_date,
                     is_datetime, is_time, num, text)
 
@@ -31,8 +32,8 @@ def _date_from(value: Any) -> date:
 @builtin("date", "year, month, day")
 def _date_ymd(year: Any, month: Any, day: Any) -> date:
     try:
-        return date(integer(year, "year"), integer(month, "month"), integer(day, "day"))
-    except ValueError:
+        return make_date(integer(year, "year"), integer(month, "month"), integer(day, "day"))
+    except (ValueError, OverflowError):
         raise failure("date(year, month, day): not a valid calendar date") from None
 
 
@@ -43,7 +44,7 @@ def _datetime_from(value: Any) -> datetime:
     if is_datetime(value):
         return value
     if is_date(value):
-        return datetime(value.year, value.month, value.day)
+        return make_datetime(value.year, value.month, value.day)
     raise failure("date and time(from) expects a string")
 
 
@@ -53,8 +54,7 @@ def _datetime_combine(d: Any, t: Any) -> datetime:
         return _with_zone(d, t)
     if not (is_date(d) or is_datetime(d)) or not is_time(t) or is_datetime(t):
         raise failure("date and time(date, time) expects a date and a time")
-    tz = t.tzinfo
-    return datetime(d.year, d.month, d.day, t.hour, t.minute, t.second, t.microsecond, tzinfo=tz)
+    return make_datetime(d.year, d.month, d.day, t.hour, t.minute, t.second, t.microsecond, t.tzinfo)
 
 
 @builtin("date and time", "date, timezone")
@@ -178,9 +178,7 @@ def _context(entries: Any) -> dict[str, Any]:
         key = entry["key"]
         if type(key) is not str:
             raise failure("entry keys must be strings")
-        if key in out:
-            raise failure(f"duplicate key {key!r}")
-        out[key] = entry["value"]
+        out[key] = entry["value"]  # a repeated key keeps its last value (feel-scala)
     return out
 
 

@@ -207,24 +207,29 @@ def _distinct(items: Any) -> list[Any]:
 
 @builtin("duplicate values", "list")
 def _duplicates(items: Any) -> list[Any]:
-    xs = as_list(items)
-    out: list[Any] = []
-    counts: dict[Any, int] = {}
-    seen_slow: list[Any] = []
-    reported_slow: list[Any] = []
-    for x in xs:
+    """The values that occur more than once, each once, in order of first occurrence (feel-scala)."""
+    entries: list[list[Any]] = []  # [first occurrence, seen again], in order of first occurrence
+    by_key: dict[Any, list[Any]] = {}
+    slow: list[list[Any]] = []
+    for x in as_list(items):
         k = _key(x)
         if k is not None:
-            counts[k] = counts.get(k, 0) + 1
-            if counts[k] == 2:
-                out.append(x)
-        elif any(feel_eq(x, y) for y in seen_slow):
-            if not any(feel_eq(x, o) for o in reported_slow):
-                reported_slow.append(x)
-                out.append(x)
+            entry = by_key.get(k)
+            if entry is None:
+                by_key[k] = entry = [x, False]
+                entries.append(entry)
+            else:
+                entry[1] = True
+            continue
+        for entry in slow:
+            if feel_eq(x, entry[0]):
+                entry[1] = True
+                break
         else:
-            seen_slow.append(x)
-    return out
+            entry = [x, False]
+            slow.append(entry)
+            entries.append(entry)
+    return [entry[0] for entry in entries if entry[1]]
 
 
 @builtin("flatten", "list")

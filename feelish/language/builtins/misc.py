@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from ..operators import equal
 from ..values import FeelFailure, type_name
+from ..wide import WideDateTime
 from ._core import builtin
 
 
@@ -24,9 +25,9 @@ def _is(a: Any, b: Any) -> bool:
         return a is None and b is None
     if type_name(a) != type_name(b):
         return False
-    if isinstance(a, (datetime, time)):
-        moment_a = a if isinstance(a, datetime) else None
-        moment_b = b if isinstance(b, datetime) else None
+    if isinstance(a, (datetime, time)) or type(a) is WideDateTime:
+        moment_a = a.inner if type(a) is WideDateTime else a if isinstance(a, datetime) else None
+        moment_b = b.inner if type(b) is WideDateTime else b if isinstance(b, datetime) else None
         if _zone_identity(a.tzinfo, moment_a) != _zone_identity(b.tzinfo, moment_b):
             return False
         return a.replace(tzinfo=None) == b.replace(tzinfo=None)

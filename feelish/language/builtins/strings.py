@@ -169,6 +169,8 @@ def _to_base64(s: Any) -> str:
 @builtin("from base64", "value")
 def _from_base64(s: Any) -> str:
     raw = text(s)
+    if len(raw) % 4 in (2, 3):  # padding may be left out, as in feel-scala (Java's decoder)
+        raw += "=" * (4 - len(raw) % 4)
     try:
         return base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8")
     except (binascii.Error, ValueError, UnicodeError):

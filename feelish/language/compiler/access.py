@@ -18,8 +18,7 @@ def _name(comp: Compiler, node: ast.Name) -> Closure:
     if not checks and hop is not None:
         return at_hop(name, hop)
     if not checks:
-        if comp.filter_depth == 0:
-            comp.free.add(name)
+        comp.read((name,))
 
         def variable(s, c):
             v = c.vars.get(name, MISSING)
@@ -38,6 +37,8 @@ def _name(comp: Compiler, node: ast.Name) -> Closure:
         variable.var_name = name  # type: ignore[attr-defined]
         return variable
     if checks == [(0, "filter")] and hop is None:  # a bare name in a filter: entry, item, variable
+        if name != "item":
+            comp.read((name,))  # maybe an entry of the item, listed all the same (as feel-scala)
         if name == "item":
             def item_name(s, c):
                 m = s[0]
@@ -151,8 +152,12 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
     base: Closure | None = None
     if type(n) is ast.Name and comp.resolve(n.name) == ([], None):
         root, root_span = n.name, n.span  # the common `variable.a.b[1]`: read it inline
-        if comp.filter_depth == 0:
-            comp.free.add(root)
+        keys: list[str] = []
+        for key, _, _ in steps_t:
+            if key is None:
+                break
+            keys.append(key)
+        comp.read((root, *keys))
     else:
         base = comp.compile(n)
 
@@ -312,11 +317,9 @@ def _filter(comp: Compiler, node: ast.Filter) -> Closure:
     base = comp.compile(node.base)
     span = node.span
     comp.push("filter", ())
-    comp.filter_depth += 1
     try:
         cond = comp.compile(node.condition)
     finally:
-        comp.filter_depth -= 1
         comp.pop()
     k = const_of(cond)
     if k is not MISSING and is_num(k):

@@ -34,8 +34,8 @@ class Compiler:
         self.source = source
         self.layers: list[tuple[str, frozenset[str]]] = []  # innermost last
         self.free: set[str] = set()
+        self.paths: set[tuple[str, ...]] = set()  # free reads with the entries read below them
         self.secret_names: set[str] = set()
-        self.filter_depth = 0
 
     # ------------------------------------------------------------------ dispatch
 
@@ -45,6 +45,11 @@ class Compiler:
             raise EvaluationError(f"cannot evaluate a {type(node).__name__} here",
                                   source=self.source, span=getattr(node, "span", None))
         return handler(self, node)
+
+    def read(self, path: tuple[str, ...]) -> None:
+        """Record a read of a free variable, `path[0]`, and the entries read below it."""
+        self.free.add(path[0])
+        self.paths.add(path)
 
     def push(self, kind: str, names) -> None:
         self.layers.append((kind, frozenset(names)))
@@ -73,8 +78,9 @@ class Compiler:
     def getter(self, name: str, *, record: bool = True) -> Closure:
         """A closure returning the value bound to `name`, or MISSING."""
         checks, hop = self.resolve(name)
-        if hop is None and record and self.filter_depth == 0 and not checks:
-            self.free.add(name)
+        if hop is None and record and all(kind == "filter" for _, kind in checks) \
+                and not (checks and name == "item"):
+            self.read((name,))  # in a filter it may be an entry of the item: listed all the same
         if not checks:
             if hop is None:
                 def from_vars(s, c):

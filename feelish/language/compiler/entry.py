@@ -14,11 +14,12 @@ HANDLERS: dict[type, Callable[[Compiler, Any], Closure]] = {
 }
 
 
-def compile_node(node: ast.Node, source: str = "") -> tuple[Closure, frozenset[str], frozenset[str]]:
-    """Compile an expression AST: (closure, free variable names, secret names)."""
+def compile_node(node: ast.Node, source: str = "") -> tuple[Closure, frozenset[str], frozenset[str],
+                                                           frozenset[tuple[str, ...]]]:
+    """Compile an expression AST: (closure, free variable names, secret names, paths read)."""
     comp = Compiler(HANDLERS, source)
     fn = comp.compile(node)
-    return fn, frozenset(comp.free), frozenset(comp.secret_names)
+    return fn, frozenset(comp.free), frozenset(comp.secret_names), frozenset(comp.paths)
 
 
 def compile_unary_tests(node: ast.Node, source: str = ""):

@@ -165,7 +165,8 @@ def _literal_index(node: ast.Node) -> bool:
                                            and type(node.operand) is ast.NumberLit)
 
 
-def _bounds(start: Any, end: Any, si: bool, ei: bool, has_start: bool, has_end: bool) -> Range:
+def _bounds(start: Any, end: Any, si: bool, ei: bool, has_start: bool, has_end: bool,
+            single: bool = False) -> Range:
     # A bound that is written but evaluates to null is a *null* bound, not an open one: the value
     # model marks it as an included None (membership is then unknown, and `(null..10)` differs
     # from `< 10`).
@@ -173,7 +174,7 @@ def _bounds(start: Any, end: Any, si: bool, ei: bool, has_start: bool, has_end: 
         si = True
     if end is None and has_end:
         ei = True
-    return Range(start, end, si, ei)
+    return Range(start, end, si, ei, single)
 
 
 def _range(comp: Compiler, node: ast.RangeLit) -> Closure:
@@ -181,12 +182,13 @@ def _range(comp: Compiler, node: ast.RangeLit) -> Closure:
     end = comp.compile(node.end) if node.end is not None else constant(None)
     si, ei = node.start_included, node.end_included
     hs, he = node.start is not None, node.end is not None
+    single = hs and node.start == node.end and si and ei  # `(= x)`: the parser's [x..x], one node
     a, b = const_of(start), const_of(end)
     if a is not MISSING and b is not MISSING:
-        return constant(_bounds(a, b, si, ei, hs, he))
+        return constant(_bounds(a, b, si, ei, hs, he, single))
 
     def range_lit(s, c):
-        return _bounds(start(s, c), end(s, c), si, ei, hs, he)
+        return _bounds(start(s, c), end(s, c), si, ei, hs, he, single)
     return range_lit
 
 
