@@ -12,7 +12,7 @@ from importlib import metadata
 
 from . import report, timing
 
-PARTS = ("expr", "http", "memory", "cold")
+PARTS = ("expr", "sort", "http", "memory", "cold")
 
 
 def _versions() -> dict:
@@ -64,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         results["expr"] = res
         md += [report.expr_tables(res), "", "### Expression targets", "",
                report.targets_table(res["summary"]["targets"]), ""]
+    if "sort" in parts:
+        from . import sort_suite
+        log("sorting:")
+        res = sort_suite.run(settings, log=log)
+        results["sort"] = res
+        md += [sort_suite.table(res), ""]
     if "http" in parts:
         from . import http_suite
         log("HTTP workloads:")
