@@ -11,9 +11,11 @@ from ..errors import Span
 
 
 def node(cls: type) -> type:
-    """`@dataclass(frozen=True, slots=True)`, with `__init__`, `__repr__`, `__eq__` and `__hash__`
-    made from shared closures rather than compiled from source per class (dataclass keeps the
-    methods a class defines): the same nodes, for a third of the import time."""
+    """A slotted dataclass whose instances are frozen, with every method dataclass would compile
+    from source per class (`__init__`, `__repr__`, `__eq__`, `__hash__`, the frozen `__setattr__`
+    and `__delattr__`, pickling) made from shared closures instead: nodes that behave as
+    `@dataclass(frozen=True, slots=True)` ones (`dataclasses.FrozenInstanceError` included), for a
+    fraction of the import time (dataclass keeps the methods a class defines)."""
     names: list[str] = []
     defaults: dict = {}
     for base in cls.__bases__:
@@ -63,12 +65,26 @@ def node(cls: type) -> type:
     def __hash__(self):
         return hash(get(self))
 
-    for method in (__init__, __repr__, __eq__, __hash__):
+    def __setattr__(self, name, value):
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):
+        return get(self)
+
+    def __setstate__(self, state):
+        for name, value in zip(fields, state):
+            put(self, name, value)
+
+    for method in (__init__, __repr__, __eq__, __hash__, __setattr__, __delattr__, __getstate__,
+                   __setstate__):
         method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
         setattr(cls, method.__name__, method)
     if cls.__doc__ is None:
         cls.__doc__ = f"{cls.__name__}({', '.join(fields)})"
-    return dataclasses.dataclass(frozen=True, slots=True)(cls)
+    return dataclasses.dataclass(slots=True)(cls)  # frozen by the methods above
 
 
 @node
