@@ -1,4 +1,4 @@
-"""``python3 -m bench [expr] [http] [memory] [--quick] [--only abc] [--out FILE]``"""
+"""``python3 -m bench [expr] [http] [memory] [cold] [sort] [--quick] [--only abc] [--out FILE]``"""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +12,7 @@ from importlib import metadata
 
 from . import report, timing
 
-PARTS = ("expr", "http", "memory")
+PARTS = ("expr", "sort", "http", "memory", "cold")
 
 
 def _versions() -> dict:
@@ -28,7 +28,7 @@ def _versions() -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m bench", description=__doc__)
     ap.add_argument("parts", nargs="*", metavar="part",
-                    help="which parts to run: expr, http, memory (default: all)")
+                    help="which parts to run: " + ", ".join(PARTS) + " (default: all)")
     ap.add_argument("--quick", action="store_true", help="short loops: a smoke run in well under a minute")
     ap.add_argument("--only", default="", help="expression workload letters to run, e.g. 'abl'")
     ap.add_argument("--out", default="bench-results/latest.json", help="where to write the JSON results")
@@ -64,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         results["expr"] = res
         md += [report.expr_tables(res), "", "### Expression targets", "",
                report.targets_table(res["summary"]["targets"]), ""]
+    if "sort" in parts:
+        from . import sort_suite
+        log("sorting:")
+        res = sort_suite.run(settings, log=log)
+        results["sort"] = res
+        md += [sort_suite.table(res), ""]
     if "http" in parts:
         from . import http_suite
         log("HTTP workloads:")
@@ -76,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         res = memory_suite.run(quick=args.quick, log=log)
         results["memory"] = res
         md += [memory_suite.table(res), ""]
+    if "cold" in parts:
+        from . import cold_suite
+        log("cold start:")
+        res = cold_suite.run(quick=args.quick, log=log)
+        results["cold"] = res
+        md += [cold_suite.table(res), ""]
     md += [report.all_targets(results), ""]
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
     md.append(f"_Total run time {results['elapsed_s']} s._")

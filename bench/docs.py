@@ -10,7 +10,7 @@ feelish is measured side by side with its Python peers and with hand-written Pyt
 process, on one machine, in one run.  **Ratios, not absolute times, are the result.**
 
 Reproduce with `{command}` (the whole suite, a few minutes), `python3 -m bench --quick`
-(a smoke run, under a minute), or one part: `python3 -m bench expr|http|memory`.  The peers come
+(a smoke run, under a minute), or some parts: `python3 -m bench expr sort http memory cold`.  The peers come
 with the `bench` extra: `pip install -e '.[bench]'`.  Where feelish spends its time:
 `python3 -m bench.profile eval b` / `parse l` / `connector` (cProfile).
 Scale-out over Celery workers is measured apart: `python3 -m bench.scale` (needs
@@ -37,7 +37,16 @@ Scale-out over Celery workers is measured apart: `python3 -m bench.scale` (needs
   `httpx2.AsyncClient`.  OAuth2 token requests are counted by the token endpoint itself: 1,000
   sequential calls, 100 calls started at once (asyncio and threads), and back-to-back calls over
   3.5 lifetimes of a 1 s token with a zero-skew cache (exactly 4 requests expected).
-* **Memory**: `tracemalloc`: the peak and retained size of 10,000 distinct compiled expressions;
+* **Sorting** (`bench/sort_suite.py`): `sort(items, function(x, y) ...)` over 1,000 records and
+  1,000 numbers against Python's `sorted` with the same comparator (`functools.cmp_to_key`),
+  timed like the evaluations; then 100,000 records sorted once under the default limits.
+* **Cold start** (`bench/cold_suite.py`): whole processes, timed from outside with `subprocess`
+  and `time.perf_counter`: `feelish eval '1+1'` (the console script) against `python3 -c pass`,
+  after warm-up runs that write the bytecode (as an install does); 21 rounds (15 with
+  `--quick`), each running every command once in a rotating order; the ratio is the median of the
+  per-round ratios.  The "fresh cache" row runs with an empty `XDG_CACHE_HOME` each time.
+* **Memory**: `tracemalloc`: the peak and retained size of 10,000 distinct compiled expressions
+  (and of 1,000 compiled connectors: the HTTP benchmark's connector, one literal changed);
   traced memory at ten checkpoints over 1,000,000 evaluations (growth = last - first checkpoint),
   and over 200,000 evaluations that each raise a warning.
 * n/e = the peer cannot express the workload (the reason is listed under the table).

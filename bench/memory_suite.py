@@ -63,6 +63,27 @@ def compiled_peak(compile_fn, texts: list[str]) -> dict:
             "retained_per_expr": (current - base) / n, "peak_per_expr": (peak - base) / n}
 
 
+def _connector_fields(i: int) -> dict:
+    """The HTTP benchmark's order connector, made distinct by a literal."""
+    from .connector_adapter import RESULT
+
+    return {"method": '"GET"', "url": '"http://127.0.0.1:9/orders/" + string(orderId)',
+            "queryParameters": f"{{page: page, limit: {50 + i}}}", "resultExpression": RESULT}
+
+
+def compiled_connectors(n: int) -> dict:
+    """Retained size of `n` distinct compiled connectors (one shared Runtime, built first)."""
+    import feelish
+
+    runtime = feelish.Runtime()
+    try:
+        fields = [_connector_fields(i) for i in range(n)]
+        return compiled_peak(lambda f: feelish.Connector.from_mapping(f, inputs=["orderId", "page"],
+                                                                      runtime=runtime), fields)
+    finally:
+        runtime.close()
+
+
 def evaluation_growth(f, variables, n: int) -> dict:
     for _ in range(min(20_000, n // 10)):  # warm-up: caches fill before the baseline
         f(variables)
@@ -112,6 +133,8 @@ def run(quick: bool = False, log=print) -> dict:
                 except Exception as exc:
                     small[name] = {"error": f"{exc.__class__.__name__}: {str(exc)[:120]}"}
         res["small_compiled"] = small
+        log(f"  {n_peer:,} compiled connectors ...")
+        res["feelish_connectors"] = compiled_connectors(n_peer)
         log(f"  {n_eval:,} evaluations ...")
         res["evaluate_clean"] = evaluation_growth(fe.evaluator(fe.compiled_for_eval(CLEAN)), VARIABLES, n_eval)
         log(f"  {n_eval // 5:,} evaluations with a warning each ...")
@@ -139,6 +162,11 @@ def table(res: dict) -> str:
     for label, r in rows:
         out.append(f"| {label} | {r['count']:,} | {_kib(r['peak_bytes'])} | "
                    f"{_kib(r['retained_bytes'])} | {r['retained_per_expr']:,.0f} B |")
+    conn = res.get("feelish_connectors")
+    if conn:
+        out.append(f"| feelish.Connector.from_mapping (the HTTP benchmark's connector) | {conn['count']:,} | "
+                   f"{_kib(conn['peak_bytes'])} | {_kib(conn['retained_bytes'])} | "
+                   f"{conn['retained_per_expr']:,.0f} B per connector |")
     if "feelish_compile" in res:
         out.append(f"\nfeelish retains {fmt_ratio(res['feelish_compile']['retained_per_expr'] / py['retained_per_expr'])}"
                    " the memory of a compiled Python lambda per expression.")

@@ -1,6 +1,10 @@
 """feelish: an expression-driven connector runtime. The public API is exactly `__all__` (guarded by
-tests/test_public_api.py), each part of the package exporting from its own section below."""
+tests/test_public_api.py); the errors and secrets load with the package, every other name loads
+from its home (`_HOMES`) on first use, so `feelish eval` never imports the HTTP stack."""
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 # --- errors and warnings
 from .errors import (
@@ -30,18 +34,25 @@ from .secrets import (
     SecretProvider,
 )
 
-# --- the language: values and API
-from .language import (Expression, FeelFunction, Range, Result, YearsMonthsDuration,  # noqa: A004
-                       compile, evaluate, unary_test)
-
-# --- runtime (connectors)
-from .connector import Connector, InsecureConnectionWarning, Literal, Outcome, RequestSpec, Runtime
-
-# --- templates
-from .templates import Template, builtin_names as builtin_connectors, check as check_template
-from .templates import dry_run_template, load as load_template, run_template
-
 __version__ = "0.1.0"
+
+#: public name -> (module relative to this package, its name there); loaded on first use (PEP 562)
+_HOMES = {
+    # the language: values and API
+    **{name: (".language", name) for name in (
+        "Expression", "FeelFunction", "Range", "Result", "YearsMonthsDuration", "compile",
+        "evaluate", "unary_test")},
+    # runtime (connectors)
+    **{name: (".connector", name) for name in (
+        "Connector", "InsecureConnectionWarning", "Literal", "Outcome", "RequestSpec", "Runtime")},
+    # templates
+    "Template": (".templates", "Template"),
+    "builtin_connectors": (".templates", "builtin_names"),
+    "check_template": (".templates", "check"),
+    "dry_run_template": (".templates", "dry_run_template"),
+    "load_template": (".templates", "load"),
+    "run_template": (".templates", "run_template"),
+}
 
 __all__ = [
     # errors
@@ -62,3 +73,17 @@ __all__ = [
     "run_template",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = home
+    value = getattr(importlib.import_module(module, __name__), attribute)
+    globals()[name] = value  # the next lookup is an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

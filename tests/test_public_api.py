@@ -41,3 +41,28 @@ def test_no_public_class_or_function_is_left_out():
         and (isinstance(value, type) or callable(value))
     }
     assert defined_here <= set(feelish.__all__), sorted(defined_here - set(feelish.__all__))
+
+
+def test_names_load_on_first_use_and_import_alone_loads_no_runtime():
+    import subprocess
+    import sys
+
+    code = ("import sys, feelish\n"
+            "heavy = ('httpx2', 'authlib', 'lark', 'prompt_toolkit', 'feelish.connector', 'feelish.templates')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+            "from feelish import *\n"
+            "from feelish import Runtime, load_template, compile\n"
+            "assert load_template is feelish.load_template and Runtime.__module__.startswith('feelish.connector')\n"
+            "assert all(name in globals() for name in feelish.__all__)\n"
+            "print(compile('1 + 1').evaluate({}))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[]", "2"]
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    import pytest
+
+    with pytest.raises(AttributeError, match="no_such_name"):
+        feelish.no_such_name  # noqa: B018
+    assert "Runtime" in dir(feelish)

@@ -1,6 +1,6 @@
 """The `feelish` command's argument parsing and subcommands (documented in `feelish/cli/__init__.py`
-and docs/cli.md). Each subcommand imports what it needs when it runs, so `feelish eval` does not
-load the HTTP stack."""
+and docs/cli.md). Each subcommand imports what it needs when it runs and only its own arguments are
+declared, so `feelish eval` loads neither the HTTP stack nor the other commands' options."""
 from __future__ import annotations
 
 import argparse
@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ConnectorError, FeelishError, SourceError, TemplateError
-from ..integrations.camunda import cli as camunda_cli
 from ..repl.inputs import UsageError, build_secrets, collect_variables, secret_args, to_json
 from . import authoring
 
@@ -37,20 +36,15 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
                    help="secrets from environment variables: <<secrets.X>> reads PREFIX + X")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="feelish", description="feelish: FEEL expressions and REST connectors "
-                     "from the command line (JSON in, JSON out).")
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    p = sub.add_parser("eval", help="evaluate an expression, print the result as JSON")
+def _eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("expression", nargs="?", help="the expression (`@\"P1Y\"` is a temporal literal)")
     p.add_argument("-f", "--file", metavar="FILE|-", help="read the expression from a file (- for stdin)")
     _add_inputs(p)
     p.add_argument("--strict", action="store_true", help="a warning is an error")
     p.add_argument("-c", "--compact", action="store_true", help="one-line JSON")
 
-    p = sub.add_parser("run", help="run a connector template, print its outputs as JSON")
+
+def _run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("template", help="a template file, or the name of a built-in connector")
     _add_inputs(p)
     p.add_argument("--dry-run", action="store_true",
@@ -63,27 +57,67 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a folder uploads may read files from (default: the current folder)")
     p.add_argument("-c", "--compact", action="store_true", help="one-line JSON")
 
-    p = sub.add_parser("check", help="check templates; report every problem with its position")
+
+def _check_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("templates", nargs="+", metavar="TEMPLATE")
     p.add_argument("--vars", action="append", default=[], metavar="FILE|-",
                    help="also check these variables against the inputs (required, types)")
     p.add_argument("--var", action="append", default=[], metavar="NAME=JSON")
     p.add_argument("--arg", action="append", default=[], metavar="NAME=TEXT")
 
-    p = sub.add_parser("repl", help="interactive expressions and connector debugging")
+
+def _repl_arguments(p: argparse.ArgumentParser) -> None:
     _add_inputs(p)
     p.add_argument("--history", metavar="FILE", help="history file (default ~/.feelish_history)")
 
-    sub.add_parser("connectors", help="list the built-in connectors")
 
-    p = sub.add_parser("worker", help="serve a Camunda 8 cluster's REST connector jobs "
-                       "(docs/engines.md); SIGTERM or SIGINT stops it after the jobs in flight")
+def _worker_arguments(p: argparse.ArgumentParser) -> None:
+    from ..integrations.camunda import cli as camunda_cli
+
     camunda_cli.add_arguments(p)
 
-    p = sub.add_parser("show", help="show a template's documentation and inputs")
+
+def _show_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("template")
-    authoring.add_parsers(sub, _add_inputs)
+
+
+#: subcommand -> (help, what declares its arguments)
+SUBCOMMANDS = {
+    "eval": ("evaluate an expression, print the result as JSON", _eval_arguments),
+    "run": ("run a connector template, print its outputs as JSON", _run_arguments),
+    "check": ("check templates; report every problem with its position", _check_arguments),
+    "repl": ("interactive expressions and connector debugging", _repl_arguments),
+    "connectors": ("list the built-in connectors", None),
+    "worker": ("serve a Camunda 8 cluster's REST connector jobs (docs/engines.md); SIGTERM or "
+               "SIGINT stops it after the jobs in flight", _worker_arguments),
+    "show": ("show a template's documentation and inputs", _show_arguments),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; given the `command` about to run, only that subcommand's arguments
+    are declared (argparse's per-argument work is a good part of a short command's start)."""
+    parser = _Parser(prog="feelish", description="feelish: FEEL expressions and REST connectors "
+                     "from the command line (JSON in, JSON out).")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (text, declare) in SUBCOMMANDS.items():
+        p = sub.add_parser(name, help=text)
+        if declare is not None and (command is None or command == name):
+            declare(p)
+    if command is None or command in authoring.COMMANDS:
+        authoring.add_parsers(sub, _add_inputs)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` names (its first word not an option), if it is one."""
+    for word in argv:
+        if word == "--":
+            return None
+        if not word.startswith("-"):
+            return word if word in SUBCOMMANDS or word in authoring.COMMANDS else None
+    return None
 
 
 # ----------------------------------------------------------------------------- commands
@@ -213,6 +247,8 @@ def cmd_show(args, out, err) -> int:
 
 
 def cmd_worker(args, out, err) -> int:
+    from ..integrations.camunda import cli as camunda_cli
+
     return camunda_cli.run(args, out, err)
 
 
@@ -224,7 +260,9 @@ def main(argv: Sequence[str] | None = None, *, out=None, err=None) -> int:
     """Run the CLI; returns the exit code (the console script exits with it)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(_command_in(argv))
     try:
         args = parser.parse_args(argv)
         if args.version:

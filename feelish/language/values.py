@@ -89,6 +89,18 @@ class FeelFunction:
     def invoke_named(self, named: dict[str, Any], ctx: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def comparator(self, ctx: Any) -> tuple:
+        """(cmp, done) for sorting with this function as `precedes(a, b)`: `cmp(a, b)` is -1
+        when it returns true, else 0 (all `sorted` asks is "a < b?"); the caller charges the
+        comparisons up front, once, and calls `done()` when the sort ends."""
+        def cmp(a: Any, b: Any) -> int:
+            return -1 if self.invoke([a, b], ctx) is True else 0
+        return cmp, _nothing
+
+
+def _nothing() -> None:
+    return None
+
 
 # --------------------------------------------------------------------------- numbers and host values
 

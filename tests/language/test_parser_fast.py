@@ -65,17 +65,44 @@ def test_the_fast_loop_is_in_use():
     assert parser._fast is not None
 
 
+def test_a_parse_uses_the_shipped_tables_without_importing_lark():
+    code = ("import sys; from feelish.language.parser import driver as parser; "
+            "print(parser.parse('a.b + 1').op, parser._fast is not None, "
+            "any(m.split('.')[0] == 'lark' for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["+", "True", "False"]
+
+
+def test_the_shipped_tables_are_built_from_the_grammar_in_use():
+    # (the tests below then run the loop over them against Lark's own loop)
+    from feelish.language.parser import tables
+
+    assert tables.load() is not None, "grammar/feelish.tables.json is stale: python3 -m feelish.language.parser"
+    assert parser._loop() is not None
+
+
+def test_stale_tables_are_not_used(monkeypatch):
+    from feelish.language.parser import tables
+
+    text = tables.grammar_text(tables.GRAMMAR_FILE)
+    monkeypatch.setattr(tables, "grammar_text", lambda name: text + "\n// edited\n")
+    assert tables.load() is None
+
+
 @pytest.mark.parametrize("env", [{"FEELISH_NO_GRAMMAR_CACHE": "1"}, {}])
-def test_the_fast_loop_is_used_with_tables_built_or_loaded(tmp_path, env):
-    code = ("from feelish.language.parser import driver as parser; print(parser.parse('a.b + 1').op, "
-            "parser._fast is not None)")
+def test_syntax_errors_build_lark_from_the_grammar_or_its_cache(tmp_path, env):
+    code = ("from feelish.language.parser import driver as parser\n"
+            "from feelish.errors import FeelSyntaxError\n"
+            "try:\n    parser.parse('a.b +')\nexcept FeelSyntaxError as e:\n    print(e.span.start)\n"
+            "print(parser._fast is not None, parser._parser is not None)")
     base = {k: v for k, v in os.environ.items() if k != "FEELISH_NO_GRAMMAR_CACHE"}
     env = {**base, "XDG_CACHE_HOME": str(tmp_path), **env}
     for _ in range(2):  # with a cache: built and written, then loaded
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                              text=True, timeout=60)
         assert out.returncode == 0, out.stderr
-        assert out.stdout.split() == ["+", "True"]
+        assert out.stdout.split() == ["4", "True", "True"]  # at the "+"
     assert (tmp_path / "feelish" / "lark-feelish.cache").exists() == (not env.get(
         "FEELISH_NO_GRAMMAR_CACHE"))
 

@@ -51,6 +51,10 @@ def test_installed_cli_eval_check_run(installed, example_api, tmp_path):
                  "print(feelish.__file__); print(r.data_dir('connectors'))"], cwd=tmp_path)
     where, data = proc.stdout.split()
     assert str(ROOT) not in where and data.endswith("_data/connectors")
+    # the parser tables ship in the wheel and match its grammar: a parse needs no Lark import
+    proc = _run([bindir / "python", "-c", "import sys; from feelish.language.parser import tables, parse; "
+                 "parse('a + 1'); print(tables.load() is not None, 'lark' in sys.modules)"], cwd=tmp_path)
+    assert proc.stdout.split() == ["True", "False"], proc.stderr
 
     proc = _run([feelish, "eval", "sum(xs) / count(xs)", "--var", "xs=[1, 2, 4]", "-c"], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

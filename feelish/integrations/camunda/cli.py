@@ -4,7 +4,6 @@ settings may also come from Camunda's usual environment variables (CAMUNDA_REST_
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -145,6 +144,8 @@ def run(args: argparse.Namespace, out=None, err=None) -> int:
     except SettingsError as exc:
         err.write(f"feelish worker: {exc}\n")
         return EXIT_USAGE
+    import logging  # only the worker logs: `feelish eval` does not pay for the module
+
     handler = logging.StreamHandler(err)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger("feelish.worker")

@@ -1,11 +1,11 @@
 """XPath/Java-style regular expressions on the `regex` module, always with a timeout: patterns and
-replacement strings translated where XPath differs from Python; flags s m i x q."""
+replacement strings translated where XPath differs from Python; flags s m i x q. The `regex`
+module loads with the first pattern compiled."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, Callable
-
-import regex
 
 from ._core import MAX_LIST, MAX_STRING, failure
 
@@ -91,7 +91,7 @@ def _translate(pattern: str, dotall: bool) -> str:
 
 
 MAX_EXPANSION = 100_000  # nested counted repeats like (a{1000}){1000} blow up at compile time
-_COUNT_RE = regex.compile(r"\{(\d+)(?:,(\d*))?\}")
+_COUNT_RE = re.compile(r"\{(\d+)(?:,(\d*))?\}")
 
 
 def _expansion(pattern: str) -> int:
@@ -134,6 +134,8 @@ def _expansion(pattern: str) -> int:
 @lru_cache(maxsize=256)
 def compile_pattern(pattern: str, flags: str = "") -> Any:
     """Compile an XPath-style pattern with XPath flags; FUNCTION_INVOCATION_FAILURE if invalid."""
+    import regex  # loaded by the first pattern, not by every process that evaluates FEEL
+
     if any(f not in "smixq" for f in flags):
         raise failure(f"invalid regular expression flags {flags!r} (allowed: s m i x q)")
     opts = regex.V1

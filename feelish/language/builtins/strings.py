@@ -5,7 +5,6 @@ import base64
 import binascii
 import os
 import time as _time
-import uuid as _uuid
 from decimal import Decimal
 from typing import Any
 
@@ -150,10 +149,12 @@ def _is_blank(s: Any) -> bool:
 
 def _uuid7() -> str:
     """A time-ordered (version 7) UUID: 48 bits of Unix milliseconds, then random bits."""
+    import uuid  # (it loads `platform`): only when a UUID is asked for
+
     ms = int(_time.time() * 1000) & ((1 << 48) - 1)
     rand = int.from_bytes(os.urandom(10), "big")
     value = (ms << 80) | (0x7 << 76) | ((rand >> 68) & 0xFFF) << 64 | (0b10 << 62) | (rand & ((1 << 62) - 1))
-    return str(_uuid.UUID(int=value))
+    return str(uuid.UUID(int=value))
 
 
 @builtin("uuid", "")

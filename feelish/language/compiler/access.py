@@ -192,7 +192,20 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
         return v if type(v) in PLAIN_TYPES else export(v)
     chain.exported = chain_exported  # type: ignore[attr-defined]
     if root is None:
-        return chain
+        local = getattr(base, "local_name", None)
+        if local is None or len(steps_t) != 1 or steps_t[0][0] is None:
+            return chain
+        key = steps_t[0][0]
+
+        def local_entry(s, c):  # `x.price` of a function parameter or loop variable `x`
+            v = s[0][local]
+            if type(v) is dict:
+                w = v.get(key, MISSING)
+                if w is not MISSING:
+                    return w
+            return chain(s, c)  # anything else: the general walk (reading a local is pure)
+        local_entry.exported = chain_exported  # type: ignore[attr-defined]
+        return local_entry
     # `var.a.b[1].c`: dict entries that exist and positive indexes in range need no span and no
     # warning; at the first step that is anything else, the general walk starts over (every read
     # before it was a pure dict or list read, so nothing is done twice).

@@ -397,6 +397,29 @@ class UserFunction(FeelFunction):
             ctx.vars = saved
             ctx.depth -= 1
 
+    def comparator(self, ctx: EvalContext) -> tuple:
+        """`FeelFunction.comparator` with the function's scope entered once for the whole sort
+        (its depth counted, its per-call steps left to the sort's charge); typed parameters
+        and other arities take the checked path per call."""
+        if self.types or len(self.params) != 2 or not isinstance(ctx, EvalContext):
+            return super().comparator(ctx)
+        if ctx.depth >= ctx.max_depth:
+            raise LimitExceeded(f"function calls nested more than {ctx.max_depth} deep "
+                                "(runaway recursion?)", source=ctx.source)
+        first, second = self.params
+        body, scope = self.body, self.scope
+        saved = ctx.vars
+        ctx.depth += 1
+        ctx.vars = self.root
+
+        def cmp(a: Any, b: Any) -> int:
+            return -1 if body(({first: a, second: b}, scope), ctx) is True else 0
+
+        def done() -> None:
+            ctx.vars = saved
+            ctx.depth -= 1
+        return cmp, done
+
     def __repr__(self) -> str:
         return f"function({', '.join(self.params)})"
 

@@ -8,8 +8,6 @@ import threading
 import types
 from decimal import Decimal, InvalidOperation
 
-from lark import Token
-
 from .. import ast
 from ...errors import FeelSyntaxError, LimitExceeded, Span
 from ...secrets import split_placeholders
@@ -36,7 +34,16 @@ class Tok:
         self.end_pos = end_pos
 
 
-_TOKENS = (Tok, Token)
+#: the token classes the builder meets: `Tok`, and Lark's Token once Lark's own loop is built
+#: (`accept_tokens`); the fast loop never needs Lark imported
+_TOKENS: tuple = (Tok,)
+
+
+def accept_tokens(token_class: type) -> None:
+    """Let the builder read tokens of `token_class` (Lark's Token) too."""
+    global _TOKENS
+    if token_class not in _TOKENS:
+        _TOKENS = (Tok, token_class)
 
 
 def _maker(cls):

@@ -1,6 +1,7 @@
-"""Text -> AST for feelish expressions and unary tests (`parse`, `parse_unary_tests`): one shared
-Lark LALR parser driven by the fast loop; every failure is a `FeelSyntaxError` (or
-`LimitExceeded`) with a span inside the text."""
+"""Text -> AST for feelish expressions and unary tests (`parse`, `parse_unary_tests`): the fast
+loop over the shipped parser tables (no Lark import on the way), Lark's own LALR loop for the
+wording of syntax errors (and when the tables are stale); every failure is a `FeelSyntaxError`
+(or `LimitExceeded`) with a span inside the text."""
 from __future__ import annotations
 
 import os
@@ -8,27 +9,25 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from lark import Lark
-from lark.exceptions import UnexpectedInput
-
 from .. import ast
 from ...resources import grammar_text
 from ...errors import LimitExceeded, SourceError, Span
-from .builder import MAX_DEPTH, Builder
+from . import tables
+from .builder import MAX_DEPTH, Builder, accept_tokens
 from .fast_loop import FAILED as _FAILED
 from .fast_loop import FastLoop
-from .messages import translate
 
 __all__ = ["parse", "parse_unary_tests", "parse_uncached", "MAX_LENGTH", "MAX_DEPTH", "GRAMMAR_FILE"]
 
 #: The longest text accepted, in characters (a connector body of this size is already unusual).
 MAX_LENGTH = 256 * 1024
-GRAMMAR_FILE = "feelish.lark"
+GRAMMAR_FILE = tables.GRAMMAR_FILE
 
-_lock = threading.Lock()
-_parser: Lark | None = None
-_builder: Builder | None = None
+_lock = threading.RLock()
+_builder = Builder()
+_parser = None          # Lark's own parser: built on first need (a syntax error, stale tables)
 _fast: FastLoop | None = None
+_ready = False          # the fast loop was looked for (it may be None: Lark's loop then)
 
 
 def _cache_file() -> str | bool:
@@ -48,36 +47,50 @@ def _cache_file() -> str | bool:
         return False
 
 
-def _build(builder: Builder, cache: str | bool) -> Lark:
-    return Lark(
-        grammar_text(GRAMMAR_FILE),
-        parser="lalr",
-        lexer="contextual",
-        start=["expression", "unary_tests"],
-        keep_all_tokens=True,      # punctuation reaches the builder: exact spans
-        maybe_placeholders=True,
-        transformer=builder,       # build AST nodes during the parse (no tree, no recursion)
-        cache=cache,
-    )
+def _build(builder: Builder, cache: str | bool):
+    from lark import Lark, Token
+
+    accept_tokens(Token)
+    return Lark(grammar_text(GRAMMAR_FILE), transformer=builder,  # AST nodes during the parse
+                cache=cache, **tables.OPTIONS)
 
 
-def _get() -> tuple[Lark, Builder]:
-    global _parser, _builder, _fast
+def _loop() -> FastLoop | None:
+    """The fast loop: over the shipped tables when they match the grammar, else over the
+    tables of Lark's own parser (built, or loaded from the user's cache)."""
+    global _fast, _ready
+    if not _ready:
+        with _lock:
+            if not _ready:
+                fast = FastLoop.make(tables.load(), _builder)
+                if fast is None:
+                    fast = FastLoop.make(tables.extract(_lark()), _builder)
+                _fast = fast
+                _ready = True
+    return _fast
+
+
+def _lark():
+    """Lark's own parser over the same builder (built on first use)."""
+    global _parser
     if _parser is None:
         with _lock:
             if _parser is None:
-                builder = Builder()
                 cache = _cache_file()
                 try:
-                    parser = _build(builder, cache)
+                    parser = _build(_builder, cache)
                 except Exception:  # an unreadable or corrupt cache file: build from the grammar
                     if cache is False:
                         raise
-                    parser = _build(builder, False)
-                _builder = builder
-                _fast = FastLoop.make(parser, builder)  # set before _parser: readers see both
+                    parser = _build(_builder, False)
                 _parser = parser
-    return _parser, _builder  # type: ignore[return-value]
+    return _parser
+
+
+def _get():
+    """(Lark's parser, the builder), with the fast loop looked for too."""
+    _loop()
+    return _lark(), _builder
 
 
 def _run(text: str, start: str, origin: str | None):
@@ -87,19 +100,30 @@ def _run(text: str, start: str, origin: str | None):
         raise LimitExceeded(
             f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
             source=text[:200], span=Span(0, 1), origin=origin)
-    lark, builder = _get()
+    fast = _loop()
+    builder = _builder
     builder.begin(text, origin)
     try:
-        if _fast is not None:
-            result = _fast.parse(text, start)
+        if fast is not None:
+            result = fast.parse(text, start)
             if result is not _FAILED:
                 return result
             builder.begin(text, origin)  # Lark's own loop finds the same spot and says why
+        return _lark_parse(text, start, origin)
+    finally:
+        builder.end()
+
+
+def _lark_parse(text: str, start: str, origin: str | None):
+    from lark.exceptions import UnexpectedInput
+
+    from .messages import translate
+
+    lark = _lark()
+    try:
         return lark.parse(text, start=start)
     except UnexpectedInput as exc:
         raise translate(exc, text, origin, lark, start) from None
-    finally:
-        builder.end()
 
 
 #: Texts up to this size are remembered (the AST is immutable, so sharing it is safe).

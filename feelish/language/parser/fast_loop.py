@@ -1,20 +1,16 @@
-"""The parser's fast loop: Lark's own LALR tables and contextual-lexer patterns, driven by a tight
-loop that builds the same AST as `Lark.parse` (about 3-4x faster)."""
+"""The parser's fast loop: Lark's own LALR tables and contextual-lexer patterns (as `tables`
+data), driven by a tight loop that builds the same AST as `Lark.parse` (about 3-4x faster)."""
 from __future__ import annotations
 
 import re
 
-from lark import Lark
-
 from .builder import Builder, Tok
+from .tables import WS
 
 __all__ = ["FastLoop", "FAILED"]
 
 FAILED = object()
-#: the grammar's WS terminal; no other terminal can start with one of its characters (\ufeff and
-#: \u200b fit CTX_KEY too, but WS comes first in every state's pattern, as priority 0 > -1)
-_WS = "[\\s\ufeff\u200b]+"
-_WS_TO_END = re.compile(_WS)
+_WS_TO_END = re.compile(WS)
 
 
 class FastLoop:
@@ -41,66 +37,31 @@ class FastLoop:
         self.units: dict[tuple, int] = {}   # pass-through runs seen so far (see _passes)
 
     @classmethod
-    def make(cls, lark: Lark, builder: Builder) -> "FastLoop | None":
-        """None when Lark's internals are not what this loop expects (Lark's own loop is used)."""
+    def make(cls, tables: dict | None, builder: Builder) -> "FastLoop | None":
+        """A loop over `tables` (`tables.extract` or `tables.load`); None when there are none or
+        they are not what this loop expects (Lark's own loop is used)."""
+        if tables is None:
+            return None
         try:
-            return cls._make(lark, builder)
-        except Exception:  # pragma: no cover - another Lark version: stay correct, just slower
+            return cls._make(tables, builder)
+        except Exception:  # pragma: no cover - tables of another shape: stay correct, just slower
             return None
 
     @classmethod
-    def _make(cls, lark: Lark, builder: Builder) -> "FastLoop | None":
-        from lark.parsers.lalr_analysis import Shift
-
-        frontend = lark.parser
-        lalr = frontend.parser.parser
-        table = lalr.parse_table
-        if any(isinstance(k, str) for k in lalr.callbacks):  # terminal callbacks: not handled
-            return None
-        lexers = frontend.lexer.lexers
-        ignore = None
-        rule_index: dict = {}
-        rules = []
-        actions: dict = {}
-        gotos: dict = {}
-        for state, row in table.states.items():
-            acts, gos = {}, {}
-            for sym, (action, arg) in row.items():
-                if sym.isupper() or sym == "$END":
-                    if action is Shift:
-                        acts[sym] = arg
-                    else:
-                        if arg not in rule_index:
-                            rule_index[arg] = len(rules)
-                            rules.append(_rule_callback(arg, builder))
-                        acts[sym] = ~rule_index[arg]
-                else:
-                    gos[sym] = arg
-            actions[state] = acts
-            gotos[state] = gos
-        for lexer in lexers.values():
-            if ignore is None:
-                ignore = frozenset(lexer.ignore_types)
-            elif ignore != lexer.ignore_types:
-                return None
-        if any(size == 0 for size, _, _ in rules):  # empty rules: not handled by the loop
-            return None
-        count = len(actions)
-        if set(lexers) != set(actions) or set(actions) != set(range(count)) or \
-                "WS" not in ignore or lark.get_terminal("WS").pattern.to_regexp() != _WS:
-            return None
-        # states are 0..count-1: tables become lists; each rule carries its goto column
-        columns: dict = {}
-        for state, row in gotos.items():
-            for origin, target in row.items():
-                columns.setdefault(origin, {})[state] = target
+    def _make(cls, tables: dict, builder: Builder) -> "FastLoop":
+        rules = [_rule_callback(record, builder) for record in tables["rules"]]
+        # each rule carries its goto column (state below -> state)
+        columns = {origin: {below: target for below, target in pairs}
+                   for origin, pairs in tables["gotos"].items()}
         rules = [(size, columns[origin], callback) for size, origin, callback in rules]
-        loop = cls([actions[i] for i in range(count)], columns, [], dict(table.start_states),
-                   dict(table.end_states), rules, ignore)
+        loop = cls(tables["actions"], columns, [], dict(tables["starts"]), dict(tables["ends"]),
+                   rules, frozenset(tables["ignore"]))
         # a state's pattern is compiled when a text first reaches it (as Lark does): compiling
         # all ~80 up front would add ~40 ms to the first parse of a short-lived process
         built: dict = {}
-        loop.scanners[:] = [_lazy_scanner(loop, state, lexers[state], built) for state in range(count)]
+        patterns = tables["patterns"]
+        loop.scanners[:] = [_lazy_scanner(loop, state, patterns[index], index, built)
+                            for state, index in enumerate(tables["state_pattern"])]
         return loop
 
     def parse(self, text: str, start: str):
@@ -179,56 +140,55 @@ class FastLoop:
         return state
 
 
-def _lazy_scanner(loop: FastLoop, state: int, lexer, built: dict):
+def _lazy_scanner(loop: FastLoop, state: int, pattern: list | None, index: int, built: dict):
     """A stand-in for `state`'s pattern that compiles it on first use and takes its place."""
 
     def first_use(text: str, pos: int):
-        match = built.get(id(lexer))
+        match = built.get(index)
         if match is None:
-            match = built[id(lexer)] = _scanner(lexer)
+            match = built[index] = _scanner(pattern)
         loop.scanners[state] = match
         return match(text, pos)
 
     return first_use
 
 
-def _scanner(lexer):
+def _scanner(pattern: list | None):
     """The `.match` of Lark's master pattern for one lexer state, with whitespace before a token
     skipped inside the same match (possessively: it never gives characters back; nothing else
-    can match where WS can, see `_WS`).  A pattern this loop cannot use matches nothing, which
-    sends every text that reaches the state to Lark's own loop."""
-    scanner = lexer.scanner
-    if len(scanner._mres) != 1 or lexer.callback:  # pragma: no cover - not with this grammar
+    can match where WS can, see `tables.WS`).  A pattern this loop cannot use matches nothing,
+    which sends every text that reaches the state to Lark's own loop."""
+    if pattern is None:  # pragma: no cover - not with this grammar
         return lambda text, pos: None
-    mre = scanner._mres[0]
-    return re.compile(f"{_WS[:-1]}*+(?:{mre.pattern})", mre.flags).match
+    source, flags = pattern
+    return re.compile(f"{WS[:-1]}*+(?:{source})", flags).match
 
 
-def _rule_callback(rule, builder: Builder):
-    """(size, origin name, callback) doing what Lark's tree builder does for `rule` with
-    keep_all_tokens and maybe_placeholders: splice inlined `_rule` children, insert None for
-    absent `[optional]` parts, pass a single child of a `?rule` through, then call the builder
-    method (an inlined `_rule` itself yields its list of children)."""
-    expansion = rule.expansion
+def _rule_callback(rule: dict, builder: Builder):
+    """(size, origin name, callback) for a rule record (`tables.extract`) doing what Lark's tree
+    builder does for `rule` with keep_all_tokens and maybe_placeholders: splice inlined `_rule`
+    children, insert None for absent `[optional]` parts, pass a single child of a `?rule`
+    through, then call the builder method (an inlined `_rule` itself yields its list of
+    children)."""
+    expansion = rule["symbols"]
     size = len(expansion)
-    opts = rule.options
-    origin = rule.origin.name
+    origin = rule["origin"]
     inlined = origin.startswith("_")
-    empty = opts.empty_indices
+    empty = rule["empty"]
     if empty:
         flags = "".join(str(int(b)) for b in empty)
         nones = [len(ones) for ones in flags.split("0")]
     else:
         nones = [0] * (size + 1)
-    plan = [(nones[i], not sym.is_term and sym.name.startswith("_")) for i, sym in enumerate(expansion)]
+    plan = [(nones[i], not is_term and name.startswith("_")) for i, (is_term, name) in enumerate(expansion)]
     trailing = nones[size]
-    expand1 = opts.expand1 and not rule.alias
+    expand1 = rule["expand1"] and not rule["alias"]
     plain = trailing == 0 and not any(add or spl for add, spl in plan)
     if plain and expand1 and size == 1 and not inlined:
         return size, origin, None
     method = None
     if not inlined:
-        name = rule.alias or opts.template_source or origin
+        name = rule["alias"] or rule["template"] or origin
         method = getattr(builder, name, None)
         if method is None:
             raise LookupError(f"no builder method for rule {name}")  # Lark would build a Tree
