@@ -34,7 +34,7 @@ def _spare(ctx: EvalContext) -> None:
     if ctx.warnings:
         ctx.warnings = []
         ctx._seen = None
-    ctx._now = None
+    ctx._now = ctx._deadline = None
     if len(_SPARE) < _SPARE_MAX and ctx.depth == 0 and ctx.strict is False and ctx.input is MISSING:
         _SPARE.append(ctx)
 
@@ -175,7 +175,7 @@ class Expression:
                 ctx.warnings = []
                 ctx.depth = 0
                 ctx.input = MISSING
-                ctx.clock = ctx._now = ctx._seen = None
+                ctx.clock = ctx._now = ctx._seen = ctx._deadline = None
             ctx.vars = variables
             limits = ctx.limits = self._limits
             ctx.steps = limits.max_steps

@@ -113,6 +113,14 @@ def _td_from_micros(m: int) -> timedelta:
         raise FeelFailure(WarningKind.INVALID_TYPE, "duration out of range") from None
 
 
+def _integral(value: Decimal, rounding: str, digits: int = 21) -> int:
+    """A scaled duration's micros or months as an int; out of range (a failure) from
+    10**digits up, checked before `int()` (which takes minutes for 1e999999)."""
+    if not value.is_finite() or value.adjusted() >= digits:
+        raise FeelFailure(WarningKind.INVALID_TYPE, "duration out of range")
+    return int(value.to_integral_value(rounding=rounding))
+
+
 def _date_plus(d: date, td: timedelta) -> date:
     try:
         return (datetime(d.year, d.month, d.day) + td).date()
@@ -222,12 +230,12 @@ def sub(a: Any, b: Any) -> Any:
 
 def _scale_months(months: int, factor: Decimal) -> YearsMonthsDuration:
     value = DECIMAL.multiply(Decimal(months), factor)
-    return YearsMonthsDuration(int(value.to_integral_value(rounding=decimal.ROUND_DOWN)))
+    return YearsMonthsDuration(_integral(value, decimal.ROUND_DOWN, 18))
 
 
 def _scale_td(td: timedelta, factor: Decimal) -> timedelta:
     value = DECIMAL.multiply(Decimal(_micros(td)), factor)
-    return _td_from_micros(int(value.to_integral_value(rounding=decimal.ROUND_HALF_EVEN)))
+    return _td_from_micros(_integral(value, decimal.ROUND_HALF_EVEN))
 
 
 def mul(a: Any, b: Any) -> Any:
@@ -278,9 +286,9 @@ def div(a: Any, b: Any) -> Any:
             raise _zero_division()
         if ka == "dtd":
             value = _num_result(DECIMAL.divide, Decimal(_micros(a)), y)
-            return _td_from_micros(int(value.to_integral_value()))
+            return _td_from_micros(_integral(value, decimal.ROUND_HALF_EVEN))
         value = _num_result(DECIMAL.divide, Decimal(a.months), y)
-        return YearsMonthsDuration(int(value.to_integral_value(rounding=decimal.ROUND_DOWN)))
+        return YearsMonthsDuration(_integral(value, decimal.ROUND_DOWN, 18))
     if ka == "dtd" and kb == "dtd":  # feel-scala: whole milliseconds, whole quotient
         return _whole_quotient(_micros(a) // 1000, _micros(b) // 1000)
     if ka == "ymd" and kb == "ymd":  # feel-scala: whole months, whole quotient

@@ -153,6 +153,18 @@ def int_decimal(n: int) -> "decimal.Decimal":
     return SMALL_INTS[n - SMALL_LO] if SMALL_LO <= n < SMALL_HI else _Decimal(n)
 
 
+#: a number at or beyond 10**18 never becomes a Python int (an index, a length, a count, a scale,
+#: a date field): `int(Decimal("1e999999"))` alone takes minutes
+MAX_INT_DIGITS = 18
+
+
+def small_int(d: "decimal.Decimal") -> int | None:
+    """`int(d)` (truncated toward zero) for a finite Decimal below 10**18 in magnitude, else None."""
+    if not d.is_finite() or d.adjusted() >= MAX_INT_DIGITS:
+        return None
+    return int(d)
+
+
 def to_decimal(x: Any) -> "decimal.Decimal | None":
     """A number as Decimal; floats through their shortest repr (0.1 -> 0.1); NaN/inf -> None."""
     t = type(x)

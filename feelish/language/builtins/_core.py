@@ -11,8 +11,8 @@ from typing import Any, Callable
 from ...errors import WarningKind
 from ..tainting import rerun, tainted
 from ..wide import WideDate, WideDateTime
-from ..values import (FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number, to_decimal,
-                      type_name)
+from ..values import (FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number, small_int,
+                      to_decimal, type_name)
 
 MAX_STRING = 10 * 1024 * 1024   # longest string a built-in may produce
 MAX_LIST = 1_000_000            # longest list a built-in may produce
@@ -158,7 +158,18 @@ def integer(x: Any, what: str = "integer") -> int:
     d = num(x, what)
     if d != d.to_integral_value():
         raise failure(f"expected an integer {what}, got {d}")
-    return int(d)
+    return whole(d, what)
+
+
+def whole(x: Any, what: str = "number") -> int:
+    """A number as an int, truncated toward zero; a failure (null + warning) from 10**18 up, so
+    a huge number never becomes an index, a length, a count, a scale or a date field."""
+    i = small_int(x) if type(x) is Decimal else None
+    if i is None:
+        i = small_int(num(x, what))
+        if i is None:
+            raise failure(f"{what} is too large: {x}")
+    return i
 
 
 def text(x: Any, what: str = "string") -> str:

@@ -162,32 +162,32 @@ def _short(message: str) -> str:
     return message if len(message) <= 80 else message[:77] + "..."
 
 
-def _guard(op: Callable[[], Any]) -> Any:
+def _guard(op: Callable[[], Any], timeout: float) -> Any:
     try:
         return op()
     except TimeoutError:
-        raise failure(f"regular expression took longer than {TIMEOUT}s; aborted") from None
+        raise failure(f"regular expression took longer than {timeout:.2g}s; aborted") from None
 
 
-def search(compiled: Any, s: str) -> bool:
-    return _guard(lambda: compiled.search(s, timeout=TIMEOUT)) is not None
+def search(compiled: Any, s: str, timeout: float = TIMEOUT) -> bool:
+    return _guard(lambda: compiled.search(s, timeout=timeout), timeout) is not None
 
 
-def find_all(compiled: Any, s: str) -> list[str]:
+def find_all(compiled: Any, s: str, timeout: float = TIMEOUT) -> list[str]:
     def run() -> list[str]:
         out = []
-        for m in compiled.finditer(s, timeout=TIMEOUT):
+        for m in compiled.finditer(s, timeout=timeout):
             out.append(m.group(0))
             if len(out) > MAX_LIST:
                 raise failure("too many matches")
         return out
-    return _guard(run)
+    return _guard(run, timeout)
 
 
-def split(compiled: Any, s: str) -> list[str]:
+def split(compiled: Any, s: str, timeout: float = TIMEOUT) -> list[str]:
     def run() -> list[str]:
         out, pos = [], 0
-        for m in compiled.finditer(s, timeout=TIMEOUT):
+        for m in compiled.finditer(s, timeout=timeout):
             if m.end() == m.start():
                 continue  # an empty match never splits
             out.append(s[pos:m.start()])
@@ -196,7 +196,7 @@ def split(compiled: Any, s: str) -> list[str]:
                 raise failure("too many parts")
         out.append(s[pos:])
         return out
-    return _guard(run)
+    return _guard(run, timeout)
 
 
 def _replacement(template: str, groups: int) -> list[Any]:
@@ -218,7 +218,7 @@ def _replacement(template: str, groups: int) -> list[Any]:
                 j += 1
             if j == i + 1:
                 raise failure("invalid replacement string: '$' without a group number")
-            digits = template[i + 1:j]
+            digits = template[i + 1:j][:len(str(groups))]  # never more digits than groups has
             while len(digits) > 1 and int(digits) > groups:  # `$12` with 1 group = `$1` + "2"
                 digits = digits[:-1]
             if buf:
@@ -234,7 +234,7 @@ def _replacement(template: str, groups: int) -> list[Any]:
     return parts
 
 
-def replace(compiled: Any, s: str, template: str) -> str:
+def replace(compiled: Any, s: str, template: str, timeout: float = TIMEOUT) -> str:
     parts = _replacement(template, compiled.groups)
     size = [0]
 
@@ -246,4 +246,4 @@ def replace(compiled: Any, s: str, template: str) -> str:
             raise failure("string result too long")
         return piece
 
-    return _guard(lambda: compiled.sub(repl, s, timeout=TIMEOUT))
+    return _guard(lambda: compiled.sub(repl, s, timeout=timeout), timeout)

@@ -13,7 +13,7 @@ from ..values import DECIMAL, FeelFailure, Range, YearsMonthsDuration
 from ..codec import feel_string, from_json_text, json_text
 from ..wide import make_date, make_datetime
 from ._core import (as_list, builtin, check_string, context, failure, integer, is_date,
-                    is_datetime, is_time, num, text)
+                    is_datetime, is_time, num, text, whole)
 
 # --------------------------------------------------------------------------- date and time
 
@@ -88,8 +88,8 @@ def _time_from(value: Any) -> time:
 def _time_parts(hour: Any, minute: Any, second: Any, offset: Any = None) -> time:
     h, m = integer(hour, "hour"), integer(minute, "minute")
     s = num(second, "second")
-    whole = int(s)
-    micro = int(((s - whole) * 1000000).to_integral_value())
+    seconds = whole(s, "second")
+    micro = int(((s - seconds) * 1000000).to_integral_value())
     tz = None
     if offset is not None:
         if not isinstance(offset, timedelta):
@@ -98,7 +98,7 @@ def _time_parts(hour: Any, minute: Any, second: Any, offset: Any = None) -> time
             raise failure("offset out of range")
         tz = timezone.utc if offset == timedelta(0) else timezone(offset)
     try:
-        return time(h, m, whole, micro, tzinfo=tz)
+        return time(h, m, seconds, micro, tzinfo=tz)
     except ValueError:
         raise failure("not a valid time of day") from None
 

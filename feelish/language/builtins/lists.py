@@ -1,13 +1,14 @@
 """List functions: membership, slicing, building, ordering, de-duplication, boolean folds."""
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cmp_to_key
 from typing import Any
 
 from ..operators import compare, equal
-from ..values import FeelFailure, FeelFunction, int_decimal, is_number, to_decimal
-from ._core import as_list, boolean, builtin, check_list, failure, integer, num
+from ..values import FeelFailure, FeelFunction, YearsMonthsDuration, int_decimal, is_number, to_decimal
+from ._core import as_list, boolean, builtin, check_list, failure, integer, num, whole
 
 
 def feel_eq(a: Any, b: Any) -> bool:
@@ -30,6 +31,16 @@ def _key(x: Any) -> Any:
     if is_number(x):
         d = to_decimal(x)
         return ("n", d.normalize() if d is not None else None)
+    if t is list:  # lists and contexts of hashable values hash too: set operations stay linear
+        keys = tuple(map(_key, x))
+        return None if None in keys else ("l", keys)
+    if t is dict:
+        pairs = frozenset((k, _key(v)) for k, v in x.items())
+        return None if any(v is None for _, v in pairs) else ("c", pairs)
+    if t is date or t is timedelta:
+        return (t.__name__, x)
+    if t is YearsMonthsDuration:
+        return ("ymd", x.months)
     return None
 
 
@@ -138,7 +149,7 @@ def _any_args(first: Any, rest: list[Any]) -> bool | None:
 
 def _index(pos: Any, n: int, *, allow_end: bool = False) -> int:
     """A 1-based (negative: from the end) position as a 0-based index; failure if out of range."""
-    p = int(num(pos, "position"))
+    p = whole(pos, "position")
     limit = n + 1 if allow_end else n
     if p == 0 or p > limit or -p > n:
         raise failure(f"position {p} is out of range for a list of {n} item(s)")

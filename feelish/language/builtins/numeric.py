@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..values import DECIMAL, YearsMonthsDuration
-from ._core import builtin, failure, integer, num, text
+from ._core import builtin, failure, integer, num, text, whole
 
 _MIN_SCALE, _MAX_SCALE = -6111, 6176
 _MODES = {
@@ -20,7 +20,7 @@ _MODES = {
 
 
 def _scale(x: Any) -> int:
-    s = int(num(x, "scale"))  # a fractional scale is truncated
+    s = whole(x, "scale")  # a fractional scale is truncated
     if not _MIN_SCALE <= s <= _MAX_SCALE:
         raise failure(f"scale must lie within {_MIN_SCALE}..{_MAX_SCALE}")
     return s
@@ -116,16 +116,27 @@ def _exp(x: Any) -> Decimal:
     return _guarded(DECIMAL.exp, num(x), "exp")
 
 
+def _parity(d: Decimal) -> int | None:
+    """0 or 1 for a whole number (read from its last digit: never `int()` of a huge one)."""
+    if d != d.to_integral_value():
+        return None
+    sign, digits, exponent = d.as_tuple()
+    if exponent > 0:
+        return 0  # a multiple of ten
+    integral = digits[:len(digits) + exponent]
+    return integral[-1] % 2 if integral else 0
+
+
 @builtin("odd", "number")
 def _odd(x: Any) -> bool:
     d = num(x)
-    return d == d.to_integral_value() and int(d) % 2 == 1
+    return _parity(d) == 1
 
 
 @builtin("even", "number")
 def _even(x: Any) -> bool:
     d = num(x)
-    return d == d.to_integral_value() and int(d) % 2 == 0
+    return _parity(d) == 0
 
 
 _RANDOM = _random.SystemRandom()

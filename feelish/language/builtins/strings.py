@@ -10,30 +10,24 @@ from typing import Any
 
 from . import _regex
 from ..values import int_decimal
-from ._core import as_list, builtin, check_string, failure, num, text
+from ._core import as_list, builtin, check_string, failure, num, text, whole
 
 
 def _position(x: Any, what: str) -> int:
-    return int(num(x, what))  # fractional positions and lengths are truncated
+    return whole(x, what)  # fractional positions and lengths are truncated
 
 
 @builtin("substring", "string, start position, length?")
 def _substring(s: Any, start: Any, length: Any = None) -> str:
     chars = text(s)
-    if type(start) is Decimal and start.is_finite():
-        pos = int(start)  # as _position: truncated
-    else:
-        pos = _position(start, "start position")
+    pos = _position(start, "start position")
     n = len(chars)
     if pos == 0 or abs(pos) > n:
         raise failure("start position out of range")
     begin = pos - 1 if pos > 0 else n + pos
     if length is None:
         return chars[begin:]
-    if type(length) is Decimal and length.is_finite():
-        count = int(length)
-    else:
-        count = _position(length, "length")
+    count = _position(length, "length")
     if count < 0:
         raise failure("negative length")
     return chars[begin:begin + count]
@@ -95,29 +89,38 @@ def _flags(flags: Any) -> str:
     return "" if flags is None else text(flags, "flags string")
 
 
-@builtin("matches", "input, pattern, flags?")
-def _matches(s: Any, pattern: Any, flags: Any = None) -> bool:
+def _timeout(ctx: Any) -> float:
+    """Regex work counts against the evaluation's wall-clock budget: each operation may take the
+    smaller of the regex timeout and what is left of it (a host calling outside an evaluation
+    gets the plain regex timeout)."""
+    budget = getattr(ctx, "regex_timeout", None)
+    return _regex.TIMEOUT if budget is None else budget()
+
+@builtin("matches", "input, pattern, flags?", ctx=True)
+def _matches(ctx: Any, s: Any, pattern: Any, flags: Any = None) -> bool:
     compiled = _regex.compile_pattern(text(pattern, "pattern"), _flags(flags))
-    return _regex.search(compiled, text(s))
+    return _regex.search(compiled, text(s), _timeout(ctx))
 
 
-@builtin("replace", "input, pattern, replacement, flags?")
-def _replace(s: Any, pattern: Any, replacement: Any, flags: Any = None) -> str:
+@builtin("replace", "input, pattern, replacement, flags?", ctx=True)
+def _replace(ctx: Any, s: Any, pattern: Any, replacement: Any, flags: Any = None) -> str:
     compiled = _regex.compile_pattern(text(pattern, "pattern"), _flags(flags))
-    return check_string(_regex.replace(compiled, text(s), text(replacement, "replacement")))
+    return check_string(_regex.replace(compiled, text(s), text(replacement, "replacement"),
+                                       _timeout(ctx)))
 
 
-@builtin("split", "string, delimiter")
-def _split(s: Any, delimiter: Any) -> list[str]:
+@builtin("split", "string, delimiter", ctx=True)
+def _split(ctx: Any, s: Any, delimiter: Any) -> list[str]:
     d = text(delimiter, "delimiter")
     if d == "":
         raise failure("the delimiter must not be empty")
-    return _regex.split(_regex.compile_pattern(d, ""), text(s))
+    return _regex.split(_regex.compile_pattern(d, ""), text(s), _timeout(ctx))
 
 
-@builtin("extract", "string, pattern")
-def _extract(s: Any, pattern: Any) -> list[str]:
-    return _regex.find_all(_regex.compile_pattern(text(pattern, "pattern"), ""), text(s))
+@builtin("extract", "string, pattern", ctx=True)
+def _extract(ctx: Any, s: Any, pattern: Any) -> list[str]:
+    return _regex.find_all(_regex.compile_pattern(text(pattern, "pattern"), ""), text(s),
+                           _timeout(ctx))
 
 
 @builtin("string join", "list, delimiter?")

@@ -2,6 +2,7 @@
 consecutive paths and literal indexes (`a.b.c[1].d`) compile into one loop over pre-split steps."""
 from __future__ import annotations
 
+from decimal import Decimal
 from collections.abc import Mapping
 from typing import Any
 
@@ -306,7 +307,9 @@ def pick(c: EvalContext, items: list, index: Any, span: Span) -> Any:
     """`items[index]`: 1-based, negative from the end, 0 / out of range / not whole -> null."""
     i = as_int(index)
     if i is None:
-        c.warn(WarningKind.INVALID_TYPE, "a list index must be a whole number", span)
+        c.warn(WarningKind.INVALID_TYPE, "a list index must be a whole number" if type(index) is not Decimal
+               or not index.is_finite() or index != index.to_integral_value()
+               else "a list index is too large", span)
         return None
     n = len(items)
     if 0 < i <= n:

@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import ast, operators
 from .state import MISSING, EvalContext
-from .util import as_int, const_of, contains, decimals, mentions, plain, small_decimals, walk
+from .util import as_int, charged, const_of, contains, decimals, mentions, plain, small_decimals, walk
 from .base import Closure, Compiler, builtin_named
 from .calls import builtin_call
 from ...errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
@@ -564,7 +564,7 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
             if fn is None:
                 return None
             return invoke(c, fn, {k: f(s, c) for k, f in zip(arg_names, arg_fns)}, fname, span, True)
-        return call_named
+        return charged(call_named, len(arg_fns), span)
 
     if len(arg_fns) == 1:
         arg0 = arg_fns[0]
@@ -581,8 +581,8 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
                 return None
             return invoke(c, fn, [f(s, c) for f in arg_fns], fname, span)
     if isinstance(callee, ast.Name) and builtin is not None and not checks and hop is None:
-        return builtin_call(builtin, fname, arg_fns, span, call)
-    return call
+        return charged(builtin_call(builtin, fname, arg_fns, span, call), len(arg_fns), span)
+    return charged(call, len(arg_fns), span)
 
 
 def _iter_range_value(comp: Compiler, node: ast.IterRange) -> Closure:

@@ -11,7 +11,7 @@ from ...taint import spliced
 from .arith import specialise
 from .base import ARITH, SOFT, Closure, Compiler, failed
 from .state import MISSING
-from .util import PLAIN_TYPES, const_of, constant, export, exported_of, plain, walk
+from .util import PLAIN_TYPES, charged, const_of, constant, export, exported_of, plain, walk
 
 
 # ---------------------------------------------------------------------------- literals
@@ -82,13 +82,13 @@ def _list(comp: Compiler, node: ast.ListLit) -> Closure:
     def list_lit(s, c):
         return [f(s, c) for f in items]
     if all(getattr(f, "plain", False) for f in items):
-        return plain(list_lit)
+        return charged(plain(list_lit), len(items), node.span)
     items_ex = tuple(exported_of(f) for f in items)
 
     def list_exported(s, c):
         return [f(s, c) for f in items_ex]
     list_lit.exported = list_exported  # type: ignore[attr-defined]
-    return list_lit
+    return charged(list_lit, len(items), node.span)
 
 
 def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
@@ -130,7 +130,7 @@ def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
                 d[key] = f(s, c)
             return d
         if all(getattr(f, "plain", False) for _, f in computed):
-            return plain(context_flat)
+            return charged(plain(context_flat), len(entries), node.span)
         # a variable entry (`q: query`) is read inline; its closure runs only when it is missing
         computed_ex = tuple((k, getattr(f, "var_name", None), exported_of(f)) for k, f in computed)
 
@@ -148,7 +148,7 @@ def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
                         d[key] = v if type(v) in PLAIN_TYPES else export(v)
             return d
         context_flat.exported = context_exported  # type: ignore[attr-defined]
-        return context_flat
+        return charged(context_flat, len(entries), node.span)
 
     def context_lit(s, c):
         d: dict[str, Any] = {}
@@ -156,7 +156,7 @@ def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
         for key, f in entries:
             d[key] = f(layer, c)
         return d
-    return context_lit
+    return charged(context_lit, len(entries), node.span)
 
 
 def _literal_index(node: ast.Node) -> bool:

@@ -3,6 +3,7 @@ handed to `FeelFunction.invoke` (warnings, the evaluation clock, the step budget
 from __future__ import annotations
 
 import datetime as _dt
+import time as _time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__slots
 DEFAULT_MAX_STEPS = 1_000_000        # loop iterations + list elements produced + function calls
 DEFAULT_MAX_STRING = 5_000_000       # characters in one string value (below the operators' own cap)
 DEFAULT_MAX_DEPTH = 64               # nested user-function invocations
+DEFAULT_MAX_SECONDS = 5.0            # wall-clock seconds of slow work (regex) in one evaluation
+REGEX_TIMEOUT = 0.25                 # seconds one regex operation may run
 
 
 #: The resolver of evaluations given no secrets: it resolves nothing, so it never remembers a value.
@@ -34,6 +37,7 @@ class Limits:
     max_steps: int = DEFAULT_MAX_STEPS
     max_string_length: int = DEFAULT_MAX_STRING
     max_depth: int = DEFAULT_MAX_DEPTH
+    max_seconds: float = DEFAULT_MAX_SECONDS
 
     def override(self, max_steps: int | None = None, max_string_length: int | None = None,
                  max_depth: int | None = None) -> "Limits":
@@ -41,7 +45,7 @@ class Limits:
             return self
         return Limits(self.max_steps if max_steps is None else max_steps,
                       self.max_string_length if max_string_length is None else max_string_length,
-                      self.max_depth if max_depth is None else max_depth)
+                      self.max_depth if max_depth is None else max_depth, self.max_seconds)
 
 
 DEFAULT_LIMITS = Limits()
@@ -51,7 +55,7 @@ class EvalContext:
     """Mutable state of one evaluation. Never shared between evaluations or threads."""
 
     __slots__ = ("vars", "secrets", "strict", "warnings", "steps", "limits", "depth", "input",
-                 "source", "clock", "_now", "_seen")
+                 "source", "clock", "_now", "_seen", "_deadline")
 
     def __init__(self, variables: Mapping[str, Any], secrets: SecretResolver = NO_SECRETS,
                  strict: bool = False, source: str = "", limits: Limits = DEFAULT_LIMITS,
@@ -68,6 +72,7 @@ class EvalContext:
         self.clock = clock
         self._now: _dt.datetime | None = None
         self._seen: set[tuple[str, Span | None]] | None = None
+        self._deadline: float | None = None
 
     @property
     def max_steps(self) -> int:
@@ -109,7 +114,7 @@ class EvalContext:
     def exceeded(self, span: Span | None = None, what: str | None = None) -> None:
         raise LimitExceeded(
             what or f"evaluation exceeded its budget of {self.max_steps} steps "
-                    "(loop iterations, list elements and function calls)",
+                    "(loop iterations, list elements, context entries, arguments and function calls)",
             source=self.source, span=span)
 
     def check_string(self, value: str, span: Span | None) -> None:
@@ -119,6 +124,19 @@ class EvalContext:
                                 f"{self.max_string}", source=self.source, span=span)
         if size > 64:
             self.charge(size >> 6, span)
+
+    def regex_timeout(self, span: Span | None = None) -> float:
+        """The seconds the next regex operation may run: the regex timeout, or less when the
+        evaluation's wall-clock budget (started by its first slow operation) is nearly spent;
+        LimitExceeded once it is spent."""
+        now = _time.monotonic()
+        if self._deadline is None:
+            self._deadline = now + self.limits.max_seconds
+        left = self._deadline - now
+        if left <= 0:
+            raise LimitExceeded(f"evaluation exceeded its time budget of {self.limits.max_seconds:g} s "
+                                "(regular expressions)", source=self.source, span=span)
+        return min(REGEX_TIMEOUT, left)
 
     # ------------------------------------------------------------------ clock
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import ast
 from .state import MISSING
-from ..values import SMALL_HI, SMALL_INTS, SMALL_LO, to_decimal
+from ..values import SMALL_HI, SMALL_INTS, SMALL_LO, small_int, to_decimal
 
 
 def clone(value: Any) -> Any:
@@ -34,13 +34,45 @@ def constant(value: Any):
             return clone(value)
         const_container.const = value  # type: ignore[attr-defined]
         const_container.plain = export(value) is value  # type: ignore[attr-defined]
-        return const_container
+        return charged(const_container, _size(value), None)
 
     def const(s, c):
         return value
     const.const = value  # type: ignore[attr-defined]
     const.plain = export(value) is value  # type: ignore[attr-defined]
     return const
+
+
+#: a list or context (literal or folded) or a call with at least this many parts is charged its
+#: size against the step budget each time it is built: the budget counts work, not iterations
+CHARGE_FROM = 32
+
+
+def charged(fn, size: int, span):
+    """`fn`, charging `size` steps per evaluation when `size >= CHARGE_FROM` (else `fn` itself,
+    so small nodes pay nothing); the closure's marks (`const`, `plain`, ...) are kept."""
+    if size < CHARGE_FROM:
+        return fn
+
+    def charging(s, c):
+        c.steps -= size
+        if c.steps < 0:
+            c.exceeded(span)
+        return fn(s, c)
+    charging.__dict__.update(fn.__dict__)
+    ex = getattr(fn, "exported", None)
+    if ex is not None:
+        charging.exported = charged(ex, size, span)  # type: ignore[attr-defined]
+    return charging
+
+
+def _size(value: Any) -> int:
+    """Entries in a container, nested ones included (what cloning it builds)."""
+    total = len(value)
+    for item in (value.values() if type(value) is dict else value):
+        if type(item) is list or type(item) is dict:
+            total += _size(item)
+    return total
 
 
 def plain(fn):
@@ -179,10 +211,8 @@ def as_int(x: Any) -> int | None:
     if t is int:
         return x
     if t is Decimal:
-        if not x.is_finite():
-            return None
-        i = int(x)
-        return i if i == x else None
+        i = small_int(x)  # None for huge numbers too: never `int()` of 1e999999
+        return i if i is not None and i == x else None
     if t is float:
         return int(x) if x.is_integer() else None
     return None

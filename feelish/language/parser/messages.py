@@ -26,8 +26,10 @@ _OPERATORS = ("**", "<=", ">=", "!=", "+", "-", "*", "/", "<", ">", "=", ".", ",
 _BINARY = {"'+'", "'-'", "'*'", "'/'", "'**'", "'='", "'!='", "'<'", "'<='", "'>'", "'>='", "'and'",
            "'or'", "'between'", "'in'", "'instance of'"}
 _COMPARISONS = {"EQUAL", "LESSTHAN", "MORETHAN", "NOT_EQUAL", "LESS_EQUAL", "MORE_EQUAL"}
-_COMMENTS = re.compile(r'"(?:[^"\\]|\\[\s\S])*"|`[^`]*`|//[^\n]*|/\*[\s\S]*?\*/|(/\*)')
-_BLANK = re.compile(r'(?:\s|//[^\n]*|/\*[\s\S]*?\*/)*')
+# possessive (`*+`, `++`): a run of slashes can be split into `//` comments in exponentially many
+# ways, and a failed `fullmatch` must not try them all
+_COMMENTS = re.compile(r'"(?:[^"\\]++|\\[\s\S])*+"|`[^`]*+`|//[^\n]*+|/\*[\s\S]*?\*/|(/\*)')
+_BLANK = re.compile(r'(?:\s++|//[^\n]*+|/\*[\s\S]*?\*/)*+')
 
 
 def _word(lark: Lark, name: str) -> str:
