@@ -15,7 +15,7 @@ from authlib.oauth2.rfc6749.parameters import prepare_token_request
 from ..secrets import Redactor
 from .config_fields import Fields, input_error
 from .token_cache import Token, TokenCache, digest, make_key, token_from_body
-from .token_errors import OAuthTokenError, parse_expires_in, parse_token_response
+from .token_errors import OAuthTokenError, atoken_body, parse_expires_in, parse_token_response, token_body
 
 log = logging.getLogger("feelish.auth")
 
@@ -92,8 +92,9 @@ class OAuth2Authentication(httpx2.Auth):
             return None
         return self.cache.refresh_token(self.key) or self.grant.params.get("refresh_token")
 
-    def _token_request(self) -> tuple[httpx2.Request, str | None]:
-        """Build the token request; returns it and the refresh token it uses (if any)."""
+    def _token_request(self, timeout: Any = None) -> tuple[httpx2.Request, str | None]:
+        """Build the token request; returns it and the refresh token it uses (if any).
+        `timeout`: the API request's timeouts (a token request obeys the connector's)."""
         g = self.grant
         refresh = self._refresh_token()
         if refresh is not None:
@@ -114,16 +115,21 @@ class OAuth2Authentication(httpx2.Auth):
                 "POST", g.endpoint, headers, body)
         self.cache.count_request()
         log.debug("requesting an OAuth2 token: grant=%s key=%s", grant_type, self.key)
+        extensions: dict[str, Any] = {TOKEN_REQUEST_EXTENSION: True}
+        if timeout is not None:
+            extensions["timeout"] = timeout
         request = httpx2.Request("POST", g.endpoint, headers=headers, content=body.encode("utf-8"),
-                                 extensions={TOKEN_REQUEST_EXTENSION: True})
+                                 extensions=extensions)
         return request, refresh
 
-    def _finish(self, response: httpx2.Response, refresh: str | None) -> Token:
-        """Parse a (read) token response, cache the token and tell `on_token`."""
+    def _finish(self, response: httpx2.Response, refresh: str | None, content: bytes) -> Token:
+        """Parse a token response (its body read by `token_body`), cache the token and tell
+        `on_token`."""
         secrets = set(self.grant.secrets) | ({refresh} if refresh else set())
         grant_type = "refresh_token" if refresh else self.grant.grant_type
         try:
-            body = parse_token_response(response, grant=grant_type, redactor=Redactor(secrets))
+            body = parse_token_response(response, grant=grant_type, redactor=Redactor(secrets),
+                                        content=content)
         except OAuthTokenError as exc:
             log.debug("token request failed: grant=%s key=%s code=%s", grant_type, self.key, exc.code)
             if refresh and exc.error == "invalid_grant":
@@ -150,13 +156,13 @@ class OAuth2Authentication(httpx2.Auth):
 
     # ------------------------------------------------------------------ sync
 
-    def _fetch(self) -> Generator[httpx2.Request, httpx2.Response, Token]:
-        token_request, refresh = self._token_request()
+    def _fetch(self, timeout: Any) -> Generator[httpx2.Request, httpx2.Response, Token]:
+        token_request, refresh = self._token_request(timeout)
         response = yield token_request
-        response.read()
-        return self._finish(response, refresh)
+        return self._finish(response, refresh, token_body(response))
 
-    def _obtain(self, stale: Token | None = None) -> Generator[httpx2.Request, httpx2.Response, tuple[Token, bool]]:
+    def _obtain(self, stale: Token | None = None, timeout: Any = None
+                ) -> Generator[httpx2.Request, httpx2.Response, tuple[Token, bool]]:
         token = self.cache.get(self.key) if stale is None else None
         if token is not None:
             self._use(token)
@@ -166,17 +172,18 @@ class OAuth2Authentication(httpx2.Auth):
             if token is not None and token is not stale:
                 self._use(token)
                 return token, False
-            return (yield from self._fetch()), True
+            return (yield from self._fetch(timeout)), True
 
     def sync_auth_flow(self, request: httpx2.Request) -> Generator[httpx2.Request, httpx2.Response, None]:
         request.read()
-        token, fresh = yield from self._obtain()
+        timeout = request.extensions.get("timeout")
+        token, fresh = yield from self._obtain(timeout=timeout)
         self._apply(request, token)
         response = yield request
         if response.status_code == 401 and not fresh:
             log.debug("API answered 401 to a cached token: key=%s; fetching a new one", self.key)
             self.cache.invalidate(self.key, token)
-            token, _ = yield from self._obtain(stale=token)
+            token, _ = yield from self._obtain(stale=token, timeout=timeout)
             self._apply(request, token)
             yield request
 
@@ -192,10 +199,9 @@ class OAuth2Authentication(httpx2.Auth):
                 async with self.cache.alock(self.key):
                     token = self.cache.get(self.key)
                     if token is None or token is stale:
-                        token_request, refresh = self._token_request()
+                        token_request, refresh = self._token_request(request.extensions.get("timeout"))
                         response = yield token_request
-                        await response.aread()
-                        token, fresh = self._finish(response, refresh), True
+                        token, fresh = self._finish(response, refresh, await atoken_body(response)), True
             self._use(token)
             self._apply(request, token)
             response = yield request
@@ -207,28 +213,37 @@ class OAuth2Authentication(httpx2.Auth):
 
     # ------------------------------------------------------------------ token retrieval
 
-    def retrieve(self, client: httpx2.Client) -> dict[str, Any]:
-        """Obtain a token (from the cache or the endpoint) with `client`; the result dict."""
+    def retrieve(self, client: httpx2.Client, timeout: Any = None) -> dict[str, Any]:
+        """Obtain a token (from the cache or the endpoint) with `client`; the result dict.
+        `timeout`: httpx2's timeout extension for the token request."""
         token = self.cache.get(self.key)
         if token is None:
             with self.cache.lock(self.key):
                 token = self.cache.get(self.key)
                 if token is None:
-                    token_request, refresh = self._token_request()
-                    response = client.send(token_request)
-                    token = self._finish(response, refresh)
+                    token_request, refresh = self._token_request(timeout)
+                    response = client.send(token_request, stream=True)
+                    try:
+                        content = token_body(response)
+                    finally:
+                        response.close()
+                    token = self._finish(response, refresh, content)
         self._use(token)
         return token.as_result()
 
-    async def aretrieve(self, client: httpx2.AsyncClient) -> dict[str, Any]:
+    async def aretrieve(self, client: httpx2.AsyncClient, timeout: Any = None) -> dict[str, Any]:
         token = self.cache.get(self.key)
         if token is None:
             async with self.cache.alock(self.key):
                 token = self.cache.get(self.key)
                 if token is None:
-                    token_request, refresh = self._token_request()
-                    response = await client.send(token_request)
-                    token = self._finish(response, refresh)
+                    token_request, refresh = self._token_request(timeout)
+                    response = await client.send(token_request, stream=True)
+                    try:
+                        content = await atoken_body(response)
+                    finally:
+                        await response.aclose()
+                    token = self._finish(response, refresh, content)
         self._use(token)
         return token.as_result()
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx2
 
+from ..bounds import TOKEN_RESPONSE_MAX_BYTES, aread_capped, read_capped
 from ..errors import AuthError
 from ..secrets import Redactor
 
@@ -48,11 +49,40 @@ def _clip(text: str) -> str:
     return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "…"
 
 
-def _json(response: httpx2.Response) -> Any:
+def _json(content: bytes) -> Any:
     try:
-        return json.loads(response.content)  # bytes: UTF-8/16/32 detected as RFC 8259 allows
-    except ValueError:
+        return json.loads(content)  # bytes: UTF-8/16/32 detected as RFC 8259 allows
+    except (ValueError, RecursionError):
         return None
+
+
+def token_body(response: httpx2.Response) -> bytes:
+    """A streamed token response's body, decoded in bounded steps and capped at
+    TOKEN_RESPONSE_MAX_BYTES (an endless or gzip-bombed answer is an OAUTH_TOKEN_ERROR)."""
+    return _keep(response, read_capped(response, TOKEN_RESPONSE_MAX_BYTES, _too_large(response),
+                                       _undecodable(response)))
+
+
+async def atoken_body(response: httpx2.Response) -> bytes:
+    return _keep(response, await aread_capped(response, TOKEN_RESPONSE_MAX_BYTES,
+                                              _too_large(response), _undecodable(response)))
+
+
+def _keep(response: httpx2.Response, content: bytes) -> bytes:
+    # httpx2 reads a response handed back to an auth flow once more (`read()`); the body we
+    # read is its content, as `read()` itself would have stored it
+    response._content = content
+    return content
+
+
+def _too_large(response: httpx2.Response):
+    return lambda limit: OAuthTokenError(TOKEN_ERROR, f"the token response is larger than {limit} "
+                                         "bytes", status=response.status_code)
+
+
+def _undecodable(response: httpx2.Response):
+    return lambda message: OAuthTokenError(TOKEN_ERROR, f"token response: {message}",
+                                           status=response.status_code)
 
 
 def error_from_object(body: dict, *, status: int, grant: str, redactor: Redactor) -> OAuthTokenError:
@@ -77,13 +107,15 @@ def error_from_object(body: dict, *, status: int, grant: str, redactor: Redactor
                            retryable=error == "temporarily_unavailable" or status >= 500)
 
 
-def parse_token_response(response: httpx2.Response, *, grant: str, redactor: Redactor) -> dict:
+def parse_token_response(response: httpx2.Response, *, grant: str, redactor: Redactor,
+                         content: bytes | None = None) -> dict:
     """Return the token fields of a successful answer, or raise `OAuthTokenError`.
 
-    The response must have been read.  Only 200 counts as success (RFC 6749 §5.1).
+    `content`: the body as read by `token_body`; without it the response must have been read.
+    Only 200 counts as success (RFC 6749 §5.1).
     """
     status = response.status_code
-    body = _json(response)
+    body = _json(response.content if content is None else content)
     if isinstance(body, dict) and body.get("error") not in (None, ""):
         raise error_from_object(body, status=status, grant=grant, redactor=redactor)
     if status != 200:

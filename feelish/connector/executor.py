@@ -3,8 +3,6 @@ fields, send the request (retrying per policy) and map the outputs, or raise a `
 with every secret redacted and nothing mapped."""
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -23,8 +21,9 @@ from .outputs import map_outputs
 from .pagination import Pagination
 from .redirects import attach_guard
 from .request import PARTS, Prepared, assemble, build_part, note_dropped_body
-from .response import Collector, build_context, classify, scan_headers
-from .retry import transport_error
+from ..bounds import within_deadline
+from .response import Collector, abody_chunks, body_chunks, build_context, classify, scan_headers
+from .retry import apause, pause, transport_error
 from .runtime import Runtime, default_runtime
 from .transport import warn_insecure
 
@@ -134,8 +133,9 @@ class Connector:
         if values["authenticationConfiguration"] is not None:
             auth = self.runtime.credential(values["authenticationConfiguration"], recorder)
         if self.kind == "token":
-            return Prepared("POST", None, None, [], None, {}, parts["transport"], False, parts["policy"],
-                            True, frozenset(), *parts["limits"], None, None, auth)
+            ext, connect, read, total = parts["timeouts"]
+            return Prepared("POST", None, None, [], None, ext, parts["transport"], False, parts["policy"],
+                            True, frozenset(), *parts["limits"], connect, read, auth, deadline=total)
         prepared = assemble(parts, values, scope["context"], auth)
         if prepared.extra:
             note_dropped_body(prepared, recorder)
@@ -242,6 +242,7 @@ class Connector:
         finally:
             leave_call(token)
 
+    @within_deadline
     def _send_sync(self, p: Prepared, scope: dict | None = None, recorder=None):
         if p.insecure:
             warn_insecure(str(p.url))
@@ -264,7 +265,8 @@ class Connector:
             step = decide(judge, p, ctx, error, attempt, scope, recorder, mark, retry_after)
             if step.wait is None:
                 return ctx, warnings, attempt, step if scope is not None else step.error
-            time.sleep(step.wait)
+            if not pause(step.wait):  # the wait would pass the call's deadline: stop here
+                return ctx, warnings, attempt, step if scope is not None else step.error
 
     def _exchange_sync(self, client, p: Prepared, auth, warnings) -> dict:
         request, opened = self._request(p, asynchronous=False)
@@ -276,7 +278,7 @@ class Connector:
                 if mode == "read":
                     data = response.read()
                 elif mode == "stream":
-                    for chunk in response.iter_bytes():
+                    for chunk in body_chunks(response, collector):
                         collector.feed(chunk)
                     data = collector.finish()
             finally:
@@ -293,6 +295,7 @@ class Connector:
             for handle in opened:
                 handle.close()
 
+    @within_deadline
     def _token_sync(self, p: Prepared):
         client = self.runtime.client(p.key)
         try:
@@ -300,9 +303,9 @@ class Connector:
             if auth is None:
                 token = _auth.retrieve_token(p.authentication, client=client, cache=self.runtime.token_cache)
             else:
-                token = auth.retrieve(client)
+                token = auth.retrieve(client, p.extensions.get("timeout"))
         except httpx2.HTTPError as exc:
-            raise transport_error(exc, connect_timeout=None, read_timeout=None) from None
+            raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
         return _token_context(token), [], 1, None
 
     def _token_auth(self, p: Prepared):
@@ -334,6 +337,7 @@ class Connector:
         finally:
             leave_call(token)
 
+    @within_deadline
     async def _send_async(self, p: Prepared, scope: dict | None = None, recorder=None):
         if p.insecure:
             warn_insecure(str(p.url))
@@ -356,7 +360,8 @@ class Connector:
             step = decide(judge, p, ctx, error, attempt, scope, recorder, mark, retry_after)
             if step.wait is None:
                 return ctx, warnings, attempt, step if scope is not None else step.error
-            await asyncio.sleep(step.wait)
+            if not await apause(step.wait):
+                return ctx, warnings, attempt, step if scope is not None else step.error
 
     async def _exchange_async(self, client, p: Prepared, auth, warnings) -> dict:
         request, opened = self._request(p, asynchronous=True)
@@ -369,7 +374,7 @@ class Connector:
                 if mode == "read":
                     data = await response.aread()
                 elif mode == "stream":
-                    async for chunk in response.aiter_bytes():
+                    async for chunk in abody_chunks(response, collector):
                         collector.feed(chunk)
                     data = collector.finish()
             finally:
@@ -386,6 +391,7 @@ class Connector:
             for handle in opened:
                 handle.close()
 
+    @within_deadline
     async def _token_async(self, p: Prepared):
         client = self.runtime.async_client(p.key)
         try:
@@ -394,9 +400,9 @@ class Connector:
                 token = await _auth.aretrieve_token(p.authentication, client=client,
                                                     cache=self.runtime.token_cache)
             else:
-                token = await auth.aretrieve(client)
+                token = await auth.aretrieve(client, p.extensions.get("timeout"))
         except httpx2.HTTPError as exc:
-            raise transport_error(exc, connect_timeout=None, read_timeout=None) from None
+            raise transport_error(exc, connect_timeout=p.connect_timeout, read_timeout=p.read_timeout) from None
         return _token_context(token), [], 1, None
 
     # ------------------------------------------------------------------ dry run
@@ -417,7 +423,8 @@ class Connector:
         if self.kind == "token":
             return RequestSpec("POST", None, [], None, "token", show(p.authentication), {})
         settings = {"followRedirects": p.follow_redirects, **redirect_settings(p.redirects), "connectionTimeoutInSeconds": p.connect_timeout,
-                    "readTimeoutInSeconds": p.read_timeout, "verify": p.key.verify,
+                    "readTimeoutInSeconds": p.read_timeout, "timeoutInSeconds": p.deadline,
+                    "verify": p.key.verify,
                     "proxy": p.key.proxy.public_url if p.key.proxy else None, "retries": p.policy.retries,
                     "verbatimTarget": p.target.decode("ascii") if p.target else None}
         if self.pagination is not None:  # the first request is shown; the plan says how the rest follow

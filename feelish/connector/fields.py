@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "authenticationConfiguration": None,  # a Runtime credential name (or a context); wins
     "connectionTimeoutInSeconds": 20,
     "readTimeoutInSeconds": 20,
+    "timeoutInSeconds": 300,              # the whole call: connect, token, retries, redirects, body
     "followRedirects": False,
     "keepCredentialsOnRedirect": False,   # credentials follow a redirect to another origin
     "allowInsecureRedirects": False,      # follow a redirect from https to http

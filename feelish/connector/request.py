@@ -43,6 +43,7 @@ class Prepared:
     extra: dict = field(default_factory=dict)
     response_format: tuple = ("auto", None)
     redirects: RedirectRules | None = None
+    deadline: float | None = None         # timeoutInSeconds: the whole call (None: no limit)
 
 
 def _flag(value, name: str) -> bool:
@@ -94,11 +95,12 @@ def body_of(v, user_headers, files) -> Body:
     return body
 
 
-def timeouts_of(v) -> tuple[dict, float | None, float | None]:
+def timeouts_of(v) -> tuple[dict, float | None, float | None, float | None]:
     connect = seconds(v["connectionTimeoutInSeconds"], "connectionTimeoutInSeconds") or None
     read = seconds(v["readTimeoutInSeconds"], "readTimeoutInSeconds") or None
+    total = seconds(v["timeoutInSeconds"], "timeoutInSeconds") or None
     ext = {"timeout": {"connect": connect, "read": read, "write": read, "pool": connect}}
-    return ext, connect, read
+    return ext, connect, read, total
 
 
 def transport_of(v, runtime) -> TransportKey:
@@ -140,7 +142,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "target": ("url", "queryParameters", "skipEncoding"),
     "user_headers": ("headers", "cookies"),
     "body": ("body", "contentType", "headers", "charset", "ignoreNullValues"),
-    "timeouts": ("connectionTimeoutInSeconds", "readTimeoutInSeconds"),
+    "timeouts": ("connectionTimeoutInSeconds", "readTimeoutInSeconds", "timeoutInSeconds"),
     "transport": ("verify", "caCertificate", "clientCertificate", "clientKey", "clientKeyPassword",
                   "proxy", "noProxy", "maxRedirects"),
     "status": ("failOnStatus", "ignoreStatus"),
@@ -191,7 +193,7 @@ def final_headers(user: list[tuple[str, str]], body: Body, context_headers) -> l
 
 def assemble(parts: Mapping, v: Mapping, context, authentication) -> Prepared:
     url, target = parts["target"]
-    ext, connect, read = parts["timeouts"]
+    ext, connect, read, total = parts["timeouts"]
     if target is not None:
         ext = {**ext, "target": target}
     if isinstance(v["authenticationConfiguration"], str):  # for per-credential rate limits
@@ -208,7 +210,7 @@ def assemble(parts: Mapping, v: Mapping, context, authentication) -> Prepared:
                     body, ext, key, parts["redirects"].follow, parts["policy"], fail, ignore, max_bytes,
                     inline, connect, read, authentication, insecure=not key.verify and url.scheme == "https",
                     extra={"dropped_body": True} if dropped else {}, response_format=parts["format"],
-                    redirects=parts["redirects"])
+                    redirects=parts["redirects"], deadline=total)
 
 
 #: methods whose body is not sent unless `allowGetBody` (Camunda's REST connector sends none)

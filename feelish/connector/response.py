@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote
 
+from ..bounds import acapped_chunks, capped_chunks
 from ..errors import ConnectorError, Warning
 from .documents import Documents
 
@@ -131,6 +132,16 @@ class Collector:
         else:
             self.chunks.append(chunk)
 
+    def overflow(self, limit: int) -> ConnectorError:
+        """The error for a body past the cap (seen while decoding); partial files removed."""
+        self.discard()
+        return ConnectorError("RESPONSE_TOO_LARGE", f"the response body exceeds responseMaxBytes "
+                              f"({limit} bytes)", retryable=False)
+
+    def undecodable(self, message: str) -> ConnectorError:
+        self.discard()
+        return ConnectorError("CONNECTION_ERROR", message, retryable=False)
+
     @property
     def filename(self) -> str:
         return filename_of(self.response.headers, self.response.url)
@@ -149,6 +160,16 @@ class Collector:
             self.file = None
             return None
         return self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks)
+
+
+def body_chunks(response, collector: Collector):
+    """The decoded body, decompressed in bounded steps and capped at responseMaxBytes as it
+    streams (a gzip bomb stops at the cap, its memory a few chunks)."""
+    return capped_chunks(response, collector.max_bytes, collector.overflow, collector.undecodable)
+
+
+def abody_chunks(response, collector: Collector):
+    return acapped_chunks(response, collector.max_bytes, collector.overflow, collector.undecodable)
 
 
 def _decode(data: bytes, charset: str | None, warnings: list) -> str:

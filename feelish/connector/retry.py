@@ -2,17 +2,20 @@
 retried, and the backoff between attempts (a `Retry-After` header wins, capped)."""
 from __future__ import annotations
 
+import asyncio
 import datetime as _dt
 import email.utils
 import random
 import re
 import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 import httpx2
 
+from .. import bounds
 from ..errors import ConnectorError
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -159,12 +162,32 @@ def parse_retry_after(value: str) -> float | None:
     return max(0.0, (when - _dt.datetime.now(_dt.timezone.utc)).total_seconds())
 
 
+def pause(seconds: float) -> bool:
+    """Sleep before a retry; False (no sleep) when the wait would pass the call's deadline."""
+    left = bounds.remaining()
+    if left is not None and seconds >= left:
+        return False
+    time.sleep(seconds)
+    return True
+
+
+async def apause(seconds: float) -> bool:
+    left = bounds.remaining()
+    if left is not None and seconds >= left:
+        return False
+    await asyncio.sleep(seconds)
+    return True
+
+
 def transport_error(exc: httpx2.HTTPError, *, connect_timeout: float | None,
                     read_timeout: float | None, url: httpx2.URL | None = None,
                     proxy: str | None = None) -> ConnectorError:
     """An httpx2 exception -> a ConnectorError with a code that says what happened (a failed
     connection names the host and port it tried, and the proxy it went through)."""
     detail = str(exc) or exc.__class__.__name__
+    if isinstance(exc, httpx2.TimeoutException) and bounds.expired():
+        return ConnectorError("TIMEOUT", f"the call took longer than timeoutInSeconds "
+                              f"({bounds.budget():g} s)", retryable=False)
 
     def limit(value):
         return "no limit" if value is None else f"{value:g} s"

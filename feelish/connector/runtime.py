@@ -19,6 +19,7 @@ from .fields import substitute_secrets
 from .rate_limits import wrapper
 from .scale import make_limiter, make_token_cache, shared_redis
 from .redirects import acheck_hop, check_hop
+from .guard import DestinationPolicy
 from .transport import ProxySettings, TransportKey, environment_proxy, make_client, proxy_settings
 
 
@@ -45,6 +46,10 @@ class Runtime:
     redis_url:      share the OAuth2 token cache, the rate limits and 429 pauses with every
                     process using the same Redis (`redis://host:6379/0`; needs `feelish[celery]`);
                     keys start with `redis_prefix`.  See docs/scale.md.
+    refuse_private_destinations: the destination policy (off by default): every connection, each
+                    redirect hop and token endpoint included, goes only to a public address,
+                    checked on the address the name resolves to (DESTINATION_REFUSED otherwise);
+    allowed_destinations: exceptions to it: host names (`*.corp.example`), addresses, networks.
     """
 
     def __init__(self, *, secrets: SecretProvider | Mapping[str, Any] | None = None,
@@ -55,7 +60,8 @@ class Runtime:
                  credentials: Mapping[str, Mapping[str, Any]] | None = None,
                  blocked_urls: Iterable[str] = (), blocked_ports: Iterable[int] = (),
                  keep_documents: bool = False, rate_limits: Mapping[str, Any] | None = None,
-                 redis_url: str | None = None, redis_prefix: str = "feelish:"):
+                 redis_url: str | None = None, redis_prefix: str = "feelish:",
+                 refuse_private_destinations: bool = False, allowed_destinations: Iterable[str] = ()):
         self.secrets = as_provider(secrets)
         if proxy is not None:
             self.proxy: ProxySettings | None = proxy_settings(proxy, no_proxy)
@@ -73,6 +79,8 @@ class Runtime:
         self.credentials = dict(credentials or {})
         self._blocked = tuple(re.compile(p) for p in blocked_urls)
         self._blocked_ports = frozenset(int(p) for p in blocked_ports)
+        self.destination_policy = (DestinationPolicy.of(allowed_destinations)
+                                   if refuse_private_destinations else None)
         self._clients: dict[TransportKey, httpx2.Client] = {}
         self._aclients: dict[tuple[TransportKey, int], tuple[Any, httpx2.AsyncClient]] = {}
         self._lock = threading.Lock()
@@ -141,7 +149,8 @@ class Runtime:
                     self._evict(self._clients)
                     client = self._clients[key] = make_client(key, self.limits, asynchronous=False,
                                                                    hooks=self._hooks(False),
-                                                                   wrap=wrapper(self.limiter))
+                                                                   wrap=wrapper(self.limiter),
+                                                                   policy=self.destination_policy)
         return client
 
     def async_client(self, key: TransportKey | None = None) -> httpx2.AsyncClient:
@@ -160,7 +169,8 @@ class Runtime:
                     self._evict(self._aclients)
                     entry = (loop, make_client(key, self.limits, asynchronous=True,
                                                           hooks=self._hooks(True),
-                                                          wrap=wrapper(self.limiter)))
+                                                          wrap=wrapper(self.limiter),
+                                                          policy=self.destination_policy))
                     self._aclients[(key, id(loop))] = entry
         return entry[1]
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import httpx2
 
 from ..errors import ConnectorError
+from .guard import DestinationPolicy, guard
 
 
 class InsecureConnectionWarning(UserWarning):
@@ -170,25 +171,33 @@ def client_kwargs(key: TransportKey, limits: httpx2.Limits) -> dict:
     return kwargs
 
 
+#: offered encodings: the ones `feelish.bounds` decodes in bounded steps (never brotli or zstd,
+#: whose decoders cannot bound one step's output)
+ACCEPT_ENCODING = "gzip, deflate"
+
+
 def make_client(key: TransportKey, limits: httpx2.Limits, *, asynchronous: bool, hooks=None,
-                wrap=None):
-    """A pooled client for `key`; `wrap(transport)`, if given, wraps each of its transports
+                wrap=None, policy: DestinationPolicy | None = None):
+    """A pooled client for `key` whose every connection goes through the guard (the call's
+    deadline, the destination policy); `wrap(transport)`, if given, wraps each of its transports
     (the rate limiter does)."""
     kwargs = client_kwargs(key, limits)
     transport_args = kwargs.pop("transport_args")
     base_cls = httpx2.AsyncHTTPTransport if asynchronous else httpx2.HTTPTransport
 
-    def transport_cls(**args):
-        transport = base_cls(**args)
-        return wrap(transport) if wrap is not None else transport
+    def transport(**more):
+        made = guard(base_cls(**transport_args, **more), policy, asynchronous=asynchronous)
+        return wrap(made) if wrap is not None else made
     mounts = kwargs.pop("mounts", None)
     if mounts:
-        kwargs["mounts"] = {pattern: None if proxy is None else transport_cls(proxy=proxy, **transport_args)
+        kwargs["mounts"] = {pattern: None if proxy is None else transport(proxy=proxy)
                             for pattern, proxy in mounts.items()}
     if hooks:
         kwargs["event_hooks"] = hooks
     client_cls = httpx2.AsyncClient if asynchronous else httpx2.Client
-    return client_cls(transport=transport_cls(**transport_args), **kwargs)
+    client = client_cls(transport=transport(), **kwargs)
+    client.headers["Accept-Encoding"] = ACCEPT_ENCODING
+    return client
 
 
 def warn_insecure(url: str) -> None:

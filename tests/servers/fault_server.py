@@ -20,14 +20,24 @@ Routes (path, then query):
   /cookies                200 with two Set-Cookie headers and two X-Dup headers.
   /status?code=N&reason=R N with reason phrase R, JSON body {"error": "..."}.
   /redirect?to=URL&code=302
+  /drip-headers?seconds=N a status line, then one byte of a header every 0.1 s for N seconds (20).
+  /drip-body?seconds=N&type=T  headers (Content-Length 1 MB, Content-Type T, default
+                          application/json), then one body byte every 0.1 s for N seconds (20).
+  /endless?seconds=N      a chunked body that never ends (64 KiB chunks) for N seconds (20) or until
+                          the client goes; `type` as above.
+  /gzip-bomb?mib=N&type=T a gzip body that inflates to N MiB (default 256) of zeros.
+Every slow route stops by itself (its seconds, or when the server stops).
 Counts are kept per server instance (thread-safe).
 """
 from __future__ import annotations
 
+import functools
 import socket
 import socketserver
 import struct
 import threading
+import time
+import zlib
 from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
@@ -93,6 +103,35 @@ class _Handler(socketserver.StreamRequestHandler):
         self.wfile.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + body)
         self.wfile.flush()
         return True
+
+    def drip(self, start: bytes, query) -> bool:
+        """Send `start`, then a byte every 0.1 s until the time is up, the client goes or the
+        server stops."""
+        stop, seconds = self.server.stop_event, float(query.get("seconds", "20"))
+        try:
+            self.wfile.write(start)
+            self.wfile.flush()
+            for _ in range(int(seconds * 10)):
+                if stop.wait(0.1):
+                    break
+                self.wfile.write(b"1")
+                self.wfile.flush()
+        except OSError:
+            pass
+        return False
+
+    def endless(self, query) -> bool:
+        stop, seconds = self.server.stop_event, float(query.get("seconds", "20"))
+        chunk = b"%x\r\n%s\r\n" % (65536, b"7" * 65536)
+        try:
+            self.wfile.write(f"HTTP/1.1 200 OK\r\nContent-Type: {query.get('type', 'application/json')}"
+                             "\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
+            ends = time.monotonic() + seconds
+            while not stop.is_set() and time.monotonic() < ends:
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+        return False
 
     def route(self, path, query, request_line, head, body, headers) -> bool:
         server = self.server
@@ -162,6 +201,18 @@ class _Handler(socketserver.StreamRequestHandler):
                 return False
             self.wfile.flush()
             return True
+        if path == "/drip-headers":
+            return self.drip(b"HTTP/1.1 200 OK\r\nX-Slow: ", query)
+        if path == "/drip-body":
+            kind = query.get("type", "application/json")
+            return self.drip(f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: 1000000"
+                             f"\r\n\r\n[".encode(), query)
+        if path == "/endless":
+            return self.endless(query)
+        if path == "/gzip-bomb":
+            data = _gzip_bomb(int(query.get("mib", "256")))
+            return self.send(200, data, [("Content-Type", query.get("type", "application/json")),
+                                         ("Content-Encoding", "gzip")])
         if path == "/no-content":
             return self.send(204, b"", [("Location", "/items/42"), ("X-Id", "42")])
         if path == "/binary":
@@ -179,6 +230,13 @@ class _Handler(socketserver.StreamRequestHandler):
         if path == "/redirect":
             return self.send(int(query.get("code", "302")), b"", [("Location", query.get("to", "/echo"))])
         return self.send(404, b"no such route", [("Content-Type", "text/plain")])
+
+
+@functools.lru_cache(maxsize=4)
+def _gzip_bomb(mib: int) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(1024 * 1024)
+    return b"".join([compressor.compress(zeros) for _ in range(mib)] + [compressor.flush()])
 
 
 _REASONS = {200: "OK", 204: "No Content", 301: "Moved Permanently", 302: "Found", 400: "Bad Request",
