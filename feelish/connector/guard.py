@@ -66,18 +66,19 @@ class DestinationPolicy:
             return True
         return any(ip in net for net in self._networks())
 
-    def check(self, host: str, addresses: list[str]) -> str:
-        """The address to connect to; ConnectorError(DESTINATION_REFUSED) if it is not allowed."""
+    def check(self, host: str, addresses: list[str]) -> list[str]:
+        """The addresses to connect to (all of them checked); ConnectorError(DESTINATION_REFUSED)
+        if any is not allowed: a name must not point at both a public and a private address."""
         if not addresses:
             raise ConnectorError("CONNECTION_FAILED", f"could not connect: {host} has no address")
         if self.host_allowed(host):
-            return addresses[0]
+            return addresses
         for address in addresses:
             if not self.address_allowed(address):
                 raise ConnectorError("DESTINATION_REFUSED", f"the destination {host} resolves to "
                                      f"{address}, a non-public address that the runtime's "
                                      "destination policy refuses")
-        return addresses[0]
+        return addresses
 
 
 def _literal(host: str) -> str | None:
@@ -144,10 +145,17 @@ class GuardedBackend(httpcore2.NetworkBackend):
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         timeout = _clamped(timeout, httpcore2.ConnectTimeout)
-        if self._policy is not None:
-            host = self._policy.check(host, _resolve(host, port))
-        return GuardedStream(self._backend.connect_tcp(host, port, timeout, local_address,
-                                                       socket_options))
+        if self._policy is None:
+            return GuardedStream(self._backend.connect_tcp(host, port, timeout, local_address,
+                                                           socket_options))
+        failure: Exception | None = None
+        for address in self._policy.check(host, _resolve(host, port)):  # the checked addresses
+            try:
+                return GuardedStream(self._backend.connect_tcp(address, port, timeout, local_address,
+                                                               socket_options))
+            except httpcore2.ConnectError as exc:
+                failure = exc
+        raise failure
 
     def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover
         raise httpcore2.ConnectError("unix sockets are not used by feelish")
@@ -184,10 +192,17 @@ class AsyncGuardedBackend(httpcore2.AsyncNetworkBackend):
 
     async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         timeout = _clamped(timeout, httpcore2.ConnectTimeout)
-        if self._policy is not None:
-            host = self._policy.check(host, await _aresolve(host, port))
-        return AsyncGuardedStream(await self._backend.connect_tcp(host, port, timeout, local_address,
-                                                                  socket_options))
+        if self._policy is None:
+            return AsyncGuardedStream(await self._backend.connect_tcp(host, port, timeout,
+                                                                      local_address, socket_options))
+        failure: Exception | None = None
+        for address in self._policy.check(host, await _aresolve(host, port)):
+            try:
+                return AsyncGuardedStream(await self._backend.connect_tcp(
+                    address, port, timeout, local_address, socket_options))
+            except httpcore2.ConnectError as exc:
+                failure = exc
+        raise failure
 
     async def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover
         raise httpcore2.ConnectError("unix sockets are not used by feelish")
