@@ -18,6 +18,7 @@ from urllib.parse import quote_plus
 from ..errors import ConnectorError
 from ..language.values import YearsMonthsDuration
 from ..language.codec import feel_string
+from .documents import open_regular
 from .urls import scalar_text
 
 JSON = "application/json"
@@ -65,9 +66,15 @@ def check_charset(charset) -> str:
 
 def _jsonable(value, drop_nulls: bool, files, exact: list):
     """FEEL value -> JSON-ready Python; Decimals become int / float / exact text tokens."""
-    if value is None or isinstance(value, (str, bool, int)):
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, int):
+        if value.bit_length() > _MAX_INT_BITS:
+            raise _unwritable(f"an integer of {value.bit_length()} bits")
         return value
     if isinstance(value, Decimal):
+        if not value.is_finite() or not -_MAX_DIGITS < value.adjusted() < _MAX_DIGITS:
+            raise _unwritable(str(value) if value.is_finite() else f"Decimal('{value}')")
         if value == value.to_integral_value():
             return int(value)
         as_float = float(value)
@@ -76,6 +83,8 @@ def _jsonable(value, drop_nulls: bool, files, exact: list):
         exact.append(True)
         return _ExactNumber(value)
     if isinstance(value, float):
+        if value != value or value in (_INF, -_INF):
+            raise _unwritable(repr(value))
         return value
     if isinstance(value, Mapping):
         if is_document(value):
@@ -94,6 +103,18 @@ def _jsonable(value, drop_nulls: bool, files, exact: list):
         return str(value)
     raise ConnectorError("INPUT_ERROR", f"the body holds a {type(value).__name__}, which has no "
                          "JSON form", field="body")
+
+
+#: numbers JSON text can carry here: at most ~4000 digits either side of the point (Python's own
+#: int/str conversion stops at 4300 digits; most JSON readers far sooner)
+_MAX_DIGITS = 4000
+_MAX_INT_BITS = 13_000  # about 3900 decimal digits
+_INF = float("inf")
+
+
+def _unwritable(what: str) -> ConnectorError:
+    return ConnectorError("INPUT_ERROR", f"the body holds a number JSON cannot carry: {what[:40]} "
+                          f"(not finite, or more than {_MAX_DIGITS} digits)", field="body")
 
 
 class _ExactNumber(float):
@@ -163,7 +184,10 @@ def _multipart(value: Mapping, files, drop_nulls: bool) -> tuple[dict, list]:
         for one in item if isinstance(item, (list, tuple)) else (item,):
             if one is None:
                 continue
-            if is_document(one) or isinstance(one, (Path, bytes, bytearray)):
+            if is_document(one) or isinstance(one, Path):
+                files.check(one)  # refused here, so a dry run refuses what the run would
+                parts.append((str(key), one))
+            elif isinstance(one, (bytes, bytearray)):
                 parts.append((str(key), one))
             else:
                 data.setdefault(str(key), []).append(scalar_text(one, "body", f"form part {key!r}"))
@@ -275,19 +299,19 @@ def multipart_files(parts: list, files) -> tuple[list, list]:
         path = files.check(value)
         ctype = (value.get("contentType") if isinstance(value, Mapping) else None) \
             or mimetypes.guess_type(path.name)[0] or OCTETS
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the executor after the attempt
+        handle = open_regular(path)  # closed by the executor after the attempt
         opened.append(handle)
         out.append((name, (_part_name(value), handle, ctype)))
     return out, opened
 
 
 def file_chunks(path: Path):
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         while chunk := handle.read(CHUNK):
             yield chunk
 
 
 async def afile_chunks(path: Path):
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         while chunk := handle.read(CHUNK):
             yield chunk

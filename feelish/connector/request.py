@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -108,8 +109,11 @@ def transport_of(v, runtime) -> TransportKey:
     texts = {}
     for name in ("caCertificate", "clientCertificate", "clientKey", "clientKeyPassword"):
         value = v[name]
-        if value is not None and not isinstance(value, str):
+        if value is not None and not isinstance(value, (str, Path)) or \
+                name == "clientKeyPassword" and isinstance(value, Path):
             raise ConnectorError("INPUT_ERROR", f"{name} must be PEM text or a file path", field=name)
+        if value and name != "clientKeyPassword":  # a path: a regular file under the allowed roots
+            value = runtime.documents.pem(value, name)
         texts[name] = value or None
     if texts["clientKey"] and not texts["clientCertificate"]:
         raise ConnectorError("INPUT_ERROR", "clientKey needs a clientCertificate",

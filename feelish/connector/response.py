@@ -190,17 +190,20 @@ def parse_body(data: bytes, kind: str, charset: str | None, warnings: list, *, s
         if charset is None or charset.lower().replace("-", "") == "utf8":
             try:  # bytes straight to the parser: it reads UTF-8 (and UTF-16/32 by their BOM)
                 return json.loads(data, parse_float=Decimal)
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 pass
         text = _decode(data, charset, warnings)
         try:
             return json.loads(text, parse_float=Decimal)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
+            where = (f"{exc.msg} at position {exc.pos}" if isinstance(exc, json.JSONDecodeError)
+                     else "nested too deeply" if isinstance(exc, RecursionError)
+                     else "a number too long to read")
             if strict:
                 raise ConnectorError("INVALID_RESPONSE", f"responseFormat is json, but the body is not "
-                                     f"JSON: {exc.msg} at position {exc.pos}") from None
-            warnings.append(Warning("invalid-response-body", f"the response says JSON but is not: "
-                                    f"{exc.msg} at position {exc.pos}; the body is kept as text"))
+                                     f"readable JSON: {where}") from None
+            warnings.append(Warning("invalid-response-body", f"the response says JSON but is not "
+                                    f"readable: {where}; the body is kept as text"))
             return text
     if kind == "text":
         return _decode(data, charset, warnings)
@@ -212,7 +215,7 @@ def parse_body(data: bytes, kind: str, charset: str | None, warnings: list, *, s
     if text.lstrip()[:1] in ("{", "["):
         try:
             return json.loads(text, parse_float=Decimal)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     return text
 

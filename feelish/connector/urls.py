@@ -16,6 +16,15 @@ from ..language.codec import feel_string
 _SAFE_QUERY = "-._~"  # unreserved; everything else in a parameter is escaped
 
 
+_MAX_DIGITS = 4000  # digits a number may have on the wire (headers, query, forms)
+
+
+def _no_text(value, field: str, what: str) -> ConnectorError:
+    return ConnectorError("INPUT_ERROR", f"{what} is a number with no text form here: "
+                          f"{str(value)[:40]} (not finite, or more than {_MAX_DIGITS} digits)",
+                          field=field)
+
+
 def scalar_text(value, field: str, what: str) -> str:
     """The text of a scalar FEEL value as it goes on the wire (headers, query, forms)."""
     if isinstance(value, str):
@@ -23,11 +32,19 @@ def scalar_text(value, field: str, what: str) -> str:
     if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value.adjusted()) >= _MAX_DIGITS:
+            raise _no_text(value, field, what)
         if value == value.to_integral_value() and abs(value.adjusted()) < 30:
             return str(value.quantize(Decimal(1)))
         return format(value.normalize(), "f")
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        if value.bit_length() > 13_000:  # ~3900 digits: str() itself refuses past 4300
+            raise _no_text(f"an integer of {value.bit_length()} bits", field, what)
         return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _no_text(value, field, what)
+        return repr(value)
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
     if isinstance(value, _dt.timedelta):

@@ -85,6 +85,8 @@ def check(template: Template) -> list[TemplateError]:
         problems += _names(node, fdecl.value, template, scope, builtins | extra)
         if spec is not None:
             problems += _field_type(template, key, spec, node, fdecl.value)
+        if key.split(".", 1)[0] in _WIRE_FIELDS:
+            problems += _unsendable_numbers(template, node, fdecl.value)
     kind_node = _parse_quiet(template.fields["kind"].value, template) if "kind" in template.fields else None
     token_kind = isinstance(kind_node, ast.StringLit) and kind_node.value == "token" \
         or isinstance(kind_node, ast.Name) and kind_node.name == "token"
@@ -107,6 +109,34 @@ def check(template: Template) -> list[TemplateError]:
                                          _at(expr, node), hint=f'for example: {key}: "name" or {key}: name'))
     problems.sort(key=lambda p: p.span.start if p.span else 0)
     return problems
+
+
+#: fields whose values go on the wire as JSON or text
+_WIRE_FIELDS = frozenset({"url", "queryParameters", "headers", "cookies", "body"})
+#: digits a number literal may have there (the connector refuses more: INPUT_ERROR)
+_WIRE_DIGITS = 4000
+
+
+def _nodes(node: ast.Node) -> Iterator[ast.Node]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        for f in dataclasses.fields(n):
+            v = getattr(n, f.name)
+            if isinstance(v, ast.Node):
+                stack.append(v)
+            elif isinstance(v, (list, tuple)):
+                stack.extend(x for x in v if isinstance(x, ast.Node))
+                stack.extend(y for x in v if isinstance(x, tuple) for y in x if isinstance(y, ast.Node))
+
+
+def _unsendable_numbers(template: Template, node: ast.Node, expr: TemplateExpr) -> list[TemplateError]:
+    """Number literals that a request could never carry (a run would end with INPUT_ERROR)."""
+    return [_problem(template, f"the number {n.value} has more than {_WIRE_DIGITS} digits: it cannot "
+                     "be sent as JSON or text", _at(expr, n))
+            for n in _nodes(node) if isinstance(n, ast.NumberLit) and n.value.is_finite()
+            and abs(n.value.adjusted()) >= _WIRE_DIGITS]
 
 
 def _head_span(template: Template) -> Span:

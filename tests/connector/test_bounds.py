@@ -173,3 +173,43 @@ def test_a_real_token_still_works(make, oauth):
             "clientSecret": "post-secret-1"}
     outcome = make({"kind": "token", "authentication": Literal(auth)}).run({})
     assert outcome.token["access_token"]
+
+
+# ----------------------------------------------------------------------------- numbers on the wire
+
+@pytest.mark.parametrize("dry", [False, True], ids=["run", "dry run"])
+@pytest.mark.parametrize("fields, variables", [
+    ({"body": "{a: 1e5000}"}, {}),
+    ({"body": "{a: 1.5e-5000}"}, {}),
+    ({"body": "{a: x}"}, {"x": __import__("decimal").Decimal("Infinity")}),
+    ({"body": "x"}, {"x": 10 ** 5000}),
+    ({"queryParameters": "{a: x}"}, {"x": __import__("decimal").Decimal("-Infinity")}),
+    ({"headers": "{\"X-N\": x}"}, {"x": 10 ** 5000}),
+    ({"body": "{a: x}", "contentType": '"application/x-www-form-urlencoded"'},
+     {"x": __import__("decimal").Decimal("NaN")}),
+])
+def test_numbers_the_wire_cannot_carry_are_input_errors(make, fault_url, fields, variables, dry):
+    with pytest.raises(ConnectorError) as caught:  # a constant body fails already when built
+        connector = make({"url": Literal(fault_url + "/echo"), "method": '"POST"', **fields})
+        (connector.dry_run if dry else connector.run)(variables)
+    assert caught.value.code == "INPUT_ERROR"
+    assert "not finite, or more than 4000 digits" in caught.value.message
+
+
+def test_a_response_too_deep_or_too_long_to_read_is_kept_as_text(make, fault_url):
+    deep = "[" * 3000 + "]" * 3000  # deeper than the JSON reader recurses
+    for text in (deep, '{"n": ' + "9" * 5000 + "}"):
+        from urllib.parse import quote
+        outcome = make({"url": Literal(fault_url + "/json?v=" + quote(text))}).run({})
+        assert outcome.response["body"] == text
+        assert outcome.warnings and outcome.warnings[0].kind == "invalid-response-body"
+
+
+def test_check_flags_a_number_the_wire_cannot_carry(tmp_path, capsys):
+    from feelish.cli.main import main
+    path = tmp_path / "big.feelish"
+    path.write_text('connector big "a huge number"\n\nmethod: "POST"\nurl: "http://127.0.0.1:9/x"\n'
+                    "body: {a: 1e5000, b: 1e3999}\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "1E+5000 has more than 4000 digits" in err and "1 problem" in err

@@ -42,12 +42,14 @@ def test_tls_default_verification_refuses_unknown_ca(make, tls_url):
 
 
 def test_tls_custom_ca_as_file_and_as_pem_text(make, tls_url, tls_material):  # complaint 16
-    out = make({"url": Literal(tls_url + "/x"), "caCertificate": Literal(str(tls_material.ca_pem))}).run()
+    # a file given by the host as a pathlib.Path (a path text must lie under the allowed roots:
+    # tests/connector/test_files.py)
+    out = make({"url": Literal(tls_url + "/x"), "caCertificate": Literal(tls_material.ca_pem)}).run()
     assert out.response["body"]["scheme"] == "https"
     out = make({"url": Literal(tls_url + "/y"), "caCertificate": Literal(tls_material.ca_text)}).run()
     assert out.response["body"]["path"] == "/y"
     with pytest.raises(ConnectorError) as info:
-        make({"url": Literal(tls_url), "caCertificate": Literal(str(tls_material.other_ca_pem))}).run()
+        make({"url": Literal(tls_url), "caCertificate": Literal(tls_material.other_ca_pem)}).run()
     assert info.value.code == "TLS_ERROR"
 
 
