@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import feelish
 from feelish import Connector, FeelishError, Literal, Runtime
 from feelish.templates.library import loads
+from tests.language.test_properties import combiner
 
 NUMBERS = ["0", "1", "-1", "2.5", "1e999999", "-1e999999", "1e-999999", "1e5000", "123456789012345678901234567890",
            "0.000001", "1e18", "999999999999999999", "x.i", "x.n"]
@@ -37,29 +38,8 @@ PIECES = (NUMBERS + STRINGS + NAMES + OPS + ["(", ")", "[", "]", "{", "}", ": ",
 
 
 ATOMS = st.sampled_from(NUMBERS + STRINGS + NAMES + ["null", "true", '@"P1D"', '@"P1Y"', '@"2017-01-01"'])
-BINARY = [" + ", " - ", " * ", " / ", " ** ", " = ", " != ", " < ", " and ", " or ", ".."]
-
-
-def _compound(inner):
-    two = st.tuples(inner, inner)
-    return st.one_of(
-        st.tuples(inner, st.sampled_from(BINARY), inner).map("".join),
-        st.tuples(st.sampled_from(CALLS), st.lists(inner, max_size=3)).map(
-            lambda c: f"{c[0]}({', '.join(c[1])})"),
-        st.lists(inner, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
-        st.lists(inner, max_size=3).map(lambda xs: "{" + ", ".join(f"k{i}: {x}" for i, x in
-                                                                    enumerate(xs)) + "}"),
-        two.map(lambda p: f"{p[0]}[{p[1]}]"),
-        inner.map(lambda x: f"({x}).a"),
-        st.tuples(inner, inner, inner).map(lambda p: f"if {p[0]} then {p[1]} else {p[2]}"),
-        two.map(lambda p: f"for i in {p[0]} return {p[1]}"),
-        two.map(lambda p: f"some i in {p[0]} satisfies {p[1]}"),
-        inner.map(lambda x: f"function(a) {x}"),
-    )
-
-
 #: mostly well-formed expressions (they reach evaluation), now and then broken by a stray piece
-WELL_FORMED = st.recursive(ATOMS, _compound, max_leaves=10)
+WELL_FORMED = st.recursive(ATOMS, combiner(CALLS), max_leaves=10)
 
 
 @st.composite

@@ -42,6 +42,7 @@ _SPECS = [
     _f("maxRedirects", "number", "how many redirects to follow at most"),
     _f("connectionTimeoutInSeconds", "number", "connect timeout, 0 = none"),
     _f("readTimeoutInSeconds", "number", "read timeout, 0 = none"),
+    _f("timeoutInSeconds", "number", "the whole call, retries and redirects included; 0 = none"),
     _f("verify", "boolean", "verify the server certificate (default true)"),
     _f("caCertificate", "string", "extra trusted CA certificate (PEM text or file)"),
     _f("clientCertificate", "string", "client certificate for mutual TLS (PEM)"),

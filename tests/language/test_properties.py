@@ -32,7 +32,13 @@ CALLS = ["count", "sum", "abs", "string", "not", "upper case", "reverse", "flatt
          "substring", "get value", "date"]
 
 
-def _combine(children):
+def combiner(calls=tuple(CALLS)):
+    """The recursive step of an expression strategy calling the given built-ins
+    (tests/test_fuzz_errors.py builds its hostile expressions with it too)."""
+    return lambda children: _combine(children, calls)
+
+
+def _combine(children, calls=tuple(CALLS)):
     two = st.tuples(children, children)
     return st.one_of(
         st.tuples(children, st.sampled_from(BINARY), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
@@ -43,7 +49,7 @@ def _combine(children):
         children.map(lambda e: f"({e}).a"),
         st.lists(children, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
         two.map(lambda t: f"{{k: {t[0]}, m: {t[1]}}}"),
-        st.tuples(st.sampled_from(CALLS), st.lists(children, max_size=3)).map(
+        st.tuples(st.sampled_from(calls), st.lists(children, max_size=3)).map(
             lambda t: f"{t[0]}({', '.join(t[1])})"),
         two.map(lambda t: f"some v in {t[0]} satisfies {t[1]}"),
         two.map(lambda t: f"every v in {t[0]} satisfies {t[1]}"),
