@@ -1,11 +1,6 @@
-"""Bounds every connector call shares: its whole-call deadline and the capped reading of a body.
-
-The deadline is a context variable set for the length of one call (`call_deadline(seconds)`):
-the network layer clamps every connect, read and write to what is left of it, so a server that
-drips one byte a second still ends the call on time.  `capped_chunks` / `acapped_chunks` read a
-response body decompressing it step by step (gzip and deflate in bounded steps), raising the
-caller's error as soon as the decoded size passes the cap: a gzip bomb costs a few KiB of memory.
-"""
+"""Bounds every connector call shares: its whole-call deadline (a context variable that the
+network layer clamps each connect, read and write to) and the capped reading of a response body,
+decompressed in bounded steps and counted as it streams (docs/security.md, "Limits")."""
 from __future__ import annotations
 
 import functools

@@ -1,12 +1,7 @@
-"""The network layer under every pooled client: the whole-call deadline and the destination policy.
-
-`GuardedBackend` wraps httpcore2's network backend.  Every connect, read and write gets the
-smaller of its own timeout and what is left of the call's deadline (`feelish.bounds`), so a
-server that drips a byte a second into the headers or the body still ends the call with TIMEOUT.
-With a `DestinationPolicy`, every connection (each redirect hop, token endpoints, proxies) is
-made to an address resolved and checked here, never re-resolved later: a name that resolves to
-a private, loopback or link-local address is refused unless allow-listed.
-"""
+"""The network layer under every pooled client: each connect, read and write gets the smaller of
+its own timeout and what is left of the call's deadline (so a dripping server still ends the call
+with TIMEOUT), and with a `DestinationPolicy` every connection is made to an address resolved and
+checked here (docs/security.md, "Destination policy")."""
 from __future__ import annotations
 
 import asyncio
