@@ -265,7 +265,8 @@ class Connector:
             step = decide(judge, p, ctx, error, attempt, scope, recorder, mark, retry_after)
             if step.wait is None:
                 return ctx, warnings, attempt, step if scope is not None else step.error
-            if not pause(step.wait):  # the wait would pass the call's deadline: stop here
+            if not pause(step.wait):  # the wait would pass the call's deadline: the last attempt
+                step = decide(judge, p, ctx, error, attempt, scope, recorder, mark, final=True)
                 return ctx, warnings, attempt, step if scope is not None else step.error
 
     def _exchange_sync(self, client, p: Prepared, auth, warnings) -> dict:
@@ -361,6 +362,7 @@ class Connector:
             if step.wait is None:
                 return ctx, warnings, attempt, step if scope is not None else step.error
             if not await apause(step.wait):
+                step = decide(judge, p, ctx, error, attempt, scope, recorder, mark, final=True)
                 return ctx, warnings, attempt, step if scope is not None else step.error
 
     async def _exchange_async(self, client, p: Prepared, auth, warnings) -> dict:

@@ -32,13 +32,17 @@ def test_a_dripping_server_ends_the_call_at_its_deadline(make, fault_url, route,
     assert "timeoutInSeconds (1 s)" in caught.value.message
 
 
-def test_the_deadline_covers_retry_waits(make, fault_url):
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_the_deadline_covers_retry_waits(make, fault_url, asynchronous):
     # a 503 with Retry-After 20: waiting would pass the deadline, so the call ends with the 503
-    connector = make({"url": Literal(fault_url + "/retry?key=bounds-wait&fail=5&after=20"),
+    key = f"bounds-wait-{asynchronous}"
+    connector = make({"url": Literal(fault_url + f"/retry?key={key}&fail=5&after=20"),
                       "retries": 3, "retryMaxDelay": 20, "timeoutInSeconds": 2})
     with pytest.raises(ConnectorError) as caught:
-        connector.run({})
+        _call(connector, asynchronous)
     assert caught.value.code == "503"
+    count = make({"url": Literal(fault_url + f"/count?key={key}")}).run({}).response["body"]
+    assert count == {"count": 1}  # no second attempt was made
 
 
 def test_the_deadline_covers_redirects(make, fault_url):
