@@ -201,7 +201,7 @@ def parse_body(data: bytes, kind: str, charset: str | None, warnings: list, *, s
                      else "a number too long to read")
             if strict:
                 raise ConnectorError("INVALID_RESPONSE", f"responseFormat is json, but the body is not "
-                                     f"readable JSON: {where}") from None
+                                     f"JSON: {where}") from None
             warnings.append(Warning("invalid-response-body", f"the response says JSON but is not "
                                     f"readable: {where}; the body is kept as text"))
             return text
