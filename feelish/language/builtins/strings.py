@@ -20,14 +20,20 @@ def _position(x: Any, what: str) -> int:
 @builtin("substring", "string, start position, length?")
 def _substring(s: Any, start: Any, length: Any = None) -> str:
     chars = text(s)
-    pos = _position(start, "start position")
+    if type(start) is Decimal and start.is_finite() and start.adjusted() < 18:
+        pos = int(start)  # the common case, inline; as _position: truncated
+    else:
+        pos = _position(start, "start position")  # huge numbers fail there, before int()
     n = len(chars)
     if pos == 0 or abs(pos) > n:
         raise failure("start position out of range")
     begin = pos - 1 if pos > 0 else n + pos
     if length is None:
         return chars[begin:]
-    count = _position(length, "length")
+    if type(length) is Decimal and length.is_finite() and length.adjusted() < 18:
+        count = int(length)
+    else:
+        count = _position(length, "length")
     if count < 0:
         raise failure("negative length")
     return chars[begin:begin + count]
