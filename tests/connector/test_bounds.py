@@ -20,16 +20,22 @@ def _call(connector, asynchronous: bool):
     return connector.run({})
 
 
+def _error(connector, asynchronous: bool = False) -> ConnectorError:
+    """The error the call ends with (it must end with one)."""
+    with pytest.raises(ConnectorError) as caught:
+        _call(connector, asynchronous)
+    return caught.value
+
+
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize("route", ["/drip-headers", "/drip-body", "/drip-body?type=image/png"])
 def test_a_dripping_server_ends_the_call_at_its_deadline(make, fault_url, route, asynchronous):
     # each byte arrives well within the read timeout: only the whole-call deadline can end it
     connector = make({"url": Literal(fault_url + route), "readTimeoutInSeconds": 2,
                       "timeoutInSeconds": 1})
-    with pytest.raises(ConnectorError) as caught:
-        _call(connector, asynchronous)
-    assert caught.value.code == "TIMEOUT"
-    assert "timeoutInSeconds (1 s)" in caught.value.message
+    error = _error(connector, asynchronous)
+    assert error.code == "TIMEOUT"
+    assert "timeoutInSeconds (1 s)" in error.message
 
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
@@ -38,9 +44,8 @@ def test_the_deadline_covers_retry_waits(make, fault_url, asynchronous):
     key = f"bounds-wait-{asynchronous}"
     connector = make({"url": Literal(fault_url + f"/retry?key={key}&fail=5&after=20"),
                       "retries": 3, "retryMaxDelay": 20, "timeoutInSeconds": 2})
-    with pytest.raises(ConnectorError) as caught:
-        _call(connector, asynchronous)
-    assert caught.value.code == "503"
+    error = _error(connector, asynchronous)
+    assert error.code == "503"
     count = make({"url": Literal(fault_url + f"/count?key={key}")}).run({}).response["body"]
     assert count == {"count": 1}  # no second attempt was made
 
@@ -49,9 +54,7 @@ def test_the_deadline_covers_redirects(make, fault_url):
     target = fault_url + "/drip-body"
     connector = make({"url": Literal(fault_url + "/redirect?to=" + target), "followRedirects": True,
                       "readTimeoutInSeconds": 2, "timeoutInSeconds": 1})
-    with pytest.raises(ConnectorError) as caught:
-        connector.run({})
-    assert caught.value.code == "TIMEOUT"
+    assert _error(connector).code == "TIMEOUT"
 
 
 def test_a_call_within_its_deadline_is_untouched(make, fault_url):
@@ -75,9 +78,8 @@ def test_a_bad_deadline_is_an_input_error(make, fault_url, value):
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 def test_an_endless_body_stops_at_the_cap(make, fault_url, asynchronous):
     connector = make({"url": Literal(fault_url + "/endless"), "responseMaxBytes": 3_000_000})
-    with pytest.raises(ConnectorError) as caught:
-        _call(connector, asynchronous)
-    assert caught.value.code == "RESPONSE_TOO_LARGE"
+    error = _error(connector, asynchronous)
+    assert error.code == "RESPONSE_TOO_LARGE"
 
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
@@ -86,9 +88,8 @@ def test_a_gzip_bomb_stops_at_the_cap(make, fault_url, rt, kind, asynchronous):
     before = set(rt.documents.folder.iterdir())
     connector = make({"url": Literal(f"{fault_url}/gzip-bomb?mib=256&type={kind}"),
                       "responseMaxBytes": 5_000_000})
-    with pytest.raises(ConnectorError) as caught:
-        _call(connector, asynchronous)
-    assert caught.value.code == "RESPONSE_TOO_LARGE"
+    error = _error(connector, asynchronous)
+    assert error.code == "RESPONSE_TOO_LARGE"
     assert set(rt.documents.folder.iterdir()) == before  # no partial document is left behind
 
 
@@ -132,28 +133,25 @@ def _token_connector(make, endpoint: str, **more):
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 def test_a_stalled_token_endpoint_obeys_the_read_timeout(make, fault_url, asynchronous):
     connector = _token_connector(make, fault_url + "/stall?seconds=20", readTimeoutInSeconds=0.5)
-    with pytest.raises(ConnectorError) as caught:
-        _call(connector, asynchronous)
-    assert caught.value.code == "TIMEOUT" and "read timeout" in caught.value.message
+    error = _error(connector, asynchronous)
+    assert error.code == "TIMEOUT" and "read timeout" in error.message
 
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 def test_a_dripping_token_endpoint_ends_at_the_deadline(make, fault_url, asynchronous):
     connector = _token_connector(make, fault_url + "/drip-body", readTimeoutInSeconds=2,
                                  timeoutInSeconds=1)
-    with pytest.raises(ConnectorError) as caught:
-        _call(connector, asynchronous)
-    assert caught.value.code == "TIMEOUT"
+    error = _error(connector, asynchronous)
+    assert error.code == "TIMEOUT"
 
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize("route", ["/endless", "/gzip-bomb?mib=64"])
 def test_an_oversized_token_response_is_a_token_error(make, fault_url, route, asynchronous):
     connector = _token_connector(make, fault_url + route)
-    with pytest.raises(ConnectorError) as caught:
-        _call(connector, asynchronous)
-    assert caught.value.code == "OAUTH_TOKEN_ERROR"
-    assert "larger than 1048576 bytes" in caught.value.message
+    error = _error(connector, asynchronous)
+    assert error.code == "OAUTH_TOKEN_ERROR"
+    assert "larger than 1048576 bytes" in error.message
 
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
@@ -161,14 +159,12 @@ def test_the_token_connector_obeys_timeouts_and_the_cap(make, fault_url, asynchr
     auth = {"type": CC, "tokenEndpoint": fault_url + "/stall?seconds=20", "clientId": "c",
             "clientSecret": "s"}
     stalled = make({"kind": "token", "authentication": Literal(auth), "readTimeoutInSeconds": 0.5})
-    with pytest.raises(ConnectorError) as caught:
-        _call(stalled, asynchronous)
-    assert caught.value.code == "TIMEOUT"
+    error = _error(stalled, asynchronous)
+    assert error.code == "TIMEOUT"
     endless = make({"kind": "token", "authentication": Literal({**auth, "tokenEndpoint":
                                                                 fault_url + "/endless"})})
-    with pytest.raises(ConnectorError) as caught:
-        _call(endless, asynchronous)
-    assert caught.value.code == "OAUTH_TOKEN_ERROR"
+    error = _error(endless, asynchronous)
+    assert error.code == "OAUTH_TOKEN_ERROR"
 
 
 def test_a_real_token_still_works(make, oauth):
