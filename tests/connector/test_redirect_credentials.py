@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from feelish import Connector, ConnectorError, Runtime
+from feelish import Connector, ConnectorError, Literal, Runtime
 from tests.servers import start_fault_server
 
 KEY, TOKEN, SIG = "key-Secret-5c7d", "tok-Secret-9f8e", "sig-secret-3b1a"
@@ -96,7 +96,7 @@ def test_keep_credentials_on_redirect_lets_them_follow(runtime, fault_url, other
 def test_https_to_http_is_refused_by_default(runtime, tls_url, tls_material, other):
     target = f"{other.url}/echo"
     c = _connector(runtime, f"{tls_url}/redirect?to={quote(target, safe='')}", AUTHS["api key header"],
-                   caCertificate=repr(str(tls_material.ca_pem)).replace("'", '"'))
+                   caCertificate=Literal(tls_material.ca_pem))  # a host Path: trusted where it lies
     with pytest.raises(ConnectorError) as info:
         c.run()
     assert info.value.code == "REDIRECT_REFUSED"
@@ -107,7 +107,7 @@ def test_https_to_http_is_refused_by_default(runtime, tls_url, tls_material, oth
 def test_https_to_http_when_allowed_goes_without_credentials(runtime, tls_url, tls_material, other):
     target = f"{other.url}/echo?page=2&sig={SIG}"
     c = _connector(runtime, f"{tls_url}/redirect?to={quote(target, safe='')}", AUTHS["bearer"],
-                   caCertificate=repr(str(tls_material.ca_pem)).replace("'", '"'),
+                   caCertificate=Literal(tls_material.ca_pem),  # a host Path: trusted where it lies
                    allowInsecureRedirects="true")
     received = _received(c.run())
     assert received.startswith("GET /echo?page=2 ") and "X-Trace: trace-1" in received
