@@ -215,9 +215,10 @@ SHORT_SECRET = 8
 
 def encodings(value: str) -> set[str]:
     """The forms in which `value` may travel: as is, URL-encoded (path, query and form styles),
-    JSON-escaped, and base64 (standard and URL-safe, padded or not)."""
+    JSON-escaped, escaped as a Python literal (messages quote values with repr), and base64
+    (standard and URL-safe, padded or not)."""
     forms = {value, quote(value, safe=""), quote(value), quote_plus(value),
-             json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+             json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1]}
     raw = value.encode("utf-8")
     for coded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
         text = coded.decode("ascii")

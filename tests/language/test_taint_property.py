@@ -87,3 +87,15 @@ def test_displayed_results_never_hold_a_secret(built, secret, input_secret):
             if form in baseline or any(value.casefold() in lit.casefold() for lit in literals):
                 continue
             assert form not in shown, (text, value, form)
+
+
+def test_a_failure_message_quoting_a_derived_secret_with_escapes_is_masked():
+    # found by the fuzz run: `to json` adds a backslash, and the failure message quotes the value
+    # Python-style, doubling it; the masking knows that form too
+    import feelish
+
+    for secret in ("00000000", "abc"):
+        tainted = feelish.evaluate('"<<secrets.S>>"', secrets={"S": secret})
+        result = feelish.compile('date(to json(t + "\\""))').evaluate_with_warnings({"t": tainted})
+        shown = repr(result.value) + repr(result.warnings)
+        assert result.warnings and secret not in shown
