@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import httpx2
 
 from ..errors import ConnectorError
+from .async_transport import AsyncPoolTransport
+from .fast_transport import PoolTransport
 
 
 class InsecureConnectionWarning(UserWarning):
@@ -170,25 +172,32 @@ def client_kwargs(key: TransportKey, limits: httpx2.Limits) -> dict:
     return kwargs
 
 
+#: `Runtime(transport=...)`: "pool" (urllib3's pool, the default) or "httpx2" (httpcore2)
+TRANSPORTS = ("pool", "httpx2")
+
+
 def make_client(key: TransportKey, limits: httpx2.Limits, *, asynchronous: bool, hooks=None,
-                wrap=None):
-    """A pooled client for `key`; `wrap(transport)`, if given, wraps each of its transports
-    (the rate limiter does)."""
+                wrap=None, transport: str = "pool"):
+    """A pooled client for `key` on `transport`; `wrap(transport)`, if given, wraps each of its
+    transports (the rate limiter does)."""
     kwargs = client_kwargs(key, limits)
     transport_args = kwargs.pop("transport_args")
-    base_cls = httpx2.AsyncHTTPTransport if asynchronous else httpx2.HTTPTransport
+    httpx2_cls = httpx2.AsyncHTTPTransport if asynchronous else httpx2.HTTPTransport
+    pool_cls = AsyncPoolTransport if asynchronous else PoolTransport
 
-    def transport_cls(**args):
-        transport = base_cls(**args)
-        return wrap(transport) if wrap is not None else transport
+    def build(**more):
+        own = httpx2_cls(**transport_args, **more)
+        if transport != "httpx2":
+            own = pool_cls(**transport_args, **more, fallback=own)
+        return wrap(own) if wrap is not None else own
     mounts = kwargs.pop("mounts", None)
     if mounts:
-        kwargs["mounts"] = {pattern: None if proxy is None else transport_cls(proxy=proxy, **transport_args)
+        kwargs["mounts"] = {pattern: None if proxy is None else build(proxy=proxy)
                             for pattern, proxy in mounts.items()}
     if hooks:
         kwargs["event_hooks"] = hooks
     client_cls = httpx2.AsyncClient if asynchronous else httpx2.Client
-    return client_cls(transport=transport_cls(**transport_args), **kwargs)
+    return client_cls(transport=build(), **kwargs)
 
 
 def warn_insecure(url: str) -> None:
