@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 
-from .fast_transport import CHUNK, PoolTransport, map_error, needs_fallback, response_of
+from .fast_transport import PoolTransport, needs_fallback, read_block, read_timeout, response_of
 
 #: worker threads per async client: enough to overlap the server's work with ours; more only
 #: adds GIL contention on a small machine (extra calls in flight wait in the queue)
@@ -21,18 +21,11 @@ def _send(transport: PoolTransport, request: httpx2.Request, chunks):
     """In a worker: send, then read the first block (a small body arrives whole)."""
     response = transport.open(request, chunks)
     try:
-        first = response.read(CHUNK, decode_content=False)
-    except Exception as exc:  # noqa: BLE001
+        first = read_block(response, transport.clamp, read_timeout(request))
+    except httpx2.TransportError:
         response.close()
-        raise map_error(exc) from exc
+        raise
     return response, first
-
-
-def _next_block(response) -> bytes:
-    try:
-        return response.read(CHUNK, decode_content=False)
-    except Exception as exc:  # noqa: BLE001
-        raise map_error(exc) from exc
 
 
 def _finish(response) -> None:
@@ -48,15 +41,16 @@ def _close_when_done(future) -> None:
 
 
 class AsyncResponseBody(httpx2.AsyncByteStream):
-    def __init__(self, response, first: bytes, run):
+    def __init__(self, response, first: bytes, run, clamp, timeout):
         self._response, self._first, self._run = response, first, run
+        self._clamp, self._timeout = clamp, timeout
 
     async def __aiter__(self):
         if self._first:
             yield self._first
             self._first = b""
         while self._response is not None and not self._response.isclosed():
-            block = await self._run(_next_block, self._response)
+            block = await self._run(read_block, self._response, self._clamp, self._timeout)
             if not block:
                 break
             yield block
@@ -84,9 +78,10 @@ def _bridge(stream, loop):
 class AsyncPoolTransport(httpx2.AsyncBaseTransport):
     def __init__(self, *, verify: ssl.SSLContext | bool = True, limits: httpx2.Limits | None = None,
                  proxy: httpx2.Proxy | None = None, workers: int | None = None,
-                 fallback: httpx2.AsyncBaseTransport | None = None):
+                 fallback: httpx2.AsyncBaseTransport | None = None, clamp=None, resolve=None):
         limits = limits or httpx2.Limits()
-        self._sync = PoolTransport(verify=verify, limits=limits, proxy=proxy)
+        self._sync = PoolTransport(verify=verify, limits=limits, proxy=proxy, clamp=clamp,
+                                   resolve=resolve)
         self._workers = ThreadPoolExecutor(max_workers=workers or WORKERS, thread_name_prefix="feelish-http")
         context = verify if isinstance(verify, ssl.SSLContext) else httpx2.create_ssl_context(verify=verify)
         self.fallback = fallback or httpx2.AsyncHTTPTransport(verify=context, limits=limits, proxy=proxy)
@@ -109,7 +104,8 @@ class AsyncPoolTransport(httpx2.AsyncBaseTransport):
         except asyncio.CancelledError:
             future.add_done_callback(_close_when_done)
             raise
-        return response_of(response, AsyncResponseBody(response, first, run))
+        return response_of(response, AsyncResponseBody(response, first, run, self._sync.clamp,
+                                                       read_timeout(request)))
 
     async def aclose(self) -> None:
         self._workers.shutdown(wait=False)

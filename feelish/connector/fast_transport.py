@@ -1,17 +1,24 @@
 """`PoolTransport`: httpx2's sync transport interface on urllib3's connection pool (fewer layers
 per call than httpcore2 + h11); httpx2 keeps auth, redirects, cookies and decoding, this module
-only moves bytes, honours the request's timeouts and maps urllib3's failures to httpx2's."""
+only moves bytes, honours the request's timeouts (each shortened by an optional `clamp`, e.g. to
+a call's deadline) and maps urllib3's failures to httpx2's."""
 from __future__ import annotations
 
+import http.client
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx2
 import urllib3
 from urllib3 import exceptions as u3
 from urllib3.util import Timeout, make_headers
 
+from .pool_connections import pool_classes
+
 CHUNK = 65536
+#: what urllib3 and the socket layer raise; anything else (a policy's refusal) passes as it is
+FAILURES = (u3.HTTPError, OSError, http.client.HTTPException)
+Clamp = Callable[[float | None], float | None]
 
 
 def needs_fallback(request: httpx2.Request) -> bool:
@@ -40,13 +47,41 @@ def map_error(exc: Exception) -> httpx2.TransportError:
     return httpx2.ReadError(text)
 
 
-def _timeout(request: httpx2.Request) -> Timeout:
+def _left(value: float | None, exc_type) -> float | None:
+    if value is not None and value <= 0:
+        raise exc_type("the call's deadline has passed")
+    return value
+
+
+def read_timeout(request: httpx2.Request) -> float | None:
     t = request.extensions.get("timeout") or {}
-    read = t.get("read")
-    write = t.get("write")
+    read, write = t.get("read"), t.get("write")
     if read is not None and write is not None:
         read = max(read, write)  # one socket timeout covers sending the body and reading
-    return Timeout(connect=t.get("connect"), read=read)
+    return read
+
+
+def _timeout(request: httpx2.Request, clamp: Clamp | None) -> Timeout:
+    connect = (request.extensions.get("timeout") or {}).get("connect")
+    read = read_timeout(request)
+    if clamp is not None:
+        connect = _left(clamp(connect), httpx2.ConnectTimeout)
+        read = _left(clamp(read), httpx2.ReadTimeout)
+    return Timeout(connect=connect, read=read)
+
+
+def read_block(response, clamp: Clamp | None, timeout: float | None) -> bytes:
+    """The next bytes of the body as they arrive (b"" at the end); with `clamp`, each read waits
+    at most what is left of it, so a server sending a byte at a time cannot outlast a deadline."""
+    try:
+        if clamp is not None:
+            left = _left(clamp(timeout), httpx2.ReadTimeout)
+            connection = response.connection
+            if connection is not None and connection.sock is not None:
+                connection.sock.settimeout(left)
+        return response.read1(CHUNK, decode_content=False)
+    except FAILURES as exc:
+        raise map_error(exc) from exc
 
 
 def _headers(raw) -> dict | urllib3.HTTPHeaderDict:
@@ -91,18 +126,15 @@ def response_of(response, stream) -> httpx2.Response:
 class ResponseBody(httpx2.SyncByteStream):
     """The response's bytes as they arrive (undecoded: httpx2 decodes), errors mapped."""
 
-    def __init__(self, response, first: bytes | None = None):
-        self._response = response
-        self._first = first
+    def __init__(self, response, clamp: Clamp | None = None, timeout: float | None = None):
+        self._response, self._clamp, self._timeout = response, clamp, timeout
 
     def __iter__(self) -> Iterator[bytes]:
-        if self._first:
-            yield self._first
-            self._first = None
-        try:
-            yield from self._response.stream(CHUNK, decode_content=False)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes an httpx2 error
-            raise map_error(exc) from exc
+        while self._response is not None:
+            block = read_block(self._response, self._clamp, self._timeout)
+            if not block:
+                return
+            yield block
 
     def close(self) -> None:
         response, self._response = self._response, None
@@ -116,8 +148,12 @@ class PoolTransport(httpx2.BaseTransport):
     """One urllib3 PoolManager (or ProxyManager, tunnelling HTTPS with CONNECT) per transport."""
 
     def __init__(self, *, verify: ssl.SSLContext | bool = True, limits: httpx2.Limits | None = None,
-                 proxy: httpx2.Proxy | None = None, fallback: httpx2.BaseTransport | None = None):
+                 proxy: httpx2.Proxy | None = None, fallback: httpx2.BaseTransport | None = None,
+                 clamp: Clamp | None = None, resolve=None):
+        """`clamp(timeout)`: shortens every connect and read timeout (<= 0: fail with a timeout);
+        `resolve(host, port)`: the addresses a connection may go to (may raise to refuse)."""
         limits = limits or httpx2.Limits()
+        self.clamp = clamp
         keep = limits.max_keepalive_connections or limits.max_connections or 10
         context = verify if isinstance(verify, ssl.SSLContext) else httpx2.create_ssl_context(verify=verify)
         options = {"num_pools": 32, "maxsize": keep, "block": False, "retries": False,
@@ -137,6 +173,8 @@ class PoolTransport(httpx2.BaseTransport):
             self._pool = urllib3.ProxyManager(str(proxy.url), proxy_headers=headers,
                                               proxy_ssl_context=proxy.ssl_context, **options)
             self._forward = True
+        if resolve is not None:
+            self._pool.pool_classes_by_scheme = pool_classes(resolve)
 
     def open(self, request: httpx2.Request, chunks=None):
         """Send `request` (its body from `chunks` when given); the urllib3 response, unread."""
@@ -158,17 +196,17 @@ class PoolTransport(httpx2.BaseTransport):
             else:
                 path = target.decode("ascii")
             return pool.urlopen(request.method, path, body=body, headers=headers,
-                                redirect=False, retries=False, timeout=_timeout(request),
+                                redirect=False, retries=False, timeout=_timeout(request, self.clamp),
                                 preload_content=False, decode_content=False, chunked=chunked,
                                 assert_same_host=False, release_conn=False)
-        except Exception as exc:  # noqa: BLE001
+        except FAILURES as exc:
             raise map_error(exc) from exc
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         if needs_fallback(request):
             return self.fallback.handle_request(request)
         response = self.open(request)
-        return response_of(response, ResponseBody(response))
+        return response_of(response, ResponseBody(response, self.clamp, read_timeout(request)))
 
     def close(self) -> None:
         self._pools.clear()

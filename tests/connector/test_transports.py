@@ -1,6 +1,7 @@
 """The two transports under the runtime's clients: urllib3's pool (the default) and httpx2's own
 (`Runtime(transport="httpx2")`) answer alike; request URLs never reach either's logs with a
-secret in them; an async call given up while in flight frees its worker and connection."""
+secret in them; an async call given up while in flight frees its worker and connection; the pool's
+hooks for a call deadline (`clamp`) and a destination policy (`resolve`) hold."""
 from __future__ import annotations
 
 import asyncio
@@ -79,3 +80,51 @@ def test_an_abandoned_async_call_frees_its_worker(httpbin_url):
             response = await client.get(f"{httpbin_url}/get")
             return response.status_code, response.json()["url"]
     assert asyncio.run(scenario()) == (200, f"{httpbin_url}/get")
+
+
+def test_a_clamp_bounds_every_read_of_the_pool(fault_url):
+    """`clamp` (the whole-call deadline's hook) shortens each read: a body that stalls after its
+    headers ends in ReadTimeout although the request's own read timeout is long."""
+    import time
+
+    import httpx2
+    end = time.monotonic() + 0.5
+
+    def clamp(timeout):
+        left = end - time.monotonic()
+        return left if timeout is None or left < timeout else timeout
+    with httpx2.Client(transport=PoolTransport(clamp=clamp), timeout=30) as client:
+        with pytest.raises(httpx2.ReadTimeout):
+            client.get(f"{fault_url}/slow-body?seconds=5")
+    with httpx2.Client(transport=PoolTransport(clamp=lambda timeout: 0), timeout=30) as client:
+        with pytest.raises(httpx2.ConnectTimeout, match="deadline has passed"):
+            client.get(f"{fault_url}/json")
+
+
+def test_resolve_decides_where_the_pool_connects(httpbin_url):
+    """`resolve` (the destination policy's hook) gives the addresses to connect to, or refuses."""
+    import httpx2
+
+    from feelish.errors import ConnectorError
+    port = int(httpbin_url.rsplit(":", 1)[1])
+    seen = []
+
+    def to_loopback(host, port_):
+        seen.append((host, port_))
+        return ["127.0.0.1"]
+    with httpx2.Client(transport=PoolTransport(resolve=to_loopback)) as client:
+        response = client.get(f"http://api.feelish.invalid:{port}/headers")
+    assert response.json()["headers"]["Host"] == f"api.feelish.invalid:{port}"
+    assert seen == [("api.feelish.invalid", port)]
+
+    def refuse(host, port_):
+        raise ConnectorError("DESTINATION_REFUSED", f"{host} is refused")
+
+    async def refused_async():
+        async with httpx2.AsyncClient(transport=AsyncPoolTransport(resolve=refuse)) as client:
+            await client.get(httpbin_url + "/get")
+    with httpx2.Client(transport=PoolTransport(resolve=refuse)) as client:
+        with pytest.raises(ConnectorError, match="127.0.0.1 is refused"):
+            client.get(httpbin_url + "/get")
+    with pytest.raises(ConnectorError, match="127.0.0.1 is refused"):
+        asyncio.run(refused_async())
