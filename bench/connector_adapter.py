@@ -44,6 +44,7 @@ def _build(fields: dict, inputs: list[str], **runtime_kw):
 
 
 def order_connector(base: str, authentication: str | None = None, **runtime_kw):
+    """`runtime_kw` go to feelish.Runtime (e.g. transport="httpx2" for httpx2's own transport)."""
     fields = {
         "method": '"GET"',
         "url": f'"{base}/orders/" + string(orderId)',

@@ -50,8 +50,8 @@ def _is_token(name: str) -> bool:
 
 
 class _UrlLogFilter(logging.Filter):
-    """httpx2 logs every request URL at INFO; a key sent in the query would be in it.  This
-    filter, on the `httpx2` logger, masks the values of query API keys in those records."""
+    """httpx2 and urllib3 log every request URL; a key sent in the query would be in it.  This
+    filter, on their loggers, masks the values of query API keys in those records."""
 
     def __init__(self, limit: int = 1000):
         super().__init__("httpx2")
@@ -70,7 +70,8 @@ class _UrlLogFilter(logging.Filter):
                 self._values.pop(next(iter(self._values)))
             self._redactor = Redactor(self._values)
             if not self._installed:
-                logging.getLogger("httpx2").addFilter(self)
+                for name in ("httpx2", "urllib3.connectionpool"):  # both log request URLs
+                    logging.getLogger(name).addFilter(self)
                 self._installed = True
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -83,7 +83,7 @@ def _literal(host: str) -> str | None:
         return None
 
 
-def _resolve(host: str, port: int) -> list[str]:
+def resolve_address(host: str, port: int) -> list[str]:
     literal = _literal(host)
     if literal is not None:
         return [literal]
@@ -144,7 +144,7 @@ class GuardedBackend(httpcore2.NetworkBackend):
             return GuardedStream(self._backend.connect_tcp(host, port, timeout, local_address,
                                                            socket_options))
         failure: Exception | None = None
-        for address in self._policy.check(host, _resolve(host, port)):  # the checked addresses
+        for address in self._policy.check(host, resolve_address(host, port)):  # the checked addresses
             try:
                 return GuardedStream(self._backend.connect_tcp(address, port, timeout, local_address,
                                                                socket_options))

@@ -166,8 +166,12 @@ class SecretRecorder(SecretResolver):
 _current: ContextVar[SecretRecorder | None] = ContextVar("feelish_connector_call", default=None)
 
 
+#: the loggers that write request URLs: httpx2 (INFO) and urllib3's pool under it (DEBUG)
+URL_LOGGERS = ("httpx2", "urllib3.connectionpool")
+
+
 class _HttpxLogFilter(logging.Filter):
-    """httpx2 logs each request URL at INFO. A URL built with a secret (an API key in the query)
+    """httpx2 and urllib3 log each request URL. A URL built with a secret (an API key in the query)
     must not reach the logs: mask the values (and derived values) the current call used, in
     every form (a context variable, so threads and asyncio tasks each see their own call)."""
 
@@ -181,7 +185,8 @@ class _HttpxLogFilter(logging.Filter):
         return True
 
 
-logging.getLogger("httpx2").addFilter(_HttpxLogFilter())
+for _name in URL_LOGGERS:
+    logging.getLogger(_name).addFilter(_HttpxLogFilter())
 
 
 def enter_call(recorder: SecretRecorder):

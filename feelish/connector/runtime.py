@@ -20,7 +20,7 @@ from .rate_limits import wrapper
 from .scale import make_limiter, make_token_cache, shared_redis
 from .redirects import acheck_hop, check_hop
 from .guard import DestinationPolicy
-from .transport import ProxySettings, TransportKey, environment_proxy, make_client, proxy_settings
+from .transport import TRANSPORTS, ProxySettings, TransportKey, environment_proxy, make_client, proxy_settings
 
 
 
@@ -33,6 +33,8 @@ class Runtime:
                     no proxy is given.
     verify:         default TLS verification (True); a connector's `verify` field wins.
     max_connections / max_keepalive: pool limits, per client.
+    transport:      "pool" (default: urllib3's connection pool under httpx2's client) or
+                    "httpx2" (httpx2's own httpcore2 transport, kept for comparison).
     document_folder: where binary (and asked-for) responses are written (a temp folder by default).
     keep_documents: False (default): `close()` deletes the document files this runtime wrote
                     (an engine that hands them on sets True and deletes them itself).
@@ -61,7 +63,11 @@ class Runtime:
                  blocked_urls: Iterable[str] = (), blocked_ports: Iterable[int] = (),
                  keep_documents: bool = False, rate_limits: Mapping[str, Any] | None = None,
                  redis_url: str | None = None, redis_prefix: str = "feelish:",
-                 refuse_private_destinations: bool = False, allowed_destinations: Iterable[str] = ()):
+                 refuse_private_destinations: bool = False, allowed_destinations: Iterable[str] = (),
+                 transport: str = "pool"):
+        if transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}")
+        self.transport = transport
         self.secrets = as_provider(secrets)
         if proxy is not None:
             self.proxy: ProxySettings | None = proxy_settings(proxy, no_proxy)
@@ -150,7 +156,8 @@ class Runtime:
                     client = self._clients[key] = make_client(key, self.limits, asynchronous=False,
                                                                    hooks=self._hooks(False),
                                                                    wrap=wrapper(self.limiter),
-                                                                   policy=self.destination_policy)
+                                                                   policy=self.destination_policy,
+                                                                   transport=self.transport)
         return client
 
     def async_client(self, key: TransportKey | None = None) -> httpx2.AsyncClient:
@@ -170,7 +177,8 @@ class Runtime:
                     entry = (loop, make_client(key, self.limits, asynchronous=True,
                                                           hooks=self._hooks(True),
                                                           wrap=wrapper(self.limiter),
-                                                          policy=self.destination_policy))
+                                                          policy=self.destination_policy,
+                                                          transport=self.transport))
                     self._aclients[(key, id(loop))] = entry
         return entry[1]
 

@@ -15,7 +15,10 @@ from urllib.parse import urlsplit
 import httpx2
 
 from ..errors import ConnectorError
-from .guard import DestinationPolicy, guard
+from .. import bounds
+from .async_transport import AsyncPoolTransport
+from .fast_transport import PoolTransport
+from .guard import DestinationPolicy, guard, resolve_address
 
 
 class InsecureConnectionWarning(UserWarning):
@@ -174,28 +177,35 @@ def client_kwargs(key: TransportKey, limits: httpx2.Limits) -> dict:
 #: offered encodings: the ones `feelish.bounds` decodes in bounded steps (never brotli or zstd,
 #: whose decoders cannot bound one step's output)
 ACCEPT_ENCODING = "gzip, deflate"
+#: `Runtime(transport=...)`: "pool" (urllib3's pool, the default) or "httpx2" (httpcore2)
+TRANSPORTS = ("pool", "httpx2")
 
 
 def make_client(key: TransportKey, limits: httpx2.Limits, *, asynchronous: bool, hooks=None,
-                wrap=None, policy: DestinationPolicy | None = None):
-    """A pooled client for `key` whose every connection goes through the guard (the call's
-    deadline, the destination policy); `wrap(transport)`, if given, wraps each of its transports
-    (the rate limiter does)."""
+                wrap=None, policy: DestinationPolicy | None = None, transport: str = "pool"):
+    """A pooled client for `key` on `transport`, every connection guarded (the call's deadline,
+    the destination policy); `wrap(transport)`, if given, wraps each of its transports (the rate
+    limiter does)."""
     kwargs = client_kwargs(key, limits)
     transport_args = kwargs.pop("transport_args")
-    base_cls = httpx2.AsyncHTTPTransport if asynchronous else httpx2.HTTPTransport
+    httpx2_cls = httpx2.AsyncHTTPTransport if asynchronous else httpx2.HTTPTransport
+    pool_cls = AsyncPoolTransport if asynchronous else PoolTransport
 
-    def transport(**more):
-        made = guard(base_cls(**transport_args, **more), policy, asynchronous=asynchronous)
-        return wrap(made) if wrap is not None else made
+    resolve = None if policy is None else (lambda host, port: policy.check(host, resolve_address(host, port)))
+
+    def build(**more):
+        own = guard(httpx2_cls(**transport_args, **more), policy, asynchronous=asynchronous)
+        if transport != "httpx2":
+            own = pool_cls(**transport_args, **more, fallback=own, clamp=bounds.clamp, resolve=resolve)
+        return wrap(own) if wrap is not None else own
     mounts = kwargs.pop("mounts", None)
     if mounts:
-        kwargs["mounts"] = {pattern: None if proxy is None else transport(proxy=proxy)
+        kwargs["mounts"] = {pattern: None if proxy is None else build(proxy=proxy)
                             for pattern, proxy in mounts.items()}
     if hooks:
         kwargs["event_hooks"] = hooks
     client_cls = httpx2.AsyncClient if asynchronous else httpx2.Client
-    client = client_cls(transport=transport(), **kwargs)
+    client = client_cls(transport=build(), **kwargs)
     client.headers["Accept-Encoding"] = ACCEPT_ENCODING
     return client
 
