@@ -232,13 +232,14 @@ class Expression:
 
 
 def compile(text: str, *, origin: str | None = None, max_steps: int | None = None,  # noqa: A001
-            max_string_length: int | None = None, max_depth: int | None = None) -> Expression:
+            max_string_length: int | None = None, max_depth: int | None = None,
+            max_seconds: float | None = None) -> Expression:
     """Parse and compile `text` once; raises FeelSyntaxError with line, column and caret."""
     if not isinstance(text, str):
         raise TypeError(f"an expression must be a string, not {type(text).__name__}")
     node = parse(text, origin=origin)
     fn, names, secret_names, paths = compile_node(node, text)
-    limits = Limits().override(max_steps, max_string_length, max_depth)
+    limits = Limits().override(max_steps, max_string_length, max_depth, max_seconds)
     return Expression(text, fn, names, secret_names, limits, origin, paths=paths)
 
 

@@ -105,3 +105,12 @@ def test_check_reports_a_template_with_a_line_of_slashes(tmp_path, capsys):
                     'url: "http://127.0.0.1:1/" +\n  ' + "/" * 60 + "\n  )\n", encoding="utf-8")
     assert main(["check", str(path)]) != 0
     assert "unmatched ')'" in capsys.readouterr().err
+
+
+def test_bulk_work_counts_against_the_evaluation_time_budget():
+    # each item builds a 40-element list (bulk work, charged with its size): far inside the step
+    # budget, but the time budget given here is spent after the first one
+    text = "for i in 1..500 return [" + ", ".join("i" for _ in range(40)) + "]"
+    assert len(feelish.compile(text).evaluate({})) == 500
+    with pytest.raises(LimitExceeded, match=r"time budget of 1e-06 s \(bulk work\)"):
+        feelish.compile(text, max_seconds=1e-6).evaluate({})

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import ast, operators
 from .state import MISSING, EvalContext
-from .util import PLAIN_TYPES, as_int, const_of, export, is_num
+from .util import CHARGE_FROM, PLAIN_TYPES, as_int, const_of, export, is_num
 from .base import SOFT, Closure, Compiler, at_hop, failed, missing_variable
 from ...errors import EvaluationError, Span, WarningKind
 from ..values import FeelFailure
@@ -363,6 +363,8 @@ def _filter(comp: Compiler, node: ast.Filter) -> Closure:
         c.steps -= len(items)
         if c.steps < 0:
             c.exceeded(span)
+        if len(items) >= CHARGE_FROM:
+            c.time_left(span, "bulk work")
         out = []
         first = True
         for item in items:

@@ -18,7 +18,7 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__slots
 DEFAULT_MAX_STEPS = 1_000_000        # loop iterations + list elements produced + function calls
 DEFAULT_MAX_STRING = 5_000_000       # characters in one string value (below the operators' own cap)
 DEFAULT_MAX_DEPTH = 64               # nested user-function invocations
-DEFAULT_MAX_SECONDS = 5.0            # wall-clock seconds of slow work (regex) in one evaluation
+DEFAULT_MAX_SECONDS = 5.0            # wall-clock seconds of one evaluation, from its first bulk or regex work
 REGEX_TIMEOUT = 0.25                 # seconds one regex operation may run
 
 
@@ -40,12 +40,14 @@ class Limits:
     max_seconds: float = DEFAULT_MAX_SECONDS
 
     def override(self, max_steps: int | None = None, max_string_length: int | None = None,
-                 max_depth: int | None = None) -> "Limits":
-        if max_steps is None and max_string_length is None and max_depth is None:
+                 max_depth: int | None = None, max_seconds: float | None = None) -> "Limits":
+        if max_steps is None and max_string_length is None and max_depth is None \
+                and max_seconds is None:
             return self
         return Limits(self.max_steps if max_steps is None else max_steps,
                       self.max_string_length if max_string_length is None else max_string_length,
-                      self.max_depth if max_depth is None else max_depth, self.max_seconds)
+                      self.max_depth if max_depth is None else max_depth,
+                      self.max_seconds if max_seconds is None else max_seconds)
 
 
 DEFAULT_LIMITS = Limits()
@@ -106,10 +108,12 @@ class EvalContext:
     # ------------------------------------------------------------------ limits
 
     def charge(self, n: int, span: Span | None = None) -> None:
-        """Spend `n` steps of the budget; raise LimitExceeded when it runs out."""
+        """Spend `n` steps of the budget on bulk work (a large list, context, call or string, a
+        sort); raise LimitExceeded when the steps or the evaluation's time run out."""
         self.steps -= n
         if self.steps < 0:
             self.exceeded(span)
+        self.time_left(span, "bulk work")
 
     def exceeded(self, span: Span | None = None, what: str | None = None) -> None:
         raise LimitExceeded(
@@ -129,14 +133,19 @@ class EvalContext:
         """The seconds the next regex operation may run: the regex timeout, or less when the
         evaluation's wall-clock budget (started by its first slow operation) is nearly spent;
         LimitExceeded once it is spent."""
+        return min(REGEX_TIMEOUT, self.time_left(span, "regular expressions"))
+
+    def time_left(self, span: Span | None, what: str) -> float:
+        """Seconds left of the evaluation's wall-clock budget, which starts with its first bulk or
+        regex work (cheaper work is bounded by the step budget alone); LimitExceeded once spent."""
         now = _time.monotonic()
         if self._deadline is None:
             self._deadline = now + self.limits.max_seconds
         left = self._deadline - now
         if left <= 0:
             raise LimitExceeded(f"evaluation exceeded its time budget of {self.limits.max_seconds:g} s "
-                                "(regular expressions)", source=self.source, span=span)
-        return min(REGEX_TIMEOUT, left)
+                                f"({what})", source=self.source, span=span)
+        return left
 
     # ------------------------------------------------------------------ clock
 

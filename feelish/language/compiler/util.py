@@ -55,9 +55,7 @@ def charged(fn, size: int, span):
         return fn
 
     def charging(s, c):
-        c.steps -= size
-        if c.steps < 0:
-            c.exceeded(span)
+        c.charge(size, span)
         return fn(s, c)
     charging.__dict__.update(fn.__dict__)
     ex = getattr(fn, "exported", None)
