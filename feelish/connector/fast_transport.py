@@ -173,8 +173,7 @@ class PoolTransport(httpx2.BaseTransport):
             self._pool = urllib3.ProxyManager(str(proxy.url), proxy_headers=headers,
                                               proxy_ssl_context=proxy.ssl_context, **options)
             self._forward = True
-        if resolve is not None:
-            self._pool.pool_classes_by_scheme = pool_classes(resolve)
+        self._pool.pool_classes_by_scheme = pool_classes(resolve)
 
     def open(self, request: httpx2.Request, chunks=None):
         """Send `request` (its body from `chunks` when given); the urllib3 response, unread."""
