@@ -69,27 +69,33 @@ errorExpression:
 """
 
 
-def test_an_error_payload_is_redacted(httpbin_url):
-    # httpbin's /headers echoes the secret header; the error expression copies it into the
-    # error's message and variables
+def run_check_task(httpbin_url, name: str, text: str, key: str):
+    """Run errors.bpmn with its Check task swapped for the template `text` (inputs `base` and
+    `key`, `key` given as the FEEL parameter `key`): (workflow, everything it stores, its task)."""
     from feelish.integrations.spiff import FeelishEngine
     from feelish.templates import loads
 
     with FeelishEngine(secrets={"API_TOKEN": SECRET},
-                       templates={"leak": loads(LEAK, name="leak")}) as engine:
+                       templates={name: loads(text, name=name)}) as engine:
         workflow = engine.workflow(load(engine, "errors.bpmn"), "errors_process",
                                    data={"apiBase": httpbin_url, "answer": 0})
         spec = workflow.spec.task_specs["Check"]
-        spec.operation_name = "feelish/leak"
+        spec.operation_name = f"feelish/{name}"
         spec.operation_params = {"base": {"value": "apiBase", "type": "str"},
-                                 "key": {"value": '"<<secrets.API_TOKEN>>"', "type": "str"}}
+                                 "key": {"value": key, "type": "str"}}
         workflow.do_engine_steps()
-        conflict = workflow.last_task.data["conflict"]
-        assert conflict["code"] == "ORDER_CONFLICT"
-        assert conflict["variables"]["echo"]["X-Key"] == "***"
-        assert conflict["message"] == "echoed: ***"
-        assert SECRET not in everything(workflow)
-        assert SECRET not in engine.dumps(workflow)
+        return workflow, everything(workflow) + engine.dumps(workflow), spec
+
+
+def test_an_error_payload_is_redacted(httpbin_url):
+    # httpbin's /headers echoes the secret header; the error expression copies it into the
+    # error's message and variables
+    workflow, stored, _ = run_check_task(httpbin_url, "leak", LEAK, '"<<secrets.API_TOKEN>>"')
+    conflict = workflow.last_task.data["conflict"]
+    assert conflict["code"] == "ORDER_CONFLICT"
+    assert conflict["variables"]["echo"]["X-Key"] == "***"
+    assert conflict["message"] == "echoed: ***"
+    assert SECRET not in stored
 
 
 KEEP = """connector keep "map an input derived from a secret straight into the outputs"
@@ -104,21 +110,9 @@ resultExpression: {kept: key, length: string length(key)}
 def test_an_output_derived_from_a_secret_is_masked_in_task_data(httpbin_url):
     # the parameter transforms the secret (upper case), so its text is not the secret's; the
     # template maps the tainted input straight into an output
-    from feelish.integrations.spiff import FeelishEngine
-    from feelish.templates import loads
-
-    with FeelishEngine(secrets={"API_TOKEN": SECRET},
-                       templates={"keep": loads(KEEP, name="keep")}) as engine:
-        workflow = engine.workflow(load(engine, "errors.bpmn"), "errors_process",
-                                   data={"apiBase": httpbin_url, "answer": 0})
-        spec = workflow.spec.task_specs["Check"]
-        spec.operation_name = "feelish/keep"
-        spec.operation_params = {"base": {"value": "apiBase", "type": "str"},
-                                 "key": {"value": 'upper case("<<secrets.API_TOKEN>>")',
-                                         "type": "str"}}
-        workflow.do_engine_steps()
-        stored = everything(workflow) + engine.dumps(workflow)
-        assert SECRET.upper() not in stored and SECRET not in stored
-        result = next(t.data[spec.result_variable] for t in workflow.get_tasks()
-                      if spec.result_variable in t.data)
-        assert result["kept"] == "***" and result["length"] == len(SECRET)
+    workflow, stored, spec = run_check_task(httpbin_url, "keep", KEEP,
+                                            'upper case("<<secrets.API_TOKEN>>")')
+    assert SECRET.upper() not in stored and SECRET not in stored
+    result = next(t.data[spec.result_variable] for t in workflow.get_tasks()
+                  if spec.result_variable in t.data)
+    assert result["kept"] == "***" and result["length"] == len(SECRET)
