@@ -13,6 +13,7 @@ from typing import Any
 
 import feelish
 from feelish import ConnectorError, SecretError
+from feelish.templates.importers.camunda import BRACED_SECRET, feel_text
 
 #: the REST connector's input variables (the job worker fetches only these)
 INPUT_VARIABLES = ("url", "method", "authentication", "clientTls", "headers", "queryParameters",
@@ -25,15 +26,14 @@ _SAME = ("url", "method", "headers", "queryParameters", "body", "authentication"
          "followRedirects", "authenticationConfiguration")
 _JSON_TEXT = ("headers", "queryParameters", "body")
 
-_BRACED = re.compile(r"\{\{\s*secrets\.(\S+?)\s*\}\}")
 _BARE = re.compile(r"secrets\.((?:[a-zA-Z0-9]+[/._-])*[a-zA-Z0-9]+)")
 
 
 @lru_cache(maxsize=512)
 def compiled(text: str):
     """FEEL text -> compiled Expression, cached by text (models repeat the same expressions);
-    `{{secrets.NAME}}` in it becomes feelish's value-level placeholder."""
-    return feelish.compile(_BRACED.sub(lambda m: f"<<secrets.{m.group(1).strip()}>>", text))
+    `{{secrets.NAME}}` in it becomes feelish's placeholder, as the template importer writes it."""
+    return feelish.compile(feel_text(text))
 
 
 class JobValue:
@@ -105,7 +105,7 @@ def substitute(text: str, secrets) -> str:
             raise SecretError(f"secret {name!r} is not available", name=name)
         return value
 
-    return _BRACED.sub(braced, text)  # one pass: a secret's value is never scanned again
+    return BRACED_SECRET.sub(braced, text)  # one pass: a secret's value is never scanned again
 
 
 def _json_text(text: str, name: str) -> Any:

@@ -19,7 +19,8 @@ from .writer import (Draft, DraftInput, Expr, Imported, ImportProblem, identifie
 
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-_SECRET = re.compile(r"\{\{\s*secrets\.([A-Za-z0-9]+(?:[/._-][A-Za-z0-9]+)*)\s*\}\}")
+#: Camunda's `{{secrets.NAME}}` reference (also read by the Camunda job worker)
+BRACED_SECRET = re.compile(r"\{\{\s*secrets\.([A-Za-z0-9]+(?:[/._-][A-Za-z0-9]+)*)\s*\}\}")
 _OLD_SECRET = re.compile(r"secrets\.([A-Za-z0-9_]+)")
 #: Camunda inputs with no runtime equivalent that can be dropped (the runtime decides itself)
 _DROPPED = {"storeResponse": "responses are kept inline or as documents by size and type",
@@ -44,7 +45,7 @@ def feel_text(text: str) -> str:
     def placeholder(match: re.Match, in_string: bool) -> str:
         text = f"<<secrets.{match.group(1)}>>"
         return text if in_string else f'"{text}"'
-    return replace_outside_strings(text, _SECRET, placeholder)
+    return replace_outside_strings(text, BRACED_SECRET, placeholder)
 
 
 def text_literal(text: str) -> str:
@@ -53,7 +54,7 @@ def text_literal(text: str) -> str:
     if _OLD_SECRET.fullmatch(text.strip()):
         return f'"<<secrets.{text.strip()[8:]}>>"'
     pieces = []
-    for i, part in enumerate(_SECRET.split(text)):
+    for i, part in enumerate(BRACED_SECRET.split(text)):
         if i % 2:
             pieces.append(f"<<secrets.{part}>>")
         else:

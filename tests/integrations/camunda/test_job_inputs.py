@@ -55,6 +55,17 @@ def test_json_text_inputs_are_parsed_before_secrets_are_resolved():
     assert _values(connector_fields({"url": "http://x", "body": "plain text"}))["body"] == "plain text"
 
 
+def test_secret_references_in_feel_inputs_inside_and_outside_strings():
+    fields = connector_fields({"url": '="http://x/" + {{secrets.PATH}}',
+                               "headers": '={"Authorization": "Bearer {{ secrets.TOKEN }}"}'})
+    values = _values(fields, secrets={"PATH": 'a" + "b', "TOKEN": "t0k"})
+    assert values["url"] == 'http://x/a" + "b'  # a value, never FEEL source
+    assert values["headers"] == {"Authorization": "Bearer t0k"}
+    with pytest.raises(feelish.SecretError) as info:
+        _values(fields, secrets={"PATH": "p"})
+    assert "TOKEN" in str(info.value)
+
+
 def test_flags_unsupported_inputs_and_feel_syntax_errors():
     assert _values(connector_fields({"url": "http://x", "skipEncoding": "true"}))["skipEncoding"] is True
     for variables, name in (({"url": "http://x", "clientTls": {"cert": "c"}}, "clientTls"),
