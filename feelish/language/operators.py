@@ -13,7 +13,8 @@ from ..errors import WarningKind
 from .properties import get_property, type_matches  # noqa: F401  (re-exported for the compiler)
 from .tainting import rerun
 from ..taint import SecretStr, SplicedStr, reveal, spliced
-from .wide import WideDate, WideDateTime, instant_micros, make_datetime
+from .nanos import WideDuration, WideTime, duration_nanos, make_duration
+from .wide import WideDate, WideDateTime, instant_nanos, make_datetime
 from .values import (DECIMAL, FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number,
                      to_decimal, type_name)
 
@@ -69,6 +70,10 @@ def _kind(x: Any) -> str:
         return "d"
     if t is WideDateTime:
         return "dt"
+    if t is WideTime:
+        return "t"
+    if t is WideDuration:
+        return "dtd"
     return "?"
 
 
@@ -102,19 +107,16 @@ def _as_instant(x: Any, other: Any) -> datetime:
     return x
 
 
-def _micros(td: timedelta) -> int:
-    return (td.days * 86400 + td.seconds) * 1000000 + td.microseconds
-
-
-def _td_from_micros(m: int) -> timedelta:
+def _duration(nanos: int) -> Any:
+    """The days-time duration of `nanos`; beyond Java's Duration (feel-scala's), a failure."""
     try:
-        return timedelta(microseconds=m)
+        return make_duration(nanos)
     except OverflowError:
         raise FeelFailure(WarningKind.INVALID_TYPE, "duration out of range") from None
 
 
-def _integral(value: Decimal, rounding: str, digits: int = 21) -> int:
-    """A scaled duration's micros or months as an int; out of range (a failure) from
+def _integral(value: Decimal, rounding: str, digits: int = 29) -> int:
+    """A scaled duration's nanoseconds or months as an int; out of range (a failure) from
     10**digits up, checked before `int()` (which takes minutes for 1e999999)."""
     if not value.is_finite() or value.adjusted() >= digits:
         raise FeelFailure(WarningKind.INVALID_TYPE, "duration out of range")
@@ -124,7 +126,7 @@ def _integral(value: Decimal, rounding: str, digits: int = 21) -> int:
 def _date_plus(d: date, td: timedelta) -> date:
     try:
         return (datetime(d.year, d.month, d.day) + td).date()
-    except (OverflowError, ValueError):
+    except (OverflowError, ValueError, TypeError):  # TypeError: a WideDuration
         pass
     try:  # beyond years 1..9999
         base = make_datetime(d.year, d.month, d.day)
@@ -156,7 +158,10 @@ def add(a: Any, b: Any) -> Any:
             raise FeelFailure(WarningKind.INVALID_TYPE, "string result too long")
         return a + b
     if ka == "dtd" and kb == "dtd":
-        return a + b
+        try:
+            return a + b
+        except OverflowError:
+            return _duration(duration_nanos(a) + duration_nanos(b))
     if ka == "ymd" and kb == "ymd":
         return YearsMonthsDuration(a.months + b.months)
     if ka in ("dtd", "ymd") and kb in ("d", "dt", "t"):
@@ -189,14 +194,17 @@ def sub(a: Any, b: Any) -> Any:
     if ka == "n" and kb == "n":
         return _num_result(DECIMAL.subtract, _dec(a), _dec(b))
     if ka == "dtd" and kb == "dtd":
-        return a - b
+        try:
+            return a - b
+        except OverflowError:
+            return _duration(duration_nanos(a) - duration_nanos(b))
     if ka == "ymd" and kb == "ymd":
         return YearsMonthsDuration(a.months - b.months)
     if ka == "d" and kb == "d":
         try:
             return timedelta(days=(a - b).days)
-        except OverflowError:
-            raise FeelFailure(WarningKind.INVALID_TYPE, "duration out of range") from None
+        except OverflowError:  # beyond 999,999,999 days
+            return (WideDate(0, a) if type(a) is date else a) - b
     if ka in ("d", "dt") and kb in ("d", "dt"):
         x, y = _as_instant(a, b), _as_instant(b, a)
         if (x.tzinfo is None) != (y.tzinfo is None):
@@ -207,15 +215,12 @@ def sub(a: Any, b: Any) -> Any:
                 return x - y
             return x.astimezone(_UTC) - y.astimezone(_UTC)
         except OverflowError:  # a year beyond 1..9999 on the way, or a result too long
-            try:
-                return timedelta(microseconds=instant_micros(x) - instant_micros(y))
-            except OverflowError:
-                raise FeelFailure(WarningKind.INVALID_TYPE, "duration out of range") from None
+            return _duration(instant_nanos(x) - instant_nanos(y))
     if ka == "t" and kb == "t":
         if (a.tzinfo is None) != (b.tzinfo is None):
             raise FeelFailure(WarningKind.INVALID_TYPE, "can't subtract a local time and a zoned one")
         diff = temporal.time_seconds(a) - temporal.time_seconds(b)
-        return _td_from_micros(int(diff * 1000000))
+        return _duration(int(diff * 1_000_000_000))
     if kb == "dtd":
         if ka == "d":
             return _date_plus(a, -b)
@@ -233,9 +238,9 @@ def _scale_months(months: int, factor: Decimal) -> YearsMonthsDuration:
     return YearsMonthsDuration(_integral(value, decimal.ROUND_DOWN, 18))
 
 
-def _scale_td(td: timedelta, factor: Decimal) -> timedelta:
-    value = DECIMAL.multiply(Decimal(_micros(td)), factor)
-    return _td_from_micros(_integral(value, decimal.ROUND_HALF_EVEN))
+def _scale_td(td: Any, factor: Decimal) -> Any:
+    value = DECIMAL.multiply(Decimal(duration_nanos(td)), factor)
+    return _duration(_integral(value, decimal.ROUND_HALF_EVEN))
 
 
 def mul(a: Any, b: Any) -> Any:
@@ -285,12 +290,12 @@ def div(a: Any, b: Any) -> Any:
         if y.is_zero():
             raise _zero_division()
         if ka == "dtd":
-            value = _num_result(DECIMAL.divide, Decimal(_micros(a)), y)
-            return _td_from_micros(_integral(value, decimal.ROUND_HALF_EVEN))
+            value = _num_result(DECIMAL.divide, Decimal(duration_nanos(a)), y)
+            return _duration(_integral(value, decimal.ROUND_HALF_EVEN))
         value = _num_result(DECIMAL.divide, Decimal(a.months), y)
         return YearsMonthsDuration(_integral(value, decimal.ROUND_DOWN, 18))
     if ka == "dtd" and kb == "dtd":  # feel-scala: whole milliseconds, whole quotient
-        return _whole_quotient(_micros(a) // 1000, _micros(b) // 1000)
+        return _whole_quotient(duration_nanos(a) // 1_000_000, duration_nanos(b) // 1_000_000)
     if ka == "ymd" and kb == "ymd":  # feel-scala: whole months, whole quotient
         return _whole_quotient(a.months, b.months)
     raise _bad("/", a, b)
@@ -322,7 +327,10 @@ def negate(a: Any) -> Any:
     if k == "n":
         return DECIMAL.minus(_dec(a))
     if k == "dtd":
-        return -a
+        try:
+            return -a
+        except OverflowError:  # -timedelta.min
+            return _duration(-duration_nanos(a))
     if k == "ymd":
         return YearsMonthsDuration(-a.months)
     raise _bad("-", a)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from . import temporal
 from ..errors import WarningKind
+from .nanos import WideDuration, WideTime, duration_nanos
 from .wide import WideDate, WideDateTime
 from .values import FeelFunction, FeelFailure, Range, YearsMonthsDuration, is_number, type_name
 
@@ -54,10 +55,10 @@ _DATETIME_PROPS = {**_DATE_PROPS, **_CLOCK_PROPS,
                    "date": lambda v: v.date()}
 
 
-def _td_parts(td: timedelta) -> tuple[int, int, int, int, int]:
-    micros = (td.days * 86400 + td.seconds) * 1000000 + td.microseconds
-    sign = -1 if micros < 0 else 1
-    seconds = abs(micros) // 1000000
+def _td_parts(td: Any) -> tuple[int, int, int, int, int]:
+    nanos = duration_nanos(td)
+    sign = -1 if nanos < 0 else 1
+    seconds = abs(nanos) // 1_000_000_000
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
@@ -103,6 +104,10 @@ def get_property(value: Any, name: str) -> Any:
         table = _DATETIME_PROPS
     elif t is WideDate:
         table = _DATE_PROPS
+    elif t is WideTime:
+        table = _CLOCK_PROPS
+    elif t is WideDuration:
+        table = _TD_PROPS
     elif isinstance(value, dict):
         if name in value:
             return value[name]

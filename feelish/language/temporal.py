@@ -12,7 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import WarningKind
 from .values import FeelFailure, YearsMonthsDuration
-from .wide import WideDate, WideDateTime, make_date, make_datetime
+from .nanos import (WideDuration, WideTime, days_time_text, duration_nanos, fraction,
+                    make_duration, time_with)
+from .wide import (WideDate, WideDateTime, datetime_from_instant_nanos, datetime_from_local_nanos,
+                   instant_nanos, local_nanos, make_date, make_datetime, nanos_of)
 
 UTC = timezone.utc
 
@@ -69,8 +72,13 @@ def _tz_of(m: re.Match[str]) -> tzinfo | None:
     return None
 
 
-def _micro(frac: str | None) -> int:
-    return int((frac or "0")[:6].ljust(6, "0"))
+def _fraction(frac: str | None) -> tuple[int, int]:
+    """Microseconds and the nanoseconds below them of up to nine digits after the point."""
+    if not frac:
+        return 0, 0
+    if len(frac) <= 6:
+        return int(frac.ljust(6, "0")), 0
+    return int(frac[:6]), int(frac[6:].ljust(3, "0"))
 
 
 def _make_date(m: re.Match[str], text: str, what: str) -> date:
@@ -81,14 +89,14 @@ def _make_date(m: re.Match[str], text: str, what: str) -> date:
         raise _invalid(what, text) from None
 
 
-def _clock(m: re.Match[str], text: str, what: str) -> tuple[int, int, int, int, bool]:
+def _clock(m: re.Match[str], text: str, what: str) -> tuple[int, int, int, int, int, bool]:
     h, mi, s = int(m.group("h")), int(m.group("mi")), int(m.group("s") or 0)
-    micro = _micro(m.group("f"))
-    if h == 24 and mi == 0 and s == 0 and micro == 0:
-        return 0, 0, 0, 0, True  # 24:00:00 is the end of the day
+    micro, nanos = _fraction(m.group("f"))
+    if h == 24 and mi == 0 and s == 0 and micro == 0 and nanos == 0:
+        return 0, 0, 0, 0, 0, True  # 24:00:00 is the end of the day
     if h > 23 or mi > 59 or s > 59:
         raise _invalid(what, text)
-    return h, mi, s, micro, False
+    return h, mi, s, micro, nanos, False
 
 
 def parse_date(text: str) -> date:
@@ -102,8 +110,9 @@ def parse_time(text: str) -> time:
     m = _TIME_RE.match(text.strip())
     if not m:
         raise _invalid("time", text)
-    h, mi, s, micro, _ = _clock(m, text, "time")
-    return time(h, mi, s, micro, tzinfo=_tz_of(m))
+    h, mi, s, micro, nanos, _ = _clock(m, text, "time")
+    value = time(h, mi, s, micro, tzinfo=_tz_of(m))
+    return WideTime(value, nanos) if nanos else value
 
 
 def parse_datetime(text: str, *, allow_date: bool = True) -> datetime:
@@ -116,9 +125,9 @@ def parse_datetime(text: str, *, allow_date: bool = True) -> datetime:
             return make_datetime(d.year, d.month, d.day)
         raise _invalid("date and time", text)
     d = _make_date(m, text, "date and time")
-    h, mi, s, micro, next_day = _clock(m, text, "date and time")
+    h, mi, s, micro, nanos, next_day = _clock(m, text, "date and time")
     tz = _tz_of(m)
-    value = make_datetime(d.year, d.month, d.day, h, mi, s, micro)
+    value = make_datetime(d.year, d.month, d.day, h, mi, s, micro, nanos=nanos)
     if next_day:
         try:
             value += timedelta(days=1)
@@ -142,12 +151,13 @@ def parse_duration(text: str) -> timedelta | YearsMonthsDuration:
     try:
         if has_ym:
             return YearsMonthsDuration(sign * (int(g["Y"] or 0) * 12 + int(g["M"] or 0)))
-        seconds = Decimal((g["S"] or "0").rstrip("."))
-        whole = int(seconds)
-        micro = int(((seconds - whole) * 1000000).to_integral_value())
-        value = timedelta(weeks=int(g["W"] or 0), days=int(g["D"] or 0), hours=int(g["H"] or 0),
-                          minutes=int(g["MI"] or 0), seconds=whole, microseconds=micro)
-        return -value if sign < 0 else value
+        whole, _, frac = (g["S"] or "0").partition(".")
+        if len(g["W"] or "") + len(g["D"] or "") + len(g["H"] or "") + len(g["MI"] or "") \
+                + len(whole) > 40:
+            raise OverflowError  # far beyond any duration: not worth an int
+        seconds = (((int(g["W"] or 0) * 7 + int(g["D"] or 0)) * 24 + int(g["H"] or 0)) * 60
+                   + int(g["MI"] or 0)) * 60 + int(whole)
+        return make_duration(sign * (seconds * 1_000_000_000 + int(frac.ljust(9, "0"))))
     except OverflowError:
         raise _invalid("duration (out of range)", text) from None
 
@@ -169,10 +179,6 @@ def parse_literal(text: str) -> Any:
 
 
 # --------------------------------------------------------------------------- formatting
-
-
-def _frac(micro: int) -> str:
-    return ("." + f"{micro:06d}".rstrip("0")) if micro else ""
 
 
 def format_offset(delta: timedelta) -> str:
@@ -203,36 +209,20 @@ def format_date(d: date) -> str:
 
 
 def format_time(t: time) -> str:
-    base = f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}{_frac(t.microsecond)}"
+    frac = fraction(t.microsecond, t.nanos if type(t) is WideTime else 0)
+    base = f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}{frac}"
     return base + _zone_suffix(t.tzinfo, None)
 
 
 def format_datetime(dt: datetime, *, bracket: bool = False) -> str:
-    base = f"{format_date(dt)}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}{_frac(dt.microsecond)}"
+    frac = fraction(dt.microsecond, dt.nanos if type(dt) is WideDateTime else 0)
+    base = f"{format_date(dt)}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}{frac}"
     return base + _zone_suffix(dt.tzinfo, dt, bracket=bracket)
 
 
-def format_days_time(td: timedelta, *, java: bool = False) -> str:
+def format_days_time(td: Any, *, java: bool = False) -> str:
     """`P1DT2H3M4.5S` (FEEL) or, with java=True, the days folded into hours (`PT26H3M4.5S`)."""
-    micros = (td.days * 86400 + td.seconds) * 1000000 + td.microseconds
-    sign = "-" if micros < 0 else ""
-    micros = abs(micros)
-    seconds, micro = divmod(micros, 1000000)
-    days, seconds = divmod(seconds, 86400)
-    h, seconds = divmod(seconds, 3600)
-    mi, s = divmod(seconds, 60)
-    if java:
-        h += days * 24
-        days = 0
-    out = f"{sign}P" + (f"{days}D" if days else "")
-    clock = (f"{h}H" if h else "") + (f"{mi}M" if mi else "")
-    if s or micro:
-        clock += f"{s}{_frac(micro)}S"
-    if clock:
-        out += "T" + clock
-    elif not days:
-        out = "PT0S"
-    return out
+    return days_time_text(duration_nanos(td), java=java)
 
 
 def format_temporal(value: Any) -> str | None:
@@ -254,6 +244,10 @@ def format_temporal(value: Any) -> str | None:
         return format_date(value)
     if t is WideDateTime:
         return format_datetime(value)  # type: ignore[arg-type]
+    if t is WideTime:
+        return format_time(value)  # type: ignore[arg-type]
+    if t is WideDuration:
+        return format_days_time(value)
     return None
 
 
@@ -261,7 +255,7 @@ def format_json(value: Any) -> str | None:
     """The JSON (ISO) text of a temporal value: zone ids as `+01:00[Europe/Berlin]`, Java durations."""
     if isinstance(value, datetime) or type(value) is WideDateTime:
         return format_datetime(value, bracket=True)
-    if isinstance(value, timedelta):
+    if isinstance(value, timedelta) or type(value) is WideDuration:
         return format_days_time(value, java=True)
     return format_temporal(value)
 
@@ -280,7 +274,7 @@ def add_months(value: Any, months: int) -> Any:
         if type(value) is date or type(value) is WideDate:
             return make_date(year, month + 1, day)
         return make_datetime(year, month + 1, day, value.hour, value.minute, value.second,
-                             value.microsecond, value.tzinfo)
+                             value.microsecond, value.tzinfo, nanos_of(value))
     except OverflowError:
         raise FeelFailure(WarningKind.INVALID_TYPE, "date out of range") from None
 
@@ -297,14 +291,16 @@ def time_offset(t: time, on: date | None = None) -> timedelta | None:
     if tz is None:
         return None
     if isinstance(tz, ZoneInfo):
-        moment = datetime.combine(on or date(1970, 1, 1), t.replace(tzinfo=None)).replace(tzinfo=tz)
-        return moment.utcoffset()
+        moment = datetime.combine(on or date(1970, 1, 1), time(t.hour, t.minute, t.second))
+        return moment.replace(tzinfo=tz).utcoffset()
     return tz.utcoffset(None)
 
 
 def time_seconds(t: time) -> Decimal:
     """Seconds since midnight, made UTC when the time has a zone."""
     secs = Decimal(t.hour * 3600 + t.minute * 60 + t.second) + Decimal(t.microsecond) / 1000000
+    if type(t) is WideTime:
+        secs += Decimal(t.nanos) / 1_000_000_000
     off = time_offset(t)
     if off is not None:
         secs -= Decimal(int(off.total_seconds()))
@@ -321,20 +317,26 @@ def shift_datetime(dt: datetime, delta: timedelta) -> datetime:
         if dt.tzinfo is None or not isinstance(dt.tzinfo, ZoneInfo):
             return dt + delta
         return (dt.astimezone(UTC) + delta).astimezone(dt.tzinfo)
-    except OverflowError:
+    except (OverflowError, TypeError):
         pass
-    try:  # beyond years 1..9999
-        wide = dt if type(dt) is WideDateTime else WideDateTime(0, dt)
+    try:  # beyond years 1..9999, or nanoseconds
         if dt.tzinfo is None or not isinstance(dt.tzinfo, ZoneInfo):
-            return wide + delta
-        return (wide.astimezone(UTC) + delta).astimezone(dt.tzinfo)
+            return datetime_from_local_nanos(local_nanos(dt) + duration_nanos(delta), dt.tzinfo)
+        return datetime_from_instant_nanos(instant_nanos(dt) + duration_nanos(delta), dt.tzinfo)
     except OverflowError:
         raise FeelFailure(WarningKind.INVALID_TYPE, "date and time out of range") from None
 
 
 def shift_time(t: time, delta: timedelta) -> time:
-    base = datetime.combine(date(2000, 1, 1), t.replace(tzinfo=None)) + delta
-    return base.time().replace(tzinfo=t.tzinfo)
+    if type(t) is time and type(delta) is timedelta:
+        base = datetime.combine(date(2000, 1, 1), t.replace(tzinfo=None)) + delta
+        return base.time().replace(tzinfo=t.tzinfo)
+    clock = ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000_000 + t.microsecond * 1000 \
+        + nanos_of(t)
+    clock = (clock + duration_nanos(delta)) % 86_400_000_000_000
+    secs, rest = divmod(clock, 1_000_000_000)
+    micro, nanos = divmod(rest, 1000)
+    return time_with(time(secs // 3600, secs // 60 % 60, secs % 60, micro, tzinfo=t.tzinfo), nanos)
 
 
 def now(ctx: Any = None) -> datetime:

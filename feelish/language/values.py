@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import WarningKind
+from .nanos import WideDuration, WideTime
 from .wide import WideDate, WideDateTime
 
 #: FEEL numbers: 34 significant digits, half-even rounding (IEEE 754 decimal128).
@@ -210,6 +211,10 @@ def type_name(x: Any) -> str:
         return "date"
     if t is WideDateTime:
         return "date and time"
+    if t is WideTime:
+        return "time"
+    if t is WideDuration:
+        return "days and time duration"
     if isinstance(x, (list, tuple)):
         return "list"
     if isinstance(x, dict):

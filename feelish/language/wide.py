@@ -1,11 +1,15 @@
 """Dates and date-times whose year lies outside Python's 1..9999 (FEEL allows -999,999,999 to
 999,999,999): `WideDate` and `WideDateTime` hold a real `date`/`datetime` moved by whole 400-year
 cycles (the Gregorian calendar, weekdays included, repeats every 146,097 days) and the number of
-cycles. `make_date`/`make_datetime` return plain values whenever the year fits."""
+cycles; a `WideDateTime` also carries the nanoseconds below its microsecond (`nanos.py`), so a
+date-time with nanoseconds is one too. `make_date`/`make_datetime` return plain values whenever
+they fit."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
+
+from .nanos import HeldClock, KeyOrdered, WideDuration, WideTime, duration_nanos, make_duration, time_with
 
 CYCLE_YEARS = 400
 CYCLE_DAYS = 146097
@@ -37,14 +41,41 @@ def make_date(year: int, month: int, day: int) -> Any:
 
 
 def make_datetime(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
-                  second: int = 0, microsecond: int = 0, tz: tzinfo | None = None) -> Any:
-    """A `datetime`, or a `WideDateTime` when the year is outside 1..9999."""
+                  second: int = 0, microsecond: int = 0, tz: tzinfo | None = None,
+                  nanos: int = 0) -> Any:
+    """A `datetime`, or a `WideDateTime` when the year is outside 1..9999 or `nanos` (below the
+    microsecond) is not 0."""
     if 1 <= year <= 9999:
-        return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=tz)
+        value = datetime(year, month, day, hour, minute, second, microsecond, tzinfo=tz)
+        return WideDateTime(0, value, nanos) if nanos else value
     _check(year)
     k = _cycles(year)
     return WideDateTime(k, datetime(year - k * CYCLE_YEARS, month, day, hour, minute, second,
-                                    microsecond, tzinfo=tz))
+                                    microsecond, tzinfo=tz), nanos)
+
+
+def nanos_of(value: Any) -> int:
+    """The nanoseconds below the microsecond of a time or date-time (0 for plain ones)."""
+    t = type(value)
+    return value.nanos if t is WideDateTime or t is WideTime else 0
+
+
+def with_nanos(value: Any, nanos: int) -> Any:
+    """A date-time or time with its nanoseconds below the microsecond set to `nanos`."""
+    t = type(value)
+    if t is WideDateTime:
+        return _build(value.cycles, value.inner, nanos)
+    if t is WideTime:
+        return time_with(value.inner, nanos)
+    if isinstance(value, datetime):
+        return WideDateTime(0, value, nanos) if nanos else value
+    return time_with(value, nanos)
+
+
+def _build(cycles: int, inner: datetime, nanos: int) -> Any:
+    if cycles == 0 and not nanos:
+        return inner
+    return WideDateTime(cycles, inner, nanos)
 
 
 def date_from_ordinal(n: int) -> Any:
@@ -69,6 +100,16 @@ def local_micros(dt: Any) -> int:
             + dt.microsecond)
 
 
+def local_nanos(dt: Any) -> int:
+    """`local_micros` in nanoseconds, the date-time's own nanoseconds included."""
+    return local_micros(dt) * 1000 + nanos_of(dt)
+
+
+def instant_nanos(dt: Any) -> int:
+    """`instant_micros` in nanoseconds, the date-time's own nanoseconds included."""
+    return instant_micros(dt) * 1000 + nanos_of(dt)
+
+
 def instant_micros(dt: Any) -> int:
     """`local_micros` made UTC when the date-time has a zone."""
     off = dt.utcoffset()
@@ -77,24 +118,39 @@ def instant_micros(dt: Any) -> int:
     return local_micros(dt) - (off.days * 86400 + off.seconds) * 1_000_000 - off.microseconds
 
 
-def datetime_from_local(micros: int, tz: tzinfo | None) -> Any:
+def datetime_from_local(micros: int, tz: tzinfo | None, nanos: int = 0) -> Any:
     """The date-time whose wall clock is `micros` (see `local_micros`), with zone `tz` kept."""
     days, rest = divmod(micros, _DAY_MICROS)
     d = date_from_ordinal(days)
     secs, us = divmod(rest, 1_000_000)
-    return make_datetime(d.year, d.month, d.day, secs // 3600, secs // 60 % 60, secs % 60, us, tz)
+    return make_datetime(d.year, d.month, d.day, secs // 3600, secs // 60 % 60, secs % 60, us, tz,
+                         nanos)
 
 
-def datetime_from_instant(micros: int, tz: tzinfo) -> Any:
-    """The date-time in zone `tz` at the UTC instant `micros` (see `instant_micros`)."""
+def datetime_from_local_nanos(nanos: int, tz: tzinfo | None) -> Any:
+    """The date-time whose wall clock is `nanos` (see `local_nanos`), with zone `tz` kept."""
+    micros, rest = divmod(nanos, 1000)
+    return datetime_from_local(micros, tz, rest)
+
+
+def datetime_from_instant(micros: int, tz: tzinfo, nanos: int = 0) -> Any:
+    """The date-time in zone `tz` at the UTC instant `micros` (see `instant_micros`) and `nanos`."""
     utc = datetime_from_local(micros, _UTC)
     if type(utc) is datetime:
         try:
-            return utc.astimezone(tz)
+            value = utc.astimezone(tz)
         except OverflowError:  # the first or last day of 1..9999, moved out of it by the offset
             k = -1 if utc.year < 5000 else 1
-            return _wrap(k, utc.replace(year=utc.year - k * CYCLE_YEARS).astimezone(tz))
-    return _wrap(utc.cycles, utc.inner.astimezone(tz))
+            value = _wrap(k, utc.replace(year=utc.year - k * CYCLE_YEARS).astimezone(tz))
+    else:
+        value = _wrap(utc.cycles, utc.inner.astimezone(tz))
+    return with_nanos(value, nanos) if nanos else value
+
+
+def datetime_from_instant_nanos(nanos: int, tz: tzinfo) -> Any:
+    """The date-time in zone `tz` at the UTC instant `nanos` (see `instant_nanos`)."""
+    micros, rest = divmod(nanos, 1000)
+    return datetime_from_instant(micros, tz, rest)
 
 
 def _wrap(k: int, inner: Any) -> Any:
@@ -108,7 +164,7 @@ def _wrap(k: int, inner: Any) -> Any:
     return WideDate(k2, held) if type(inner) is date else WideDateTime(k2, held)
 
 
-class _Held:
+class _Held(KeyOrdered):
     """What both wide kinds share: the held value, the calendar fields read from it, and ordering
     from `_key(other)` (self's position and other's, or None when not comparable)."""
 
@@ -145,25 +201,6 @@ class _Held:
     def toordinal(self) -> int:
         return ordinal(self)
 
-    def _key(self, other: Any) -> tuple[int, int] | None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def __lt__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] < k[1]
-
-    def __le__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] <= k[1]
-
-    def __gt__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] > k[1]
-
-    def __ge__(self, other: Any) -> Any:
-        k = self._key(other)
-        return NotImplemented if k is None else k[0] >= k[1]
-
 
 class WideDate(_Held):
     """A date with a year outside 1..9999 (see the module docstring); compares, hashes and
@@ -175,22 +212,22 @@ class WideDate(_Held):
         return make_date(self.year if year is None else year, month or self.month, day or self.day)
 
     def __add__(self, other: Any) -> Any:
-        if isinstance(other, timedelta):
+        if _is_duration(other):
             return date_from_ordinal(ordinal(self) + other.days)
         return NotImplemented
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Any:
-        if isinstance(other, timedelta):
+        if _is_duration(other):
             return date_from_ordinal(ordinal(self) - other.days)
         if _is_date(other):
-            return timedelta(days=ordinal(self) - ordinal(other))
+            return make_duration((ordinal(self) - ordinal(other)) * _DAY_NANOS)
         return NotImplemented
 
     def __rsub__(self, other: Any) -> Any:
         if _is_date(other):
-            return timedelta(days=ordinal(other) - ordinal(self))
+            return make_duration((ordinal(other) - ordinal(self)) * _DAY_NANOS)
         return NotImplemented
 
     def _key(self, other: Any) -> tuple[int, int] | None:
@@ -211,75 +248,75 @@ class WideDate(_Held):
         return f"WideDate({self.isoformat()!r})"
 
 
-class WideDateTime(_Held):
-    """A date and time with a year outside 1..9999 (see the module docstring)."""
+class WideDateTime(_Held, HeldClock):
+    """A date and time with a year outside 1..9999 or nanoseconds below its microsecond (`nanos`,
+    0..999; see the module docstring)."""
 
-    __slots__ = ()
+    __slots__ = ("nanos",)
 
-    hour = property(lambda self: self.inner.hour)
-    minute = property(lambda self: self.inner.minute)
-    second = property(lambda self: self.inner.second)
-    microsecond = property(lambda self: self.inner.microsecond)
-    tzinfo = property(lambda self: self.inner.tzinfo)
-
-    def utcoffset(self) -> timedelta | None:
-        return self.inner.utcoffset()
+    def __init__(self, cycles: int, inner: Any, nanos: int = 0):
+        self.cycles = cycles
+        self.inner = inner
+        self.nanos = nanos
 
     def date(self) -> Any:
-        return WideDate(self.cycles, self.inner.date())
+        return _wrap(self.cycles, self.inner.date())
 
-    def time(self) -> time:
-        return self.inner.time()
+    def time(self) -> Any:
+        return time_with(self.inner.time(), self.nanos)
 
-    def timetz(self) -> time:
-        return self.inner.timetz()
+    def timetz(self) -> Any:
+        return time_with(self.inner.timetz(), self.nanos)
 
     def replace(self, **changes: Any) -> Any:
+        """As `datetime.replace`; `microsecond=` sets the whole fraction (the nanoseconds go),
+        `nanosecond=` the part below the microsecond."""
+        nanos = changes.pop("nanosecond", 0 if "microsecond" in changes else self.nanos)
         if "year" in changes:
             fields = dict(year=self.year, month=self.month, day=self.day, hour=self.hour,
                           minute=self.minute, second=self.second, microsecond=self.microsecond,
-                          tz=self.tzinfo)
+                          tz=self.tzinfo, nanos=nanos)
             if "tzinfo" in changes:
                 changes["tz"] = changes.pop("tzinfo")
             fields.update(changes)
             return make_datetime(**fields)
-        return WideDateTime(self.cycles, self.inner.replace(**changes))
+        return _build(self.cycles, self.inner.replace(**changes), nanos)
 
     def astimezone(self, tz: tzinfo) -> Any:
-        return datetime_from_instant(instant_micros(self), tz)
+        return datetime_from_instant(instant_micros(self), tz, self.nanos)
 
     def __add__(self, other: Any) -> Any:
-        if isinstance(other, timedelta):
-            return datetime_from_local(local_micros(self) + _td_micros(other), self.tzinfo)
+        if _is_duration(other):
+            return datetime_from_local_nanos(local_nanos(self) + duration_nanos(other), self.tzinfo)
         return NotImplemented
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Any:
-        if isinstance(other, timedelta):
-            return datetime_from_local(local_micros(self) - _td_micros(other), self.tzinfo)
+        if _is_duration(other):
+            return datetime_from_local_nanos(local_nanos(self) - duration_nanos(other), self.tzinfo)
         if _is_datetime(other):
             if (self.tzinfo is None) != (other.tzinfo is None):
                 raise TypeError("can't subtract offset-naive and offset-aware datetimes")
-            return timedelta(microseconds=self._instant() - instant_micros(other))
+            return make_duration(self._instant() - instant_nanos(other))
         return NotImplemented
 
     def __rsub__(self, other: Any) -> Any:
         if _is_datetime(other):
             if (self.tzinfo is None) != (other.tzinfo is None):
                 raise TypeError("can't subtract offset-naive and offset-aware datetimes")
-            return timedelta(microseconds=instant_micros(other) - self._instant())
+            return make_duration(instant_nanos(other) - self._instant())
         return NotImplemented
 
     def _instant(self) -> int:
-        return instant_micros(self)
+        return instant_nanos(self)
 
     def _key(self, other: Any) -> tuple[int, int] | None:
         if not _is_datetime(other):
             return None
         if (self.tzinfo is None) != (other.tzinfo is None):
             raise TypeError("can't compare offset-naive and offset-aware datetimes")
-        return self._instant(), instant_micros(other)
+        return self._instant(), instant_nanos(other)
 
     def __eq__(self, other: Any) -> bool:
         if type(other) is not WideDateTime or (self.tzinfo is None) != (other.tzinfo is None):
@@ -289,14 +326,26 @@ class WideDateTime(_Held):
     def __hash__(self) -> int:
         return hash(("date and time", self._instant()))
 
+    def isoformat(self) -> str:
+        """Python's ISO form with FEEL's year and all nine digits when there are nanoseconds."""
+        text = self.inner.isoformat(timespec="microseconds" if self.nanos else "auto")
+        cut = text.index("-", 1)  # after the year
+        if self.nanos:
+            dot = text.index(".", cut)
+            text = f"{text[:dot + 7]}{self.nanos:03d}{text[dot + 7:]}"
+        return _year_text(self.year) + text[cut:]
+
+    __str__ = isoformat
+
     def __repr__(self) -> str:
-        i = self.inner
-        return (f"WideDateTime('{_year_text(self.year)}-{i.month:02d}-{i.day:02d}T{i.hour:02d}:"
-                f"{i.minute:02d}:{i.second:02d}.{i.microsecond:06d}', tzinfo={i.tzinfo!r})")
+        return f"WideDateTime({self.isoformat()!r}, tzinfo={self.inner.tzinfo!r})"
 
 
-def _td_micros(td: timedelta) -> int:
-    return (td.days * 86400 + td.seconds) * 1_000_000 + td.microseconds
+_DAY_NANOS = 86_400_000_000_000
+
+
+def _is_duration(x: Any) -> bool:
+    return type(x) is WideDuration or isinstance(x, timedelta)
 
 
 def _is_date(x: Any) -> bool:
@@ -312,4 +361,4 @@ def _year_text(year: int) -> str:
     return f"-{-year:04d}" if year < 0 else f"{year:04d}"
 
 
-WIDE_TYPES = (WideDate, WideDateTime)
+WIDE_TYPES = (WideDate, WideDateTime, WideTime, WideDuration)

@@ -10,6 +10,7 @@ from typing import Any
 
 from feelish.language import temporal
 from feelish.language.values import Range, YearsMonthsDuration
+from feelish.language.nanos import WideDuration, WideTime
 from feelish.language.wide import WideDate, WideDateTime
 
 _SCALARS = {"@number", "@date", "@time", "@datetime", "@duration", "@ymduration"}
@@ -54,7 +55,7 @@ def _scalar(key: str, text: str) -> Any:
         raise Undecodable(f"{key} {text!r}: {exc}") from None
     if key == "@ymduration" and type(value) is not YearsMonthsDuration:
         raise Undecodable(f"{text!r} is not a years-and-months duration")
-    if key == "@duration" and type(value) is not dt.timedelta:
+    if key == "@duration" and type(value) not in (dt.timedelta, WideDuration):
         raise Undecodable(f"{text!r} is not a days-and-time duration")
     return value
 
@@ -97,8 +98,11 @@ def same(got: Any, expected: Any) -> bool:
     if te is dt.time:
         return (type(got) is dt.time and got.replace(tzinfo=None) == expected.replace(tzinfo=None)
                 and _zone_key(got.tzinfo, None) == _zone_key(expected.tzinfo, None))
-    if te is dt.timedelta:
-        return type(got) is dt.timedelta and got == expected
+    if te is WideTime:
+        return (type(got) is WideTime and got.replace(tzinfo=None) == expected.replace(tzinfo=None)
+                and _zone_key(got.tzinfo, None) == _zone_key(expected.tzinfo, None))
+    if te is dt.timedelta or te is WideDuration:
+        return type(got) in (dt.timedelta, WideDuration) and got == expected
     if te is YearsMonthsDuration:
         return type(got) is YearsMonthsDuration and got.months == expected.months
     if te is Range:

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from ...errors import WarningKind
 from ..tainting import rerun, tainted
+from ..nanos import WideDuration, WideTime
 from ..wide import WideDate, WideDateTime
 from ..values import (FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number, small_int,
                       to_decimal, type_name)
@@ -225,11 +226,11 @@ def is_datetime(x: Any) -> bool:
 
 
 def is_time(x: Any) -> bool:
-    return isinstance(x, time)
+    return isinstance(x, time) or type(x) is WideTime
 
 
 def is_duration(x: Any) -> bool:
-    return isinstance(x, timedelta) or type(x) is YearsMonthsDuration
+    return isinstance(x, timedelta) or type(x) is YearsMonthsDuration or type(x) is WideDuration
 
 
 __all__ = ["Builtin", "Overload", "REGISTRY", "builtin", "failure", "num", "integer", "text",

@@ -11,7 +11,8 @@ from .. import temporal
 from ..operators import compare
 from ..values import DECIMAL, FeelFailure, Range, YearsMonthsDuration
 from ..codec import feel_string, from_json_text, json_text
-from ..wide import make_date, make_datetime
+from ..nanos import time_with
+from ..wide import make_date, make_datetime, nanos_of
 from ._core import (as_list, builtin, check_string, context, failure, integer, is_date,
                     is_datetime, is_time, num, text, whole)
 
@@ -54,7 +55,8 @@ def _datetime_combine(d: Any, t: Any) -> datetime:
         return _with_zone(d, t)
     if not (is_date(d) or is_datetime(d)) or not is_time(t) or is_datetime(t):
         raise failure("date and time(date, time) expects a date and a time")
-    return make_datetime(d.year, d.month, d.day, t.hour, t.minute, t.second, t.microsecond, t.tzinfo)
+    return make_datetime(d.year, d.month, d.day, t.hour, t.minute, t.second, t.microsecond, t.tzinfo,
+                         nanos_of(t))
 
 
 @builtin("date and time", "date, timezone")
@@ -89,7 +91,7 @@ def _time_parts(hour: Any, minute: Any, second: Any, offset: Any = None) -> time
     h, m = integer(hour, "hour"), integer(minute, "minute")
     s = num(second, "second")
     seconds = whole(s, "second")
-    micro = int(((s - seconds) * 1000000).to_integral_value())
+    micro, nanos = divmod(int(((s - seconds) * 1_000_000_000).to_integral_value()), 1000)
     tz = None
     if offset is not None:
         if not isinstance(offset, timedelta):
@@ -98,7 +100,7 @@ def _time_parts(hour: Any, minute: Any, second: Any, offset: Any = None) -> time
             raise failure("offset out of range")
         tz = timezone.utc if offset == timedelta(0) else timezone(offset)
     try:
-        return time(h, m, seconds, micro, tzinfo=tz)
+        return time_with(time(h, m, seconds, micro, tzinfo=tz), nanos)
     except ValueError:
         raise failure("not a valid time of day") from None
 

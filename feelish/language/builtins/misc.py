@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from ..operators import equal
 from ..values import FeelFailure, type_name
+from ..nanos import WideTime
 from ..wide import WideDateTime
 from ._core import builtin
 
@@ -25,7 +26,7 @@ def _is(a: Any, b: Any) -> bool:
         return a is None and b is None
     if type_name(a) != type_name(b):
         return False
-    if isinstance(a, (datetime, time)) or type(a) is WideDateTime:
+    if isinstance(a, (datetime, time)) or type(a) is WideDateTime or type(a) is WideTime:
         moment_a = a.inner if type(a) is WideDateTime else a if isinstance(a, datetime) else None
         moment_b = b.inner if type(b) is WideDateTime else b if isinstance(b, datetime) else None
         if _zone_identity(a.tzinfo, moment_a) != _zone_identity(b.tzinfo, moment_b):

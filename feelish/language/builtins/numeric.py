@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from ..nanos import WideDuration, duration_nanos
 from ..values import DECIMAL, YearsMonthsDuration
 from ._core import builtin, failure, integer, num, text, whole
 
@@ -69,8 +70,11 @@ _rounder("round half down", decimal.ROUND_HALF_DOWN)
 
 @builtin("abs", "n")
 def _abs(n: Any) -> Any:
-    if isinstance(n, timedelta):
-        return abs(n)
+    if isinstance(n, timedelta) or type(n) is WideDuration:
+        try:
+            return abs(n)
+        except OverflowError:  # abs(timedelta.min)
+            return WideDuration(-duration_nanos(n))
     if type(n) is YearsMonthsDuration:
         return YearsMonthsDuration(abs(n.months))
     return DECIMAL.abs(num(n))
