@@ -18,6 +18,7 @@ from urllib.parse import quote_plus
 from ..errors import ConnectorError
 from ..language.values import YearsMonthsDuration
 from ..language.codec import feel_string
+from ..language.wide import WIDE_TYPES
 from .documents import open_regular
 from .urls import scalar_text
 
@@ -95,7 +96,7 @@ def _jsonable(value, drop_nulls: bool, files, exact: list):
         return [_jsonable(v, drop_nulls, files, exact) for v in value]
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode("ascii")
-    if isinstance(value, (_dt.date, _dt.time)):
+    if isinstance(value, _ISO_TEXT):  # wide ones too: years beyond 1..9999, nanoseconds
         return value.isoformat()
     if isinstance(value, _dt.timedelta):
         return feel_string(value)
@@ -104,6 +105,8 @@ def _jsonable(value, drop_nulls: bool, files, exact: list):
     raise ConnectorError("INPUT_ERROR", f"the body holds a {type(value).__name__}, which has no "
                          "JSON form", field="body")
 
+
+_ISO_TEXT = (_dt.date, _dt.time, *WIDE_TYPES)
 
 #: numbers JSON text can carry here: at most ~4000 digits either side of the point (Python's own
 #: int/str conversion stops at 4300 digits; most JSON readers far sooner)

@@ -12,11 +12,13 @@ import httpx2
 from ..errors import ConnectorError
 from ..language.values import YearsMonthsDuration
 from ..language.codec import feel_string
+from ..language.wide import WIDE_TYPES
 
 _SAFE_QUERY = "-._~"  # unreserved; everything else in a parameter is escaped
 
 
 _MAX_DIGITS = 4000  # digits a number may have on the wire (headers, query, forms)
+_ISO_TEXT = (_dt.date, _dt.time, *WIDE_TYPES)
 
 
 def _no_text(value, field: str, what: str) -> ConnectorError:
@@ -45,7 +47,7 @@ def scalar_text(value, field: str, what: str) -> str:
         if value != value or value in (float("inf"), float("-inf")):
             raise _no_text(value, field, what)
         return repr(value)
-    if isinstance(value, (_dt.date, _dt.time)):
+    if isinstance(value, _ISO_TEXT):  # wide ones too: years beyond 1..9999, nanoseconds
         return value.isoformat()
     if isinstance(value, _dt.timedelta):
         return feel_string(value)  # ISO 8601, as FEEL writes it
