@@ -148,13 +148,13 @@ def parse_duration(text: str) -> timedelta | YearsMonthsDuration:
     has_dt = any(g[k] is not None for k in ("W", "D", "H", "MI", "S"))
     if has_ym and has_dt:
         raise _invalid("duration (years-months and days-time parts cannot be mixed)", text)
+    whole, _, frac = (g["S"] or "0").partition(".")
     try:
+        if any(len(part.lstrip("0")) > 40 for part in (g["Y"], g["M"], g["W"], g["D"], g["H"],
+                                                       g["MI"], whole) if part):
+            raise OverflowError  # far beyond any duration: not worth an int
         if has_ym:
             return YearsMonthsDuration(sign * (int(g["Y"] or 0) * 12 + int(g["M"] or 0)))
-        whole, _, frac = (g["S"] or "0").partition(".")
-        if len(g["W"] or "") + len(g["D"] or "") + len(g["H"] or "") + len(g["MI"] or "") \
-                + len(whole) > 40:
-            raise OverflowError  # far beyond any duration: not worth an int
         seconds = (((int(g["W"] or 0) * 7 + int(g["D"] or 0)) * 24 + int(g["H"] or 0)) * 60
                    + int(g["MI"] or 0)) * 60 + int(whole)
         return make_duration(sign * (seconds * 1_000_000_000 + int(frac.ljust(9, "0"))))
