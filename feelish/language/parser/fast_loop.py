@@ -72,6 +72,7 @@ class FastLoop:
         states = [state]
         values: list = []
         push_state, push_value = states.append, values.append
+        values_of, heads = _VALUES.get, _HEADS
         pos, n = 0, len(text)
         while True:
             if pos < n:
@@ -85,7 +86,11 @@ class FastLoop:
                 pos = m.end()
                 if kind in ignore:
                     continue
-                value = m.group(kind)
+                value = values_of(kind)
+                if value is None:
+                    value = m.group(kind)
+                    if kind in heads:
+                        value = heads[kind] + value
                 token = Tok(kind, value, pos - len(value), pos)
             else:
                 kind = "$END"
@@ -161,7 +166,75 @@ def _scanner(pattern: list | None):
     if pattern is None:  # pragma: no cover - not with this grammar
         return lambda text, pos: None
     source, flags = pattern
-    return re.compile(f"{WS[:-1]}*+(?:{source})", flags).match
+    return re.compile(f"{WS[:-1]}*+(?:{_first_chars_out(source, flags)})", flags).match
+
+
+#: an alternative `(?P<NAME>body)` of a master pattern (Lark writes one per terminal)
+_ALTERNATIVE = re.compile(r"\(\?P<(\w+)>(.*)\)", re.S)
+#: a body's first character when it is a fixed one (plain, or escaped by re.escape) and not repeated
+_FIXED_HEAD = re.compile(r"(?:\\[^A-Za-z0-9]|[^\\()\[\]{}.*+?^$|])(?![*+?{])")
+#: a body that is a fixed string (Lark writes a string terminal with re.escape)
+_FIXED = re.compile(r"(?:\\[^A-Za-z0-9]|[^\\()\[\]{}.*+?^$|])+")
+#: terminal -> its text (fixed strings) and terminal -> the head moved out of its group (see below)
+_VALUES: dict[str, str] = {}
+_HEADS: dict[str, str] = {}
+
+
+def _first_chars_out(source: str, flags: int) -> str:
+    """`source` with each alternative whose first character is fixed written `c(?P<NAME>rest)`:
+    the same matches in the same order, but the regex engine skips such an alternative on one
+    character compare (it cannot when the alternative opens with its group), which makes a
+    state's match about twice as fast for punctuation.  The token's text is then the moved head
+    plus the group (`_HEADS`), or the fixed string itself (`_VALUES`).  `source` unchanged when
+    it does not split into Lark's alternatives exactly."""
+    parts = source.split("|(?P<")
+    alternatives = []
+    for i, part in enumerate(parts):
+        m = _ALTERNATIVE.fullmatch(part if i == 0 else "(?P<" + part)
+        if m is None:
+            return source  # pragma: no cover - a `|(?P<` inside a terminal's own pattern
+        alternatives.append((m.group(1), m.group(2)))
+    try:  # each body must be a whole regex by itself, or the split was wrong
+        for _, body in alternatives:
+            re.compile(body, flags)
+    except re.error:  # pragma: no cover
+        return source
+    out = []
+    for name, body in alternatives:
+        head = _FIXED_HEAD.match(body)
+        if head is None or flags & re.IGNORECASE or _top_level_bar(body):
+            out.append(f"(?P<{name}>{body})")
+            continue
+        text = re.sub(r"\\(.)", r"\1", body, flags=re.S)
+        if _FIXED.fullmatch(body):
+            _VALUES[name] = text
+        else:
+            _HEADS[name] = text[:1]
+        out.append(f"{head.group()}(?P<{name}>{body[head.end():]})")
+    return "|".join(out)
+
+
+def _top_level_bar(body: str) -> bool:
+    """Whether `body` is an alternation at its top level (`ab|cd`: its head cannot move out)."""
+    depth, i, in_set = 0, 0, False
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 1
+        elif in_set:
+            in_set = ch != "]"
+        elif ch == "[":
+            in_set = True
+            if body[i + 1:i + 2] == "]":  # `[]...]`: a literal `]` first
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 def _rule_callback(rule: dict, builder: Builder):
