@@ -213,6 +213,9 @@ class Builder:
     def expression(self, c):
         return c[0]
 
+    def expression_1(self, child):
+        return child
+
     def any_test(self, c):
         return ast.UnaryTests(_span(c[0], c[0]), (ast.AnyTest(_span(c[0], c[0])),))
 
@@ -359,7 +362,9 @@ class Builder:
     # ------------------------------------------------------------------ atoms
 
     def number(self, c):
-        tok = c[0]
+        return self.number_1(c[0])
+
+    def number_1(self, tok):
         span = _Span(tok.start_pos, tok.end_pos)
         try:
             value = Decimal(tok.value)
@@ -368,7 +373,9 @@ class Builder:
         return _NumberLit(span, value)
 
     def string(self, c):
-        tok = c[0]
+        return self.string_1(c[0])
+
+    def string_1(self, tok):
         span = _Span(tok.start_pos, tok.end_pos)
         text = self._decode(tok.value[1:-1], tok.start_pos + 1)
         if "<<" not in text:
@@ -384,10 +391,16 @@ class Builder:
         return ast.TemporalLit(_span(tok, tok), self._decode(tok.value[2:-1], tok.start_pos + 2))
 
     def true(self, c):
-        return _BoolLit(_Span(c[0].start_pos, c[0].end_pos), True)
+        return self.true_1(c[0])
+
+    def true_1(self, tok):
+        return _BoolLit(_Span(tok.start_pos, tok.end_pos), True)
 
     def false(self, c):
-        return _BoolLit(_Span(c[0].start_pos, c[0].end_pos), False)
+        return self.false_1(c[0])
+
+    def false_1(self, tok):
+        return _BoolLit(_Span(tok.start_pos, tok.end_pos), False)
 
     def null(self, c):
         return ast.NullLit(_span(c[0], c[0]))
@@ -401,14 +414,18 @@ class Builder:
 
     def name(self, c):
         if len(c) == 1:
-            tok = c[0]
-            kind = tok.type
-            if kind == "NAME" or kind == "FN_ANDOR":
-                return _Name(_Span(tok.start_pos, tok.end_pos), tok.value)
-            if kind == "BACKTICK":
-                return _Name(_Span(tok.start_pos, tok.end_pos), tok.value[1:-1])
+            return self.name_1(c[0])
         words = " ".join(_SPACES.sub(" ", t.value) if t.type == "KW_NAME" else t.value for t in c)
         return ast.Name(_span(c[0], c[-1]), words)
+
+    def name_1(self, tok):
+        """`name` of one NAME, FN_ANDOR, BACKTICK or KW_NAME token."""
+        kind = tok.type
+        if kind == "NAME" or kind == "FN_ANDOR":
+            return _Name(_Span(tok.start_pos, tok.end_pos), tok.value)
+        if kind == "BACKTICK":
+            return _Name(_Span(tok.start_pos, tok.end_pos), tok.value[1:-1])
+        return ast.Name(_span(tok, tok), _SPACES.sub(" ", tok.value))
 
     def paren(self, c):
         return c[1]

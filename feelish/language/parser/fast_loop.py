@@ -50,9 +50,13 @@ class FastLoop:
     @classmethod
     def _make(cls, tables: dict, builder: Builder) -> "FastLoop":
         rules = [_rule_callback(record, builder) for record in tables["rules"]]
-        # each rule carries its goto column (state below -> state)
-        columns = {origin: {below: target for below, target in pairs}
-                   for origin, pairs in tables["gotos"].items()}
+        # each rule carries its goto column (state below -> state; a list: indexing it is cheaper)
+        count = len(tables["actions"])
+        columns = {}
+        for origin, pairs in tables["gotos"].items():
+            column = columns[origin] = [None] * count
+            for below, target in pairs:
+                column[below] = target
         rules = [(size, columns[origin], callback) for size, origin, callback in rules]
         loop = cls(tables["actions"], columns, [], dict(tables["starts"]), dict(tables["ends"]),
                    rules, frozenset(tables["ignore"]))
@@ -113,7 +117,7 @@ class FastLoop:
                     state = states[-1] = target
                     continue
                 if size == 1:  # an atom, a name, ...: replace the top in place
-                    values[-1] = callback([values[-1]])
+                    values[-1] = callback(values[-1])
                     state = states[-1] = column[states[-2]]
                 else:
                     children = values[-size:]
@@ -238,6 +242,20 @@ def _top_level_bar(body: str) -> bool:
 
 
 def _rule_callback(rule: dict, builder: Builder):
+    """(size, origin name, callback) as `_list_callback` gives it, except that a callback of a
+    one-symbol rule takes that child itself (the builder's `NAME_1` method where it has one)."""
+    size, origin, callback = _list_callback(rule, builder)
+    if size != 1 or callback is None:
+        return size, origin, callback
+    name = rule["alias"] or rule["template"] or origin
+    if callback == getattr(builder, name, None):  # the method itself, no reshaping around it
+        one = getattr(builder, f"{name}_1", None)
+        if one is not None:
+            return size, origin, one
+    return size, origin, lambda child: callback([child])
+
+
+def _list_callback(rule: dict, builder: Builder):
     """(size, origin name, callback) for a rule record (`tables.extract`) doing what Lark's tree
     builder does for `rule` with keep_all_tokens and maybe_placeholders: splice inlined `_rule`
     children, insert None for absent `[optional]` parts, pass a single child of a `?rule`
