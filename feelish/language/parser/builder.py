@@ -287,15 +287,21 @@ class Builder:
     # ------------------------------------------------------------------ operators
 
     def or_(self, c):
-        left, _, right = c
+        return self.or__3(*c)
+
+    def or__3(self, left, _, right):
         return self._track2(_Or(_Span(left.span.start, right.span.end), left, right), left, right)
 
     def and_(self, c):
-        left, _, right = c
+        return self.and__3(*c)
+
+    def and__3(self, left, _, right):
         return self._track2(_And(_Span(left.span.start, right.span.end), left, right), left, right)
 
     def compare(self, c):
-        left, op, right = c
+        return self.compare_3(*c)
+
+    def compare_3(self, left, op, right):
         return self._track2(_Compare(_Span(left.span.start, right.span.end), op.value, left, right),
                             left, right)
 
@@ -319,7 +325,9 @@ class Builder:
         return self._track(ast.InstanceOf(_span(value, typ), value, typ), value)
 
     def arith(self, c):
-        left, op, right = c
+        return self.arith_3(*c)
+
+    def arith_3(self, left, op, right):
         return self._track2(_Arith(_Span(left.span.start, right.span.end), op.value, left, right),
                             left, right)
 
@@ -330,7 +338,9 @@ class Builder:
     # ------------------------------------------------------------------ postfix
 
     def path(self, c):
-        base, _, name = c
+        return self.path_3(*c)
+
+    def path_3(self, base, _, name):
         return self._track1(_Path(_Span(base.span.start, name.span.end), base, name.name), base)
 
     def filter(self, c):
@@ -444,7 +454,9 @@ class Builder:
         return self._track(_ContextLit(_Span(c[0].start_pos, c[-1].end_pos), entries), *entries)
 
     def entry(self, c):
-        key, _, value = c
+        return self.entry_3(*c)
+
+    def entry_3(self, key, _, value):
         if key.type == "STRING":
             text = self._decode(key.value[1:-1], key.start_pos + 1)
         elif key.type == "BACKTICK":

@@ -75,7 +75,7 @@ class FastLoop:
         state = self.starts[start]
         states = [state]
         values: list = []
-        push_state, push_value = states.append, values.append
+        push_state, push_value, pop_value = states.append, values.append, values.pop
         values_of, heads = _VALUES.get, _HEADS
         pos, n = 0, len(text)
         while True:
@@ -118,6 +118,12 @@ class FastLoop:
                     continue
                 if size == 1:  # an atom, a name, ...: replace the top in place
                     values[-1] = callback(values[-1])
+                    state = states[-1] = column[states[-2]]
+                elif size == 3:  # a binary operator, a path, a context entry
+                    right = pop_value()
+                    middle = pop_value()
+                    values[-1] = callback(values[-1], middle, right)
+                    del states[-2:]
                     state = states[-1] = column[states[-2]]
                 else:
                     children = values[-size:]
@@ -243,16 +249,19 @@ def _top_level_bar(body: str) -> bool:
 
 def _rule_callback(rule: dict, builder: Builder):
     """(size, origin name, callback) as `_list_callback` gives it, except that a callback of a
-    one-symbol rule takes that child itself (the builder's `NAME_1` method where it has one)."""
+    one- or three-symbol rule takes its children as arguments (the builder's `NAME_1` or
+    `NAME_3` method where it has one)."""
     size, origin, callback = _list_callback(rule, builder)
-    if size != 1 or callback is None:
+    if (size != 1 and size != 3) or callback is None:
         return size, origin, callback
     name = rule["alias"] or rule["template"] or origin
     if callback == getattr(builder, name, None):  # the method itself, no reshaping around it
-        one = getattr(builder, f"{name}_1", None)
-        if one is not None:
-            return size, origin, one
-    return size, origin, lambda child: callback([child])
+        positional = getattr(builder, f"{name}_{size}", None)
+        if positional is not None:
+            return size, origin, positional
+    if size == 1:
+        return size, origin, lambda child: callback([child])
+    return size, origin, lambda first, second, third: callback([first, second, third])
 
 
 def _list_callback(rule: dict, builder: Builder):
