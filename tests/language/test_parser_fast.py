@@ -36,6 +36,9 @@ TRICKY = [
     "((((((((((1))))))))))", "  1  ", "\t1\n+\r\n2 ", "1 \ufeff+ \u200b2", "{ \ufeffa b : 1 }",
     "\u200b", "  ", "x\ufeff", "{a\u200b: 1}", "1 \n// c", "1 /* c */ ", "1 \u00a0 + 2",
     "-" * 300 + "1", "[" * 250 + "]" * 250,
+    # short texts nested as deep as their length allows (the depth bound ShortBuilder rests on)
+    "-" * 198 + "1", "-" * 199 + "1", "[" * 99 + "]" * 99, "a" + ".b" * 99, "1" + "+1" * 99,
+    "not(" + "-" * 194 + "1)",
 ]
 
 
@@ -57,7 +60,34 @@ def _both(text: str, start: str):
     want = run(lambda: lark.parse(text, start=start))
     got = run(lambda: parser._fast.parse(text, start))
     assert got == want, (text, start)
+    if len(text) < parser.MAX_DEPTH:  # what `parse` runs for a short text: no depth bookkeeping
+        short = parser._short_builder
+        short.begin(text, None)
+        try:
+            result = parser._fast.parse(text, start, True)
+            outcome = ("parse error",) if result is parser._FAILED else ("ok", result)
+        except SourceError as err:
+            outcome = ("error", type(err).__name__, str(err))
+        finally:
+            short.end()
+        assert outcome == want, (text, start)
+        _check_depth_bound(text, start)
     return got
+
+
+def _check_depth_bound(text: str, start: str) -> None:
+    """The bound `ShortBuilder` rests on: the depth the full builder tracks never exceeds the
+    text's length + 1."""
+    builder = parser._builder
+    builder.begin(text, None)
+    try:
+        if parser._fast.parse(text, start) is not parser._FAILED:
+            depths = builder._state.depth
+            assert max(depths.values(), default=1) <= len(text) + 1, text
+    except SourceError:
+        pass
+    finally:
+        builder.end()
 
 
 def test_the_fast_loop_is_in_use():

@@ -13,7 +13,7 @@ from .. import ast
 from ...resources import grammar_text
 from ...errors import LimitExceeded, SourceError, Span
 from . import tables
-from .builder import MAX_DEPTH, Builder, accept_tokens
+from .builder import MAX_DEPTH, Builder, ShortBuilder, accept_tokens
 from .fast_loop import FAILED as _FAILED
 from .fast_loop import FastLoop
 
@@ -25,6 +25,7 @@ GRAMMAR_FILE = tables.GRAMMAR_FILE
 
 _lock = threading.RLock()
 _builder = Builder()
+_short_builder = ShortBuilder()  # for texts shorter than MAX_DEPTH characters (see ShortBuilder)
 _parser = None          # Lark's own parser: built on first need (a syntax error, stale tables)
 _fast: FastLoop | None = None
 _ready = False          # the fast loop was looked for (it may be None: Lark's loop then)
@@ -62,9 +63,9 @@ def _loop() -> FastLoop | None:
     if not _ready:
         with _lock:
             if not _ready:
-                fast = FastLoop.make(tables.load(), _builder)
+                fast = FastLoop.make(tables.load(), _builder, _short_builder)
                 if fast is None:
-                    fast = FastLoop.make(tables.extract(_lark()), _builder)
+                    fast = FastLoop.make(tables.extract(_lark()), _builder, _short_builder)
                 _fast = fast
                 _ready = True
     return _fast
@@ -101,17 +102,21 @@ def _run(text: str, start: str, origin: str | None):
             f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
             source=text[:200], span=Span(0, 1), origin=origin)
     fast = _loop()
-    builder = _builder
-    builder.begin(text, origin)
+    if fast is not None:
+        short = len(text) < MAX_DEPTH
+        builder = _short_builder if short else _builder
+        builder.begin(text, origin)
+        try:
+            result = fast.parse(text, start, short)
+        finally:
+            builder.end()
+        if result is not _FAILED:
+            return result
+    _builder.begin(text, origin)  # Lark's own loop finds the same spot and says why
     try:
-        if fast is not None:
-            result = fast.parse(text, start)
-            if result is not _FAILED:
-                return result
-            builder.begin(text, origin)  # Lark's own loop finds the same spot and says why
         return _lark_parse(text, start, origin)
     finally:
-        builder.end()
+        _builder.end()
 
 
 def _lark_parse(text: str, start: str, origin: str | None):

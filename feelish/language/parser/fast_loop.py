@@ -25,31 +25,33 @@ class FastLoop:
     does not accept), it gives up and the caller re-runs the parse with Lark for its exception.
     """
 
-    def __init__(self, actions, gotos, scanners, starts, ends, rules, ignore) -> None:
+    def __init__(self, actions, gotos, scanners, starts, ends, rules, ignore, short_rules=None) -> None:
         self.actions = actions      # state -> {terminal: shift state (>= 0) or ~rule index}
         self.gotos = gotos          # rule name -> {state below: state}
         self.scanners = scanners    # state -> compiled master pattern's .match
         self.starts = starts
         self.ends = ends
         self.rules = rules          # [(size, goto column, callback or None for a pass-through)]
+        self.short_rules = short_rules or rules  # the same over the short-text builder
         self.ignore = ignore
         self.end_states = frozenset(ends.values())
         self.units: dict[tuple, int] = {}   # pass-through runs seen so far (see _passes)
 
     @classmethod
-    def make(cls, tables: dict | None, builder: Builder) -> "FastLoop | None":
-        """A loop over `tables` (`tables.extract` or `tables.load`); None when there are none or
-        they are not what this loop expects (Lark's own loop is used)."""
+    def make(cls, tables: dict | None, builder: Builder,
+             short_builder: Builder | None = None) -> "FastLoop | None":
+        """A loop over `tables` (`tables.extract` or `tables.load`) calling `builder`, or
+        `short_builder` for `parse(..., short=True)`; None when there are no tables or they are
+        not what this loop expects (Lark's own loop is used)."""
         if tables is None:
             return None
         try:
-            return cls._make(tables, builder)
+            return cls._make(tables, builder, short_builder)
         except Exception:  # pragma: no cover - tables of another shape: stay correct, just slower
             return None
 
     @classmethod
-    def _make(cls, tables: dict, builder: Builder) -> "FastLoop":
-        rules = [_rule_callback(record, builder) for record in tables["rules"]]
+    def _make(cls, tables: dict, builder: Builder, short_builder: Builder | None) -> "FastLoop":
         # each rule carries its goto column (state below -> state; a list: indexing it is cheaper)
         count = len(tables["actions"])
         columns = {}
@@ -57,9 +59,11 @@ class FastLoop:
             column = columns[origin] = [None] * count
             for below, target in pairs:
                 column[below] = target
-        rules = [(size, columns[origin], callback) for size, origin, callback in rules]
+        rules, short_rules = ([(size, columns[origin], callback) for size, origin, callback in
+                               (_rule_callback(record, b) for record in tables["rules"])]
+                              for b in (builder, short_builder or builder))
         loop = cls(tables["actions"], columns, [], dict(tables["starts"]), dict(tables["ends"]),
-                   rules, frozenset(tables["ignore"]))
+                   rules, frozenset(tables["ignore"]), short_rules)
         # a state's pattern is compiled when a text first reaches it (as Lark does): compiling
         # all ~80 up front would add ~40 ms to the first parse of a short-lived process
         built: dict = {}
@@ -68,9 +72,9 @@ class FastLoop:
                             for state, index in enumerate(tables["state_pattern"])]
         return loop
 
-    def parse(self, text: str, start: str):
-        actions, scanners, rules, ignore, units = (
-            self.actions, self.scanners, self.rules, self.ignore, self.units)
+    def parse(self, text: str, start: str, short: bool = False):
+        actions, scanners, ignore, units = self.actions, self.scanners, self.ignore, self.units
+        rules = self.short_rules if short else self.rules
         end_state = self.ends[start]
         state = self.starts[start]
         states = [state]
