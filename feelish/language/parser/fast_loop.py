@@ -10,6 +10,7 @@ from .tables import WS
 __all__ = ["FastLoop", "FAILED"]
 
 FAILED = object()
+_SKIP = object()
 _WS_TO_END = re.compile(WS)
 
 
@@ -36,6 +37,10 @@ class FastLoop:
         self.ignore = ignore
         self.end_states = frozenset(ends.values())
         self.units: dict[tuple, int] = {}   # pass-through runs seen so far (see _passes)
+        # a token's text: terminal -> its fixed string; terminal -> what to do with the group:
+        # _SKIP it (an ignored terminal) or put a head before it (see _first_chars_out)
+        self.fixed: dict[str, str] = {}
+        self.extra: dict[str, str | object] = dict.fromkeys(ignore, _SKIP)
 
     @classmethod
     def make(cls, tables: dict | None, builder: Builder,
@@ -73,14 +78,14 @@ class FastLoop:
         return loop
 
     def parse(self, text: str, start: str, short: bool = False):
-        actions, scanners, ignore, units = self.actions, self.scanners, self.ignore, self.units
+        actions, scanners, units = self.actions, self.scanners, self.units
         rules = self.short_rules if short else self.rules
         end_state = self.ends[start]
         state = self.starts[start]
         states = [state]
         values: list = []
         push_state, push_value, pop_value = states.append, values.append, values.pop
-        values_of, heads = _VALUES.get, _HEADS
+        fixed, extra = self.fixed.get, self.extra.get
         pos, n = 0, len(text)
         while True:
             if pos < n:
@@ -92,13 +97,15 @@ class FastLoop:
                     continue
                 kind = m.lastgroup
                 pos = m.end()
-                if kind in ignore:
-                    continue
-                value = values_of(kind)
+                value = fixed(kind)
                 if value is None:
-                    value = m.group(kind)
-                    if kind in heads:
-                        value = heads[kind] + value
+                    head = extra(kind)
+                    if head is None:
+                        value = m.group(kind)
+                    elif head is _SKIP:
+                        continue
+                    else:
+                        value = head + m.group(kind)
                 token = Tok(kind, value, pos - len(value), pos)
             else:
                 kind = "$END"
@@ -136,7 +143,7 @@ class FastLoop:
                     push_value(callback(children))
                     state = column[states[-1]]
                     push_state(state)
-                if state == end_state and token is None:
+                if token is None and state == end_state:
                     return values[-1]
 
     def _passes(self, key: tuple) -> int:
@@ -165,14 +172,14 @@ def _lazy_scanner(loop: FastLoop, state: int, pattern: list | None, index: int, 
     def first_use(text: str, pos: int):
         match = built.get(index)
         if match is None:
-            match = built[index] = _scanner(pattern)
+            match = built[index] = _scanner(pattern, loop)
         loop.scanners[state] = match
         return match(text, pos)
 
     return first_use
 
 
-def _scanner(pattern: list | None):
+def _scanner(pattern: list | None, loop: FastLoop):
     """The `.match` of Lark's master pattern for one lexer state, with whitespace before a token
     skipped inside the same match (possessively: it never gives characters back; nothing else
     can match where WS can, see `tables.WS`).  A pattern this loop cannot use matches nothing,
@@ -180,7 +187,7 @@ def _scanner(pattern: list | None):
     if pattern is None:  # pragma: no cover - not with this grammar
         return lambda text, pos: None
     source, flags = pattern
-    return re.compile(f"{WS[:-1]}*+(?:{_first_chars_out(source, flags)})", flags).match
+    return re.compile(f"{WS[:-1]}*+(?:{_first_chars_out(source, flags, loop)})", flags).match
 
 
 #: an alternative `(?P<NAME>body)` of a master pattern (Lark writes one per terminal)
@@ -189,17 +196,15 @@ _ALTERNATIVE = re.compile(r"\(\?P<(\w+)>(.*)\)", re.S)
 _FIXED_HEAD = re.compile(r"(?:\\[^A-Za-z0-9]|[^\\()\[\]{}.*+?^$|])(?![*+?{])")
 #: a body that is a fixed string (Lark writes a string terminal with re.escape)
 _FIXED = re.compile(r"(?:\\[^A-Za-z0-9]|[^\\()\[\]{}.*+?^$|])+")
-#: terminal -> its text (fixed strings) and terminal -> the head moved out of its group (see below)
-_VALUES: dict[str, str] = {}
-_HEADS: dict[str, str] = {}
 
 
-def _first_chars_out(source: str, flags: int) -> str:
+def _first_chars_out(source: str, flags: int, loop: FastLoop) -> str:
     """`source` with each alternative whose first character is fixed written `c(?P<NAME>rest)`:
     the same matches in the same order, but the regex engine skips such an alternative on one
     character compare (it cannot when the alternative opens with its group), which makes a
     state's match about twice as fast for punctuation.  The token's text is then the moved head
-    plus the group (`_HEADS`), or the fixed string itself (`_VALUES`).  `source` unchanged when
+    plus the group (`loop.extra`), or the fixed string itself (`loop.fixed`; never for an
+    ignored terminal, which the loop skips by `loop.extra`).  `source` unchanged when
     it does not split into Lark's alternatives exactly."""
     parts = source.split("|(?P<")
     alternatives = []
@@ -221,9 +226,10 @@ def _first_chars_out(source: str, flags: int) -> str:
             continue
         text = re.sub(r"\\(.)", r"\1", body, flags=re.S)
         if _FIXED.fullmatch(body):
-            _VALUES[name] = text
+            if name not in loop.ignore:
+                loop.fixed[name] = text
         else:
-            _HEADS[name] = text[:1]
+            loop.extra.setdefault(name, text[:1])  # (an ignored terminal keeps _SKIP)
         out.append(f"{head.group()}(?P<{name}>{body[head.end():]})")
     return "|".join(out)
 
