@@ -35,8 +35,7 @@ class FastLoop:
         self.rules = rules          # [(size, goto column, callback or None for a pass-through)]
         self.short_rules = short_rules or rules  # the same over the short-text builder
         self.ignore = ignore
-        self.end_states = frozenset(ends.values())
-        self.units: dict[tuple, int] = {}   # pass-through runs seen so far (see _passes)
+        self.units: dict[tuple, tuple] = {}  # pass-through runs seen so far (see _passes)
         # a token's text: terminal -> its fixed string; terminal -> what to do with the group:
         # _SKIP it (an ignored terminal) or put a head before it (see _first_chars_out)
         self.fixed: dict[str, str] = {}
@@ -110,8 +109,8 @@ class FastLoop:
             else:
                 kind = "$END"
                 token = None
+            action = actions[state].get(kind)
             while True:
-                action = actions[state].get(kind)
                 if action is None:
                     return FAILED
                 if action >= 0:  # shift
@@ -125,7 +124,8 @@ class FastLoop:
                     target = units.get(key)
                     if target is None:
                         target = self._passes(key)
-                    state = states[-1] = target
+                    state, action = target  # the action after the run comes with it
+                    states[-1] = state
                     continue
                 if size == 1:  # an atom, a name, ...: replace the top in place
                     values[-1] = callback(values[-1])
@@ -145,25 +145,21 @@ class FastLoop:
                     push_state(state)
                 if token is None and state == end_state:
                     return values[-1]
+                action = actions[state].get(kind)
 
-    def _passes(self, key: tuple) -> int:
-        """The state after the run of pass-through reductions that `key` (state below the top,
-        top state, next terminal) starts: each pops one state and pushes the goto of the state
-        below, which stays the same, so the run depends on nothing else (and is remembered)."""
+    def _passes(self, key: tuple) -> tuple:
+        """(the state after the run of pass-through reductions that `key` (state below the top,
+        top state, next terminal) starts, the action for the terminal in that state): each step
+        pops one state and pushes the goto of the state below, which stays the same, so the run
+        depends on nothing else (and is remembered)."""
         below, state, kind = key
-        ends = self.end_states
         while True:
+            state = self.rules[~self.actions[state][kind]][1][below]
             action = self.actions[state].get(kind)
-            if action is None or action >= 0:
+            if action is None or action >= 0 or self.rules[~action][2] is not None:
                 break
-            _, column, callback = self.rules[~action]
-            if callback is not None:
-                break
-            state = column[below]
-            if state in ends:  # pragma: no cover - start rules always have a builder method
-                break
-        self.units[key] = state
-        return state
+        self.units[key] = state, action
+        return state, action
 
 
 def _lazy_scanner(loop: FastLoop, state: int, pattern: list | None, index: int, built: dict):
