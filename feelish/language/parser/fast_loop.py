@@ -36,6 +36,7 @@ class FastLoop:
         self.short_rules = short_rules or rules  # the same over the short-text builder
         self.ignore = ignore
         self.units: dict[tuple, tuple] = {}  # pass-through runs seen so far (see _passes)
+        self.afters: dict[tuple, tuple] = {}  # what follows a reduction (see _after)
         # a token's text: terminal -> its fixed string; terminal -> what to do with the group:
         # _SKIP it (an ignored terminal) or put a head before it (see _first_chars_out)
         self.fixed: dict[str, str] = {}
@@ -77,7 +78,7 @@ class FastLoop:
         return loop
 
     def parse(self, text: str, start: str, short: bool = False):
-        actions, scanners, units = self.actions, self.scanners, self.units
+        actions, scanners, units, after = self.actions, self.scanners, self.units, self.afters
         rules = self.short_rules if short else self.rules
         end_state = self.ends[start]
         state = self.starts[start]
@@ -127,25 +128,44 @@ class FastLoop:
                     state, action = target  # the action after the run comes with it
                     states[-1] = state
                     continue
+                # a builder reduction: `size` states give way to one, over the state `below`
                 if size == 1:  # an atom, a name, ...: replace the top in place
                     values[-1] = callback(values[-1])
-                    state = states[-1] = column[states[-2]]
                 elif size == 3:  # a binary operator, a path, a context entry
                     right = pop_value()
                     middle = pop_value()
                     values[-1] = callback(values[-1], middle, right)
                     del states[-2:]
-                    state = states[-1] = column[states[-2]]
                 else:
                     children = values[-size:]
-                    del states[-size:]
                     del values[-size:]
                     push_value(callback(children))
-                    state = column[states[-1]]
-                    push_state(state)
-                if token is None and state == end_state:
-                    return values[-1]
-                action = actions[state].get(kind)
+                    del states[1 - size:]
+                below = states[-2]
+                if token is None:  # at the end: the start rule's reduction ends the parse
+                    state = states[-1] = column[below]
+                    if state == end_state:
+                        return values[-1]
+                    action = actions[state].get(kind)
+                    continue
+                key = (below, action, kind)
+                target = after.get(key)
+                if target is None:
+                    target = self._after(key)
+                state, action = target  # the goto, any pass-through run after it, the next action
+                states[-1] = state
+
+    def _after(self, key: tuple) -> tuple:
+        """(state, next action) after the reduction `key` = (state below, reduce action, next
+        terminal): the goto from the state below, then the run of pass-through reductions that
+        may follow (see `_passes`), which depend on nothing else (and are remembered)."""
+        below, action, kind = key
+        state = self.rules[~action][1][below]
+        follow = self.actions[state].get(kind)
+        if follow is not None and follow < 0 and self.rules[~follow][2] is None:
+            state, follow = self._passes((below, state, kind))
+        self.afters[key] = state, follow
+        return state, follow
 
     def _passes(self, key: tuple) -> tuple:
         """(the state after the run of pass-through reductions that `key` (state below the top,
