@@ -36,6 +36,9 @@ TRICKY = [
     "((((((((((1))))))))))", "  1  ", "\t1\n+\r\n2 ", "1 \ufeff+ \u200b2", "{ \ufeffa b : 1 }",
     "\u200b", "  ", "x\ufeff", "{a\u200b: 1}", "1 \n// c", "1 /* c */ ", "1 \u00a0 + 2",
     "-" * 300 + "1", "[" * 250 + "]" * 250,
+    # a field after a dot: one word (kept a token), words, a backticked name, a built-in's name
+    "a.first name.b", "a.`x-y`.date and time", "[1..a.b]", "[1..a.b c]", "a.b c", "a.", "a.1",
+    "a.b(1).c[2].d", "a.get or else",
     # short texts nested as deep as their length allows (the depth bound ShortBuilder rests on)
     "-" * 198 + "1", "-" * 199 + "1", "[" * 99 + "]" * 99, "a" + ".b" * 99, "1" + "+1" * 99,
     "not(" + "-" * 194 + "1)",

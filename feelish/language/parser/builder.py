@@ -340,8 +340,10 @@ class Builder:
     def path(self, c):
         return self.path_3(*c)
 
-    def path_3(self, base, _, name):
-        return self._track1(_Path(_Span(base.span.start, name.span.end), base, name.name), base)
+    def path_3(self, base, _, field):
+        if type(field) is Tok or isinstance(field, _TOKENS):  # one word: the NAME token itself
+            return self._track1(_Path(_Span(base.span.start, field.end_pos), base, field.value), base)
+        return self._track1(_Path(_Span(base.span.start, field.span.end), base, field.name), base)
 
     def filter(self, c):
         base, _, cond, close = c
