@@ -351,11 +351,13 @@ class Builder:
 
     def call(self, c):
         callee, close = c[0], c[-1]
-        args = [a for a in c[2:-1] if isinstance(a, ast.Node)]
-        named = [a for a in args if isinstance(a, ast.NamedArg)]
-        span = _span(callee, close)
+        args = c[2:-1:2]  # `f(a, b)`: f ( a , b ); `f()`: f ( None )
+        if args[0] is None:
+            args = []
+        named = [a for a in args if type(a) is ast.NamedArg]
+        span = _Span(callee.span.start, close.end_pos)
         if named and len(named) != len(args):
-            first = next(a for a in args if not isinstance(a, ast.NamedArg))
+            first = next(a for a in args if type(a) is not ast.NamedArg)
             raise self._error("a call takes either positional or named arguments, not both",
                               first.span, hint="name every argument, or none")
         if named:
@@ -427,8 +429,8 @@ class Builder:
     def name(self, c):
         if len(c) == 1:
             return self.name_1(c[0])
-        words = " ".join(_SPACES.sub(" ", t.value) if t.type == "KW_NAME" else t.value for t in c)
-        return ast.Name(_span(c[0], c[-1]), words)
+        words = " ".join([_SPACES.sub(" ", t.value) if t.type == "KW_NAME" else t.value for t in c])
+        return _Name(_Span(c[0].start_pos, c[-1].end_pos), words)
 
     def name_1(self, tok):
         """`name` of one NAME, FN_ANDOR, BACKTICK or KW_NAME token."""
@@ -443,16 +445,19 @@ class Builder:
         return c[1]
 
     def list(self, c):
-        items = tuple(_nodes(c))
+        items = tuple(c[1:-1:2])  # [ a , b ]; `[]` is one token
         return self._track(_ListLit(_Span(c[0].start_pos, c[-1].end_pos), items), *items)
 
     def context(self, c):
-        entries = tuple(e for e in c if isinstance(e, ast.ContextEntry))
-        seen: set[str] = set()
-        for e in entries:
-            if e.key in seen:
-                raise self._error(f"context key {e.key!r} is defined twice", e.span)
-            seen.add(e.key)
+        entries = tuple(c[1:-1:2])  # { a , b }; `{}`: { None }
+        if entries[0] is None:
+            entries = ()
+        if len({e.key for e in entries}) < len(entries):
+            seen: set[str] = set()
+            for e in entries:
+                if e.key in seen:
+                    raise self._error(f"context key {e.key!r} is defined twice", e.span)
+                seen.add(e.key)
         return self._track(_ContextLit(_Span(c[0].start_pos, c[-1].end_pos), entries), *entries)
 
     def entry(self, c):
