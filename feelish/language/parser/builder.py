@@ -569,6 +569,14 @@ class ShortBuilder(Builder):
     one test), so a text of n tokens, n characters at most, nests at most n + 1 levels.  The
     depth bookkeeping is skipped (about 7 % of a parse); the nodes are the same."""
 
+    def begin(self, source: str, origin: str | None) -> None:
+        state = self._state
+        state.source = source
+        state.origin = origin
+
+    def end(self) -> None:
+        self._state.source = ""
+
     def _track(self, node, *kids):
         return node
 

@@ -101,7 +101,7 @@ def _run(text: str, start: str, origin: str | None):
         raise LimitExceeded(
             f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
             source=text[:200], span=Span(0, 1), origin=origin)
-    fast = _loop()
+    fast = _fast if _ready else _loop()
     if fast is not None:
         short = len(text) < MAX_DEPTH
         builder = _short_builder if short else _builder
