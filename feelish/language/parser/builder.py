@@ -342,7 +342,8 @@ class Builder:
 
     def path_3(self, base, _, field):
         if type(field) is Tok or isinstance(field, _TOKENS):  # one word: the NAME token itself
-            return self._track1(_Path(_Span(base.span.start, field.end_pos), base, field.value), base)
+            path = _Path(_Span(base.span.start, field.end_pos), base, field.value)
+            return self._track1(path, base)
         return self._track1(_Path(_Span(base.span.start, field.span.end), base, field.name), base)
 
     def filter(self, c):

@@ -26,9 +26,10 @@ class FastLoop:
     does not accept), it gives up and the caller re-runs the parse with Lark for its exception.
     """
 
-    def __init__(self, actions, gotos, scanners, starts, ends, rules, ignore, short_rules=None) -> None:
+    def __init__(self, actions, gotos, scanners, starts, ends, rules, ignore,
+                 short_rules=None) -> None:
         self.actions = actions      # state -> {terminal: shift state (>= 0) or ~rule index}
-        self.gotos = gotos          # rule name -> {state below: state}
+        self.gotos = gotos          # rule name -> [state below -> state, or None]
         self.scanners = scanners    # state -> compiled master pattern's .match
         self.starts = starts
         self.ends = ends
