@@ -187,3 +187,31 @@ def test_fast_node_makers_build_what_the_classes_build():
         assert made == want and hash(made) == hash(want) and repr(made) == repr(want)
         with pytest.raises(dataclasses.FrozenInstanceError):  # still frozen
             setattr(made, dataclasses.fields(cls)[0].name, None)
+
+
+def test_the_lexer_patterns_keep_every_terminal_when_heads_move_out():
+    import re
+    from types import SimpleNamespace
+
+    from feelish.language.parser import tables
+    from feelish.language.parser.fast_loop import _first_chars_out
+
+    data = tables.load()
+    for source, flags in data["patterns"]:
+        loop = SimpleNamespace(ignore=frozenset(data["ignore"]), fixed={}, extra={})
+        rewritten = re.compile(_first_chars_out(source, flags, loop), flags)
+        original = re.compile(source, flags)
+        assert rewritten.groupindex.keys() == original.groupindex.keys()
+        assert rewritten.pattern != source  # punctuation heads moved out in every state
+        for name, text in loop.fixed.items():  # a fixed terminal matches just its text
+            assert original.fullmatch(text).lastgroup == name
+            assert rewritten.fullmatch(text).lastgroup == name
+
+
+@pytest.mark.parametrize("body, bar", [
+    ("ab|cd", True), ("(?:a|b)c", False), ("[|]x", False), (r"\|x", False), ("[]|]", False),
+    ("a[^]|]b", False), ("[^a]|b", True), ("b)", None), ("(a", None), ("[ab", None)])
+def test_a_top_level_alternation_keeps_its_head(body, bar):
+    from feelish.language.parser.fast_loop import _top_level_bar
+
+    assert _top_level_bar(body) is bar

@@ -204,7 +204,10 @@ def _scanner(pattern: list | None, loop: FastLoop):
     if pattern is None:  # pragma: no cover - not with this grammar
         return lambda text, pos: None
     source, flags = pattern
-    return re.compile(f"{WS[:-1]}*+(?:{_first_chars_out(source, flags, loop)})", flags).match
+    try:
+        return re.compile(f"{WS[:-1]}*+(?:{_first_chars_out(source, flags, loop)})", flags).match
+    except re.error:  # pragma: no cover - a rewriting this grammar does not need: Lark's own
+        return re.compile(f"{WS[:-1]}*+(?:{source})", flags).match
 
 
 #: an alternative `(?P<NAME>body)` of a master pattern (Lark writes one per terminal)
@@ -230,15 +233,13 @@ def _first_chars_out(source: str, flags: int, loop: FastLoop) -> str:
         if m is None:
             return source  # pragma: no cover - a `|(?P<` inside a terminal's own pattern
         alternatives.append((m.group(1), m.group(2)))
-    try:  # each body must be a whole regex by itself, or the split was wrong
-        for _, body in alternatives:
-            re.compile(body, flags)
-    except re.error:  # pragma: no cover
+    bars = [_top_level_bar(body) for _, body in alternatives]
+    if None in bars:  # pragma: no cover - a body that is not a whole regex: the split was wrong
         return source
     out = []
-    for name, body in alternatives:
+    for (name, body), bar in zip(alternatives, bars):
         head = _FIXED_HEAD.match(body)
-        if head is None or flags & re.IGNORECASE or _top_level_bar(body):
+        if head is None or flags & re.IGNORECASE or bar:
             out.append(f"(?P<{name}>{body})")
             continue
         text = re.sub(r"\\(.)", r"\1", body, flags=re.S)
@@ -251,9 +252,11 @@ def _first_chars_out(source: str, flags: int, loop: FastLoop) -> str:
     return "|".join(out)
 
 
-def _top_level_bar(body: str) -> bool:
-    """Whether `body` is an alternation at its top level (`ab|cd`: its head cannot move out)."""
+def _top_level_bar(body: str) -> bool | None:
+    """Whether `body` is an alternation at its top level (`ab|cd`: its head cannot move out);
+    None when its parentheses or brackets do not balance (it is not one terminal's pattern)."""
     depth, i, in_set = 0, 0, False
+    bar = False
     while i < len(body):
         ch = body[i]
         if ch == "\\":
@@ -262,16 +265,20 @@ def _top_level_bar(body: str) -> bool:
             in_set = ch != "]"
         elif ch == "[":
             in_set = True
-            if body[i + 1:i + 2] == "]":  # `[]...]`: a literal `]` first
+            if body[i + 1:i + 2] == "^":
+                i += 1
+            if body[i + 1:i + 2] == "]":  # a `]` first in the set is one of its characters
                 i += 1
         elif ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
+            if depth < 0:
+                return None
         elif ch == "|" and depth == 0:
-            return True
+            bar = True
         i += 1
-    return False
+    return None if depth or in_set else bar
 
 
 def _rule_callback(rule: dict, builder: Builder):
