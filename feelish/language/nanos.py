@@ -168,6 +168,9 @@ class HeldClock:
     second = property(lambda self: self.inner.second)
     microsecond = property(lambda self: self.inner.microsecond)
     tzinfo = property(lambda self: self.inner.tzinfo)
+    #: which of a repeated wall-clock reading (0 or 1, as `datetime.fold`): hosts that store a
+    #: value keep it beside the text
+    fold = property(lambda self: self.inner.fold)
 
     def utcoffset(self) -> timedelta | None:
         return self.inner.utcoffset()

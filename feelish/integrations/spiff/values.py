@@ -8,24 +8,30 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from feelish import Range, YearsMonthsDuration
+from feelish.language.nanos import WideDuration, WideTime, duration_nanos, fraction, make_duration
+from feelish.language.temporal import parse_date, parse_datetime, parse_time
+from feelish.language.wide import WideDate, WideDateTime
 
-#: typenames written into serialised task data (prefixed: they share the registry with Spiff's own)
+#: typenames written into serialised task data (prefixed: they share the registry with Spiff's own);
+#: a wide value (a year beyond 1..9999, nanoseconds, a duration past `timedelta`) shares its plain
+#: counterpart's, as it is the same FEEL type
 TYPENAMES = {
     Decimal: "feel:number", dt.date: "feel:date", dt.time: "feel:time", dt.datetime: "feel:date-time",
     dt.timedelta: "feel:days-time-duration", YearsMonthsDuration: "feel:years-months-duration",
-    Range: "feel:range",
+    Range: "feel:range", WideDate: "feel:date", WideTime: "feel:time",
+    WideDateTime: "feel:date-time", WideDuration: "feel:days-time-duration",
 }
 
 
-def _zone(value: dt.date | dt.time) -> dict[str, Any]:
+def _zone(value: Any) -> dict[str, Any]:
     """The tzinfo of a time or date-time: a zone id, a fixed offset (seconds), or none (local)."""
     tz = value.tzinfo
     if tz is None:
         return {}
     if isinstance(tz, ZoneInfo):
         return {"zone": tz.key}
-    moment = value if isinstance(value, dt.datetime) else None
-    offset = tz.utcoffset(moment)
+    held = getattr(value, "inner", value)  # a wide one holds a plain one with the same zone
+    offset = tz.utcoffset(held if isinstance(held, dt.datetime) else None)
     if offset is None:
         return {}
     return {"offset": offset.days * 86400 + offset.seconds}
@@ -40,46 +46,56 @@ def _tzinfo(dct: Mapping[str, Any]) -> dt.tzinfo | None:
     return None
 
 
-def _time_to_dict(value: dt.time) -> dict[str, Any]:
-    return {"value": value.replace(tzinfo=None).isoformat(), **_zone(value)}
-
-
-def _time_from_dict(dct: Mapping[str, Any]) -> dt.time:
-    return dt.time.fromisoformat(dct["value"]).replace(tzinfo=_tzinfo(dct))
-
-
-def _datetime_to_dict(value: dt.datetime) -> dict[str, Any]:
+def _clock_to_dict(value: Any) -> dict[str, Any]:
+    """A time or date-time: its wall clock as ISO text (FEEL's year, nine digits with
+    nanoseconds), its zone beside it and the fold when it is set."""
     out = {"value": value.replace(tzinfo=None).isoformat(), **_zone(value)}
     if value.fold:
         out["fold"] = 1
     return out
 
 
-def _datetime_from_dict(dct: Mapping[str, Any]) -> dt.datetime:
-    naive = dt.datetime.fromisoformat(dct["value"])
+def _time_from_dict(dct: Mapping[str, Any]) -> Any:
+    return parse_time(dct["value"]).replace(tzinfo=_tzinfo(dct), fold=int(dct.get("fold", 0)))
+
+
+def _datetime_from_dict(dct: Mapping[str, Any]) -> Any:
+    naive = parse_datetime(dct["value"], allow_date=False)
     return naive.replace(tzinfo=_tzinfo(dct), fold=int(dct.get("fold", 0)))
+
+
+def _duration_to_dict(value: Any) -> dict[str, Any]:
+    out = {"days": value.days, "seconds": value.seconds, "microseconds": value.microseconds}
+    nanos = duration_nanos(value) % 1000
+    if nanos:
+        out["nanoseconds"] = nanos
+    return out
+
+
+def _duration_from_dict(dct: Mapping[str, Any]) -> Any:
+    seconds = int(dct["days"]) * 86400 + int(dct["seconds"])
+    micros = seconds * 1_000_000 + int(dct.get("microseconds", 0))
+    return make_duration(micros * 1000 + int(dct.get("nanoseconds", 0)))
 
 
 def register_feel_values(registry) -> Any:
     """Register the FEEL value conversions on a Spiff `DictionaryConverter`; returns it.
 
     Spiff's own datetime and timedelta conversions are replaced: they drop zone ids and
-    microseconds."""
+    microseconds. Dates and times are read back with FEEL's own parsers, so the wide values
+    (`feelish.language.wide`) come back as they went."""
     def bound(value):  # a range bound is itself a FEEL value (a number, a date, ...)
         return registry.convert(value)
 
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda d: Decimal(d["value"]),
                       typename=TYPENAMES[Decimal])
-    registry.register(dt.date, lambda v: {"value": v.isoformat()},
-                      lambda d: dt.date.fromisoformat(d["value"]), typename=TYPENAMES[dt.date])
-    registry.register(dt.time, _time_to_dict, _time_from_dict, typename=TYPENAMES[dt.time])
-    registry.register(dt.datetime, _datetime_to_dict, _datetime_from_dict,
-                      typename=TYPENAMES[dt.datetime])
-    registry.register(dt.timedelta,
-                      lambda v: {"days": v.days, "seconds": v.seconds, "microseconds": v.microseconds},
-                      lambda d: dt.timedelta(days=d["days"], seconds=d["seconds"],
-                                             microseconds=d.get("microseconds", 0)),
-                      typename=TYPENAMES[dt.timedelta])
+    for kinds, to_dict, from_dict in (
+            ((dt.date, WideDate), lambda v: {"value": v.isoformat()}, lambda d: parse_date(d["value"])),
+            ((dt.time, WideTime), _clock_to_dict, _time_from_dict),
+            ((dt.datetime, WideDateTime), _clock_to_dict, _datetime_from_dict),
+            ((dt.timedelta, WideDuration), _duration_to_dict, _duration_from_dict)):
+        for kind in kinds:  # the plain and the wide class share the conversions and the typename
+            registry.register(kind, to_dict, from_dict, typename=TYPENAMES[kind])
     registry.register(YearsMonthsDuration, lambda v: {"months": v.months},
                       lambda d: YearsMonthsDuration(int(d["months"])),
                       typename=TYPENAMES[YearsMonthsDuration])
@@ -115,18 +131,19 @@ def storable(value: Any, name: str) -> Any:
 
 
 def iso_text(value: Any) -> Any:
-    """A FEEL temporal value as the ISO 8601 text Spiff's timers parse (other values unchanged)."""
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
+    """A FEEL temporal value as the ISO 8601 text Spiff's timers parse (other values unchanged);
+    ValueError for what a timer cannot wait for (a year beyond 1..9999, a negative duration)."""
+    if isinstance(value, (dt.date, WideDate, WideDateTime)):
+        if not 1 <= value.year <= 9999:
+            raise ValueError(f"a timer date must lie in the years 1..9999, not {value.year}")
         return value.isoformat()
     if isinstance(value, YearsMonthsDuration):
         return str(value)
-    if isinstance(value, dt.timedelta):
+    if isinstance(value, (dt.timedelta, WideDuration)):
         if value < dt.timedelta(0):
             raise ValueError("a timer duration must not be negative")
         hours, rest = divmod(value.seconds, 3600)
         minutes, seconds = divmod(rest, 60)
-        fraction = f"{seconds}.{value.microseconds:06d}".rstrip("0").rstrip(".")
-        return f"P{value.days}DT{hours}H{minutes}M{fraction}S"
+        part = fraction(value.microseconds, duration_nanos(value) % 1000)
+        return f"P{value.days}DT{hours}H{minutes}M{seconds}{part}S"
     return value

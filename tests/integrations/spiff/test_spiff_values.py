@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,8 @@ from SpiffWorkflow.util.task import TaskState
 import feelish
 from feelish.integrations.spiff import register_feel_values, workflow_serializer
 from feelish.integrations.spiff.values import NotStorable, iso_text, storable
+from feelish.language.nanos import WideDuration, WideTime
+from feelish.language.wide import WideDate, WideDateTime
 
 from .conftest import load
 
@@ -34,6 +37,21 @@ VALUES = {
     "nested": {"list": [Decimal("0.1"), {"at": dt.date(2000, 1, 1)}], "plain": [1, 2.5, "x", None, True]},
 }
 
+#: FEEL values beyond Python's date, time and timedelta (years outside 1..9999, nanoseconds)
+WIDE = {
+    "bc": feelish.evaluate('date("-0044-03-15")'),
+    "far": feelish.evaluate('date("999999999-12-31")'),
+    "nanos": feelish.evaluate('date and time("2024-10-27T02:30:00.000000001@Europe/Berlin")'),
+    "ancient": feelish.evaluate('date and time("-2024-05-01T10:00:00.5-03:30")'),
+    "future": feelish.evaluate('date and time("12024-05-01T10:00:00Z")'),
+    "clock": feelish.evaluate('time("23:59:59.999999999@Asia/Tokyo")'),
+    "clock offset": feelish.evaluate('time("09:30:00.000000007+02:00")'),
+    "tiny": feelish.evaluate('duration("-PT0.000000001S")'),
+    "long": feelish.evaluate('duration("P1000000000DT1.000000002S")'),
+    "range": feelish.Range(feelish.evaluate('date("-0001-01-01")'), dt.date(2024, 1, 1), True, True),
+    "nested": [{"when": feelish.evaluate('time("10:00:00.123456789")')}],
+}
+
 
 def test_every_feel_value_round_trips_through_the_registry():
     registry = register_feel_values(DefaultRegistry())
@@ -43,6 +61,31 @@ def test_every_feel_value_round_trips_through_the_registry():
         assert type(restored[name]) is type(value), name
     assert restored["zoned"].fold == 1 and restored["zoned"].tzinfo.key == "Europe/Berlin"
     assert str(restored["number"]) == "1.50"  # the scale too
+
+
+def test_wide_values_round_trip_through_the_registry_and_json():
+    kinds = {type(v) for v in WIDE.values()}
+    assert {WideDate, WideDateTime, WideTime, WideDuration} <= kinds
+    registry = register_feel_values(DefaultRegistry())
+    restored = registry.restore(json.loads(json.dumps(registry.convert(WIDE))))
+    assert restored == WIDE
+    for name, value in WIDE.items():
+        assert type(restored[name]) is type(value), name
+        assert feelish.evaluate("string(x)", {"x": restored[name]}) == \
+            feelish.evaluate("string(x)", {"x": value}), name
+    assert restored["nanos"].tzinfo.key == "Europe/Berlin" and restored["nanos"].nanos == 1
+    assert type(restored["range"].start) is WideDate and restored["range"].start.year == -1
+    assert type(restored["nested"][0]["when"]) is WideTime
+
+
+def test_a_wide_date_time_keeps_its_fold():
+    registry = register_feel_values(DefaultRegistry())
+    second = feelish.evaluate('date and time("2024-10-27T02:30:00.000000001@Europe/Berlin")')
+    second = second.replace(fold=1)  # the second 02:30 of the night the clocks go back
+    data = registry.convert({"at": second})
+    assert data["at"]["fold"] == 1 and data["at"]["value"] == "2024-10-27T02:30:00.000000001"
+    back = registry.restore(data)["at"]
+    assert back.fold == 1 and back.utcoffset() == dt.timedelta(hours=1) and back == second
 
 
 def run(engine):
@@ -82,6 +125,57 @@ def test_a_workflow_with_feel_values_resumes_unchanged(engine):
     assert restored.waiting_events()[0].value == workflow.waiting_events()[0].value
 
 
+WIDE_SCRIPT = """{
+  founded: date("-0753-04-21"),
+  launch: date and time("2024-05-01T10:00:00.123456789@Europe/Berlin"),
+  tick: time("10:00:00.000000001"),
+  pause: duration("PT0.000000500S"),
+  grace: duration("PT1S")
+}"""
+
+
+def test_a_feel_script_stores_wide_values_and_the_workflow_resumes_with_them(engine):
+    workflow = engine.workflow(load(engine, "feel.bpmn"), "feel_process", data={"items": ITEMS})
+    workflow.spec.task_specs["Compute"].script = WIDE_SCRIPT
+    workflow.do_engine_steps()
+    (waiting,) = workflow.get_tasks(state=TaskState.WAITING)
+    saved = engine.dumps(workflow)
+    assert '"value": "-0753-04-21"' in saved and '"nanoseconds": 500' in saved
+    restored = engine.loads(saved)
+    after = restored.get_tasks(state=TaskState.WAITING)[0].data
+    assert after == waiting.data
+    assert type(after["founded"]) is WideDate and after["founded"].year == -753
+    assert type(after["launch"]) is WideDateTime and after["launch"].nanos == 789
+    assert type(after["tick"]) is WideTime and after["tick"].nanos == 1
+    assert type(after["pause"]) is WideDuration and after["pause"].nanos == 500
+
+
+STAMPS = {"at": 'date and time("-0044-03-15T12:00:00.000000001+01:00")', "day": 'date("12024-02-29")',
+          "clock": 'time("08:00:00.000000250+01:00")', "span": 'duration("P1000000000DT0.5S")'}
+
+
+def test_a_connectors_result_mapping_stores_wide_values_that_survive_a_resume(engine, httpbin_url):
+    workflow = engine.workflow(load(engine, "order.bpmn"), "order_process",
+                               data={"apiBase": httpbin_url, "order": {}})
+    register = workflow.spec.task_specs["Register"]  # its connector sends and maps temporal values
+    register.operation_name = "feelish/stamp"
+    payload = "{" + ", ".join(f"{k}: {v}" for k, v in STAMPS.items()) + "}"
+    register.operation_params = {"base": {"value": "apiBase"}, "payload": {"value": payload}}
+    workflow.do_engine_steps()
+    (review,) = workflow.get_tasks(state=TaskState.READY)
+    stamped = review.data["registered"]
+    # on the wire as ISO text (httpbin echoes what it got), mapped back to FEEL values
+    assert stamped["sent"] == {"at": "-0044-03-15T12:00:00.000000001+01:00", "day": "12024-02-29",
+                               "clock": "08:00:00.000000250+01:00", "span": "P1000000000DT0.5S"}
+    for name, text in STAMPS.items():
+        assert stamped[name] == feelish.evaluate(text), name
+    resumed = engine.loads(engine.dumps(workflow))
+    again = resumed.get_tasks(state=TaskState.READY)[0].data["registered"]
+    assert again == stamped
+    assert [type(again[k]) for k in STAMPS] == [WideDateTime, WideDate, WideTime, WideDuration]
+    assert again["at"].utcoffset() == dt.timedelta(hours=1) and again["at"].year == -44
+
+
 def test_a_script_that_does_not_return_a_context_is_an_error(engine):
     workflow = engine.workflow(load(engine, "feel.bpmn"), "feel_process", data={"items": ITEMS})
     workflow.spec.task_specs["Compute"].script = "sum(items.price)"
@@ -110,6 +204,14 @@ def test_storable_and_timer_text():
     assert iso_text(dt.timedelta(days=1, hours=2, seconds=0.5)) == "P1DT2H0M0.5S"
     assert iso_text(feelish.YearsMonthsDuration(14)) == "P1Y2M"
     assert iso_text("PT5M") == "PT5M"
+    assert iso_text(WIDE["tiny"] + dt.timedelta(days=1)) == "P0DT23H59M59.999999999S"
+    assert iso_text(WIDE["nanos"]) == "2024-10-27T02:30:00.000000001+02:00"
+    with pytest.raises(ValueError, match="years 1..9999, not -44"):
+        iso_text(WIDE["bc"])
+    with pytest.raises(ValueError, match="must not be negative"):
+        iso_text(WIDE["tiny"])
+    for value in WIDE.values():
+        assert storable(value, "x") is value
 
 
 def test_the_serializer_is_spiffs_own():
