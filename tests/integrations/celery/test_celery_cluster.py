@@ -82,6 +82,29 @@ def test_values_round_trip_and_errors_come_back_structured(cluster):
     assert bad["ok"] is False and bad["error"]["code"] == "INPUT_ERROR" and "url" in bad["error"]["message"]
 
 
+def test_wide_temporal_values_cross_the_broker_both_ways(cluster):
+    cluster.reset()
+    spec = {"mapping": {"url": f'"{cluster.api}/hit/w"', "resultExpression":
+                        "{next: day + duration(\"P1D\"), later: at + tick, clock: clock, span: span * 2,"
+                        " kinds: [day instance of date, at instance of date and time, clock instance of time,"
+                        " tick instance of days and time duration]}"},
+            "inputs": ["day", "at", "clock", "tick", "span"]}
+    variables = {name: feelish.evaluate(text) for name, text in {
+        "day": 'date("-0044-03-15")', "at": 'date and time("2024-10-27T02:30:00.000000001@Europe/Paris")',
+        "clock": 'time("23:59:59.999999999+02:00")', "tick": 'duration("PT0.000000001S")',
+        "span": 'duration("P600000000D")'}.items()}
+    variables["at"] = variables["at"].replace(fold=1)  # the second 02:30 of that night
+    answer = result_of(call(cluster.app, spec, variables), timeout=30)
+    assert answer["ok"], answer
+    out = answer["outputs"]
+    assert out["kinds"] == [True] * 4  # the worker saw FEEL values, not text
+    assert out["next"] == feelish.evaluate('date("-0044-03-16")') and out["next"].year == -44
+    assert out["later"] == feelish.evaluate('date and time("2024-10-27T01:30:00.000000002Z")')
+    assert out["later"].tzinfo.key == "Europe/Paris" and out["later"].fold == 1 and out["later"].nanos == 2
+    assert out["clock"] == variables["clock"] and out["clock"].nanos == 999
+    assert out["span"] == feelish.evaluate('duration("P1200000000D")') and out["span"].days == 1200000000
+
+
 def test_retryable_failures_retry_through_celery_with_the_connectors_backoff(cluster):
     cluster.reset()
     closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
