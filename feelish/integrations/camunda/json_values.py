@@ -1,28 +1,24 @@
 """FEEL values -> JSON for the cluster: numbers as int or float, temporal values and durations as
-their ISO text, anything else that JSON cannot carry as its FEEL text."""
+their ISO text (the wide ones too: years beyond 1..9999, nanoseconds, durations past `timedelta`),
+anything else that JSON cannot carry as its FEEL text."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from feelish.language.nanos import WideDuration, days_time_text, duration_nanos
+from feelish.language.wide import WIDE_TYPES
 
-def iso_duration(delta: timedelta) -> str:
-    """A days-time duration as FEEL writes it: `P1DT2H3M4.5S`, `-PT1S`, `PT0S`."""
-    sign = "-" if delta < timedelta(0) else ""
-    delta = abs(delta)
-    days, rest = delta.days, delta.seconds
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    text = f"{days}D" if days else ""
-    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-    if seconds or delta.microseconds:
-        fraction = f".{delta.microseconds:06d}".rstrip("0") if delta.microseconds else ""
-        clock += f"{seconds}{fraction}S"
-    if not clock and not text:
-        clock = "0S"
-    return f"{sign}P{text}" + (f"T{clock}" if clock else "")
+#: values written as their Python ISO text (`isoformat`): dates, times and date-times, plain or wide
+_ISO_TEXT = (date, time, *(kind for kind in WIDE_TYPES if kind is not WideDuration))
+
+
+def iso_duration(delta: Any) -> str:
+    """A days-time duration (`timedelta` or `WideDuration`) as FEEL writes it: `P1DT2H3M4.5S`,
+    `-PT1S`, `PT0S`, `PT0.000000001S`."""
+    return days_time_text(duration_nanos(delta))
 
 
 def jsonable(value: Any) -> Any:
@@ -38,8 +34,8 @@ def jsonable(value: Any) -> Any:
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
-    if isinstance(value, (datetime, date, time)):
+    if isinstance(value, _ISO_TEXT):
         return value.isoformat()
-    if isinstance(value, timedelta):
+    if isinstance(value, (timedelta, WideDuration)):
         return iso_duration(value)
     return str(value)

@@ -12,6 +12,7 @@ from typing import Any
 
 import feelish
 from feelish import ConnectorError, FeelishError, FeelFunction
+from feelish.language.nanos import WideDuration, duration_nanos, make_duration
 
 from .inputs import compiled
 from .job import Job
@@ -131,10 +132,7 @@ def _examine(job: Job, scope: dict[str, Any]) -> Action | None:
         return ThrowError(str(code), None if message is None else str(message)[:MAX_MESSAGE], variables)
     if kind == "jobError":
         message = str(verdict.get("errorMessage") or "")
-        backoff = verdict.get("retryBackoff")
-        if not isinstance(backoff, timedelta) or backoff < timedelta(0):
-            raise MappingError("jobError: retryBackoff must be a days-time duration such as "
-                               "@\"PT30S\"")
+        backoff = _backoff(verdict.get("retryBackoff"))
         retries = verdict.get("retries")
         try:
             retries = int(retries)
@@ -146,6 +144,17 @@ def _examine(job: Job, scope: dict[str, Any]) -> Action | None:
         return Complete(variables)
     raise MappingError("errorExpression returned a context without a known errorType; use "
                        "bpmnError(...), jobError(...) or ignoreError(...)")
+
+
+def _backoff(value: Any) -> timedelta:
+    """jobError's retryBackoff: a days-time duration, plain or wide (the nanoseconds below the
+    microsecond dropped: Camunda counts in milliseconds)."""
+    if not isinstance(value, (timedelta, WideDuration)) or value < timedelta(0):
+        raise MappingError("jobError: retryBackoff must be a days-time duration such as @\"PT30S\"")
+    held = make_duration(duration_nanos(value) // 1000 * 1000)
+    if not isinstance(held, timedelta):
+        raise MappingError(f"jobError: retryBackoff {value} is longer than any wait")
+    return held
 
 
 def on_success(job: Job, response: dict[str, Any]) -> Action:

@@ -1,7 +1,8 @@
 """FEEL values <-> JSON-safe data, so variables and outputs cross a Celery broker unchanged:
 numbers stay `Decimal`, dates, times and date-times keep their zone, both duration kinds and
-ranges round-trip, the wide ones too (years beyond 1..9999, nanoseconds).  A value that is not plain JSON becomes `{"__feel__": kind, "value": ...}`;
-a context that itself has a `__feel__` key is wrapped the same way, so nothing is misread.
+ranges round-trip, the wide ones too (years beyond 1..9999, nanoseconds).  A value that is not
+plain JSON becomes `{"__feel__": kind, "value": ...}`; a context that itself has a `__feel__`
+key is wrapped the same way, so nothing is misread.
 """
 from __future__ import annotations
 

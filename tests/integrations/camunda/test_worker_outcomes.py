@@ -127,3 +127,42 @@ def test_feel_inputs_and_a_hybrid_task_type(standin, finish, httpbin_url):
     types = {r.body["type"] for r in standin.requests if r.path == "/v2/jobs/activation"}
     assert types == {REST, "my-rest-type"}
     assert standin.violations == []
+
+
+def test_wide_temporal_values_are_sent_like_their_plain_counterparts(standin, finish, httpbin_url):
+    """Years beyond 1..9999, nanoseconds and durations past Python's reach complete the job in the
+    same ISO forms as plain dates, times and durations."""
+    key = standin.add_job(REST, {"url": httpbin_url + "/json"}, headers={"resultExpression": (
+        '={plainSpan: duration("P1DT2H0.5S"), wideSpan: duration("P1DT2H0.500000001S"),'
+        ' longSpan: duration("P1000000000DT1S"), negative: -duration("PT0.000000001S"),'
+        ' plainDay: date("2024-02-29"), bc: date("-0044-03-15"), far: date("12024-01-01"),'
+        ' plainAt: date and time("2024-05-01T10:00:00.5+02:00"),'
+        ' nanoAt: date and time("2024-05-01T10:00:00.500000001+02:00"),'
+        ' bcAt: date and time("-0044-03-15T12:00:00Z"),'
+        ' plainClock: time("10:00:00.5"), nanoClock: time("10:00:00.000000001")}')})
+    finish(key)
+    job = standin.jobs[key]
+    assert job.state == "COMPLETED"
+    assert job.history[0][1]["variables"] == {
+        "plainSpan": "P1DT2H0.5S", "wideSpan": "P1DT2H0.500000001S", "longSpan": "P1000000000DT1S",
+        "negative": "-PT0.000000001S", "plainDay": "2024-02-29", "bc": "-0044-03-15", "far": "12024-01-01",
+        "plainAt": "2024-05-01T10:00:00.500000+02:00", "nanoAt": "2024-05-01T10:00:00.500000001+02:00",
+        "bcAt": "-0044-03-15T12:00:00+00:00", "plainClock": "10:00:00.500000",
+        "nanoClock": "10:00:00.000000001"}
+    assert standin.violations == []
+
+
+def test_a_job_error_backoff_may_be_a_wide_duration(standin, finish, httpbin_url):
+    fine = standin.add_job(REST, {"url": httpbin_url + "/status/503"}, retries=1, headers={
+        "errorExpression": '=jobError("later", {tick: duration("PT0.000000001S")}, 0,'
+                           ' duration("PT0.250000999S"))'})
+    endless = standin.add_job(REST, {"url": httpbin_url + "/status/503"}, retries=1, headers={
+        "errorExpression": '=jobError("later", {}, 0, duration("P2000000000D"))'})
+    finish(fine, endless)
+    (verb, body), = standin.jobs[fine].history
+    assert body["retryBackOff"] == 250  # Camunda counts in milliseconds
+    assert body["variables"] == {"tick": "PT0.000000001S", "error": "later"}
+    (verb, body), = standin.jobs[endless].history
+    assert body["retries"] == 0
+    assert "retryBackoff P2000000000D is longer than any wait" in body["errorMessage"]
+    assert standin.violations == []
