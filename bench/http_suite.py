@@ -61,7 +61,8 @@ def _blocks(fns: dict, n: int, block: int) -> dict:
 
 def _connectors(base: str) -> tuple[dict, dict]:
     conns, why = {}, {}
-    for label, transport in (("feelish", "pool"), ("feelish (httpx2 transport)", "httpx2")):
+    for label, transport in (("feelish", "curl"), ("feelish (urllib3 transport)", "urllib3"),
+                             ("feelish (httpx2 transport)", "httpx2")):
         conn, reason = connector_adapter.order_connector(base, transport=transport)
         if conn is None:
             why[label] = reason

@@ -64,7 +64,7 @@ class AsyncResponseBody(httpx2.AsyncByteStream):
                 await self._run(_finish, response)
 
 
-def _bridge(stream, loop):
+def bridge(stream, loop):
     """An async request body read from a worker thread, one chunk at a time, on the loop."""
     chunks = stream.__aiter__()
     while True:
@@ -92,7 +92,7 @@ class AsyncPoolTransport(httpx2.AsyncBaseTransport):
         loop = asyncio.get_running_loop()
         chunks = None
         if not isinstance(request.stream, httpx2.SyncByteStream) and not hasattr(request.stream, "__iter__"):
-            chunks = _bridge(request.stream, loop)
+            chunks = bridge(request.stream, loop)
 
         context = contextvars.copy_context()  # the call's context (deadline...) in the worker
 

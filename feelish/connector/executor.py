@@ -15,6 +15,7 @@ from .body import afile_chunks, file_chunks, mime_of, multipart_files
 from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
 from .model import (Outcome, RequestSpec, SecretRecorder, deliver_token, enter_call, holds_secret,
                     leave_call, redact_error, redirect_settings)
+from . import direct
 from .attempts import Step, decide
 from .lint import body_in_document, lint_fields
 from .outputs import map_outputs
@@ -181,7 +182,8 @@ class Connector:
         mode is "none" (HEAD, 204, 304), "read" (textual, exact length) or "stream".  JSON and
         text stay in memory up to responseMaxBytes; binary (or asked-for) documents go to a file,
         as do bodies of unknown type over inlineLimitBytes."""
-        headers, ctype, encoded, length = scan_headers(response.headers.raw)
+        raw = response.raw_headers if type(response) is direct.DirectResponse else response.headers.raw
+        headers, ctype, encoded, length = scan_headers(raw)
         kind = classify(mime_of(ctype), p.response_format[0])
         if p.method == "HEAD" or response.status_code in (204, 304):
             return headers, ctype, kind, "none", None
@@ -270,9 +272,17 @@ class Connector:
                 return ctx, warnings, attempt, step if scope is not None else step.error
 
     def _exchange_sync(self, client, p: Prepared, auth, warnings) -> dict:
-        request, opened = self._request(p, asynchronous=False)
+        direct_transport = getattr(client, "feelish_direct", None)
+        if direct_transport is not None and direct.usable(p, auth):
+            request, opened = None, []
+        else:
+            request, opened = self._request(p, asynchronous=False)
         try:
-            response = client.send(request, stream=True, auth=auth, follow_redirects=p.follow_redirects)
+            if request is None:
+                response = direct.send(direct_transport, p)
+            else:
+                response = client.send(request, stream=True, auth=auth,
+                                       follow_redirects=p.follow_redirects)
             try:
                 headers, ctype, kind, mode, collector = self._plan_read(p, response)
                 data = None

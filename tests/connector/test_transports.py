@@ -11,6 +11,7 @@ import pytest
 
 from feelish import Connector, Literal, Runtime
 from feelish.connector.async_transport import AsyncPoolTransport
+from feelish.connector.curl_transport import CurlTransport
 from feelish.connector.fast_transport import PoolTransport
 
 
@@ -19,7 +20,7 @@ def _connector(runtime, fields):
                                    **fields}, runtime=runtime)
 
 
-@pytest.fixture(params=["pool", "httpx2"])
+@pytest.fixture(params=["curl", "urllib3", "httpx2"])
 def runtime(request, tmp_path):
     rt = Runtime(transport=request.param, trust_env=False, secrets={"KEY": "k-Secret-4c3d"},
                  document_folder=tmp_path)
@@ -27,14 +28,20 @@ def runtime(request, tmp_path):
     rt.close()
 
 
-def test_the_default_transport_is_the_pool():
+def test_the_default_transport_is_curl_and_urllib3_is_selected_by_name():
     rt = Runtime(trust_env=False)
     try:
-        assert isinstance(rt.client()._transport, PoolTransport)
+        assert isinstance(rt.client()._transport, CurlTransport)
     finally:
         rt.close()
-    with pytest.raises(ValueError, match="transport must be one of pool, httpx2"):
-        Runtime(transport="curl")
+    for name in ("urllib3", "pool"):  # the fallback where pycurl cannot be imported
+        rt = Runtime(trust_env=False, transport=name)
+        try:
+            assert rt.transport == "urllib3" and isinstance(rt.client()._transport, PoolTransport)
+        finally:
+            rt.close()
+    with pytest.raises(ValueError, match="transport must be one of curl, urllib3, pool, httpx2"):
+        Runtime(transport="requests")
 
 
 def test_both_transports_send_and_read_alike(runtime, httpbin_url):
