@@ -1,7 +1,9 @@
-"""One HTTP/1.1 exchange on a reusable libcurl handle (pycurl), driven step by step: a `Slot`
-pairs an easy handle with its own multi handle (whose connection cache keeps connections alive
-between exchanges) and waits on curl's sockets with `poll`, so the caller decides how long each
-wait may last (read timeout, the call's deadline) and reads the body as it arrives."""
+"""One HTTP/1.1 exchange on a reusable libcurl handle (pycurl): a `Handle` is an easy handle with
+the state of its exchange (the response head checked against limits as it arrives, the body
+buffered up to a bound, then the transfer held until it is read); a `Slot` drives one handle on
+its own multi handle (whose connection cache keeps connections alive between exchanges) and
+waits on curl's sockets with `poll`, so the caller decides how long each wait may last (read
+timeout, the call's deadline) and reads the body as it arrives."""
 from __future__ import annotations
 
 import select
@@ -28,27 +30,20 @@ class ExchangeFailed(Exception):
         self.code, self.cause = code, cause
 
 
-class Slot:
-    """A reusable curl easy handle on its own multi handle, plus the state of its exchange."""
+class Handle:
+    """A reusable curl easy handle plus the state of its current exchange; `notify()` runs when
+    the head is complete, body bytes arrive or the exchange ends."""
 
-    __slots__ = ("easy", "multi", "_poller", "_socks", "_expire", "chunks", "buffered", "status",
-                 "reason", "headers", "head_done", "done", "error", "_lines", "_body", "paused",
-                 "last", "host", "active", "__weakref__")
+    __slots__ = ("easy", "chunks", "buffered", "status", "reason", "headers", "head_done", "done",
+                 "error", "_lines", "paused", "last", "host", "active", "notify", "__weakref__")
 
-    def __init__(self, max_connections: int):
+    def __init__(self):
         self.easy = pycurl.Curl()
-        self.multi = pycurl.CurlMulti()
-        self._poller = select.poll()
-        self._socks: dict[int, int] = {}
-        self._expire: float | None = None
-        self.multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket)
-        self.multi.setopt(pycurl.M_TIMERFUNCTION, self._on_timer)
-        self.multi.setopt(pycurl.M_MAXCONNECTS, max_connections)
         self.easy.setopt(pycurl.WRITEFUNCTION, self._on_body)
         self.easy.setopt(pycurl.HEADERFUNCTION, self._on_header)
-        self._body = None
         self.host = ""
         self.active = False
+        self.notify = None
         self.reset()
 
     def reset(self) -> None:
@@ -61,22 +56,8 @@ class Slot:
         self.last = time.monotonic()
 
     # ------------------------------------------------------------------ curl's callbacks
-    def _on_socket(self, what, fd, multi, data) -> None:
-        if what == pycurl.POLL_REMOVE:
-            if self._socks.pop(fd, None) is not None:
-                self._poller.unregister(fd)
-            return
-        mask = _MASKS.get(what, 0)
-        if fd in self._socks:
-            self._poller.modify(fd, mask)
-        else:
-            self._poller.register(fd, mask)
-        self._socks[fd] = mask
-
-    def _on_timer(self, ms: int) -> None:
-        self._expire = None if ms < 0 else time.monotonic() + ms / 1000
-
     def _on_header(self, line: bytes):
+        self.last = time.monotonic()
         if len(line) > MAX_LINE:
             return self.refuse(f"a response header line is longer than {MAX_LINE} bytes")
         if line[:5] == b"HTTP/":  # a status line: a new head (after a 1xx, or the only one)
@@ -91,6 +72,8 @@ class Slot:
         if line in (b"\r\n", b"\n"):
             if self.status >= 200:
                 self.head_done = True
+                if self.notify is not None:
+                    self.notify()
             return None
         self._lines += 1
         if self._lines > MAX_HEADERS:
@@ -107,11 +90,14 @@ class Slot:
 
     def _on_body(self, data: bytes):
         self.head_done = True
+        self.last = time.monotonic()
         if self.buffered >= MAX_BUFFERED:  # the reader is behind: hold the transfer
             self.paused = True
             return pycurl.WRITEFUNC_PAUSE
         self.chunks.append(data)
         self.buffered += len(data)
+        if self.notify is not None:
+            self.notify()
         return None
 
     def refuse(self, text: str, cause: BaseException | None = None) -> int:
@@ -119,12 +105,6 @@ class Slot:
         if self.error is None:
             self.error = ExchangeFailed(0, text, cause)
         return 0
-
-    # ------------------------------------------------------------------ driving
-    def start(self) -> None:
-        self.multi.add_handle(self.easy)
-        self.active = True
-        self._act(pycurl.SOCKET_TIMEOUT, 0)
 
     def take(self) -> bytes:
         """The buffered body bytes (resuming a transfer held for the reader)."""
@@ -134,6 +114,51 @@ class Slot:
             self.paused = False
             self.easy.pause(pycurl.PAUSE_CONT)
         return data
+
+    def failed(self, code: int, text: str) -> None:
+        """The exchange ended in curl error `code` (unless a callback's refusal explains it)."""
+        if self.error is None:
+            self.error = ExchangeFailed(code, text or f"curl error {code}")
+
+    def connected(self) -> bool:
+        """Whether the request is on its way (connecting, TLS included, is over)."""
+        return self.easy.getinfo(pycurl.PRETRANSFER_TIME) > 0
+
+
+class Slot(Handle):
+    """A handle driven on its own multi handle (its connection cache), waiting with `poll`."""
+
+    __slots__ = ("multi", "_poller", "_socks", "_expire")
+
+    def __init__(self, max_connections: int):
+        super().__init__()
+        self.multi = pycurl.CurlMulti()
+        self._poller = select.poll()
+        self._socks: dict[int, int] = {}
+        self._expire: float | None = None
+        self.multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket)
+        self.multi.setopt(pycurl.M_TIMERFUNCTION, self._on_timer)
+        self.multi.setopt(pycurl.M_MAXCONNECTS, max_connections)
+
+    def _on_socket(self, what, fd, multi, data) -> None:
+        if what == pycurl.POLL_REMOVE:
+            if self._socks.pop(fd, None) is not None:
+                self._poller.unregister(fd)
+            return
+        mask = _MASKS.get(what, 0)
+        if fd in self._socks:
+            self._poller.modify(fd, mask)
+        else:
+            self._poller.register(fd, mask)
+        self._socks[fd] = mask
+
+    def _on_timer(self, ms: int) -> None:
+        self._expire = None if ms < 0 else time.monotonic() + ms / 1000
+
+    def start(self) -> None:
+        self.multi.add_handle(self.easy)
+        self.active = True
+        self._act(pycurl.SOCKET_TIMEOUT, 0)
 
     def step(self, wait: float | None) -> bool:
         """Wait at most `wait` seconds (None: curl's own timers only) for curl's sockets, then
@@ -178,10 +203,9 @@ class Slot:
         _, _, failed = self.multi.info_read()
         self.multi.remove_handle(self.easy)
         self.active = False
-        if failed and self.error is None:
-            _, code, text = failed[0]
-            self.error = ExchangeFailed(code, text or f"curl error {code}")
-        elif self.error is not None and not failed:
+        if failed:
+            self.failed(*failed[0][1:])
+        elif self.error is not None:
             self.error = None  # a callback's refusal that curl did not act on
 
     def stop(self) -> None:
@@ -190,10 +214,6 @@ class Slot:
         if self.active:
             self.active = False
             self.multi.remove_handle(self.easy)
-
-    def connected(self) -> bool:
-        """Whether the request is on its way (connecting, TLS included, is over)."""
-        return self.easy.getinfo(pycurl.PRETRANSFER_TIME) > 0
 
     def close(self) -> None:
         self.stop()

@@ -84,7 +84,12 @@ def map_error(exc: ExchangeFailed) -> Exception:
     return httpx2.RemoteProtocolError(text)
 
 
-def _read_timeout(timeouts: dict) -> float | None:
+#: a request body up to this size is handed to curl whole; larger ones are read in pieces
+_IN_ONE_GO = 64 * 1024
+
+
+def read_timeout_of(timeouts: dict) -> float | None:
+    """The read timeout of a request's timeouts (one wait covers sending the body and reading)."""
     read, write = timeouts.get("read"), timeouts.get("write")
     return max(read, write) if read is not None and write is not None else read
 
@@ -117,7 +122,7 @@ class CurlTransport(httpx2.BaseTransport):
         `policy`: checks every address a connection goes to (the proxy's too)."""
         limits = limits or httpx2.Limits()
         self.clamp = clamp
-        self._keep = limits.max_keepalive_connections or limits.max_connections or 10
+        self.keep = limits.max_keepalive_connections or limits.max_connections or 10
         self._idle: list[Slot] = []
         self._lock = threading.Lock()
         self._policy = policy
@@ -145,19 +150,23 @@ class CurlTransport(httpx2.BaseTransport):
         with self._lock:
             if self._idle:
                 return self._idle.pop()
-        slot = Slot(self._keep)
-        easy = slot.easy
+        return self.configure(Slot(self.keep))
+
+    def configure(self, handle):
+        """Set this transport's options (TLS, proxy, policy...) on a new handle."""
+        easy = handle.easy
         for option, value in self._options:
             easy.setopt(option, value)
         if self._policy is not None:
-            easy.setopt(pycurl.OPENSOCKETFUNCTION, lambda purpose, address, s=slot: self._open(s, address))
-        return slot
+            easy.setopt(pycurl.OPENSOCKETFUNCTION,
+                        lambda purpose, address, h=handle: self._open(h, address))
+        return handle
 
     def release(self, slot: Slot) -> None:
         slot.stop()
         slot.reset()
         with self._lock:
-            if len(self._idle) < self._keep:
+            if len(self._idle) < self.keep:
                 self._idle.append(slot)
                 return
         slot.close()
@@ -192,15 +201,16 @@ class CurlTransport(httpx2.BaseTransport):
         chunks of `length` bytes, -1 when unknown) and wait for the response's head."""
         slot = self._slot()
         try:
-            self._prepare(slot, method, url, lines, body, length, timeouts)
+            self.prepare(slot, method, url, lines, body, length, timeouts)
             slot.start()
-            self.wait(slot, _read_timeout(timeouts), head=True)
+            self.wait(slot, read_timeout_of(timeouts), head=True)
         except BaseException:
             self.release(slot)
             raise
         return slot
 
-    def _prepare(self, slot: Slot, method: str, url: httpx2.URL, lines, body, length, timeouts) -> None:
+    def prepare(self, slot, method: str, url: httpx2.URL, lines, body, length, timeouts) -> None:
+        """Set a handle's options for one request (see `exchange`)."""
         easy = slot.easy
         slot.host = url.host
         port = f":{url.port}" if url.port else ""
@@ -210,10 +220,12 @@ class CurlTransport(httpx2.BaseTransport):
         easy.setopt(pycurl.CUSTOMREQUEST, method)
         if method == "HEAD":
             easy.setopt(pycurl.NOBODY, 1)
-        elif isinstance(body, bytes):
+        elif isinstance(body, bytes) and len(body) <= _IN_ONE_GO:
             easy.setopt(pycurl.POSTFIELDSIZE_LARGE, len(body))
             easy.setopt(pycurl.POSTFIELDS, body)
         elif body is not None:
+            if isinstance(body, bytes):  # larger: in pieces, each one counted as progress
+                body, length = (body,), len(body)
             easy.setopt(pycurl.UPLOAD, 1)
             easy.setopt(pycurl.READFUNCTION, _reader(iter(body), slot))
             easy.setopt(pycurl.INFILESIZE_LARGE, length)
@@ -233,24 +245,28 @@ class CurlTransport(httpx2.BaseTransport):
         """Let curl work until the head arrived (`head`) or body bytes are buffered or the
         exchange ended; each wait is bounded by `timeout` since the last activity and by the
         call's deadline (a server that drips bytes cannot outlast it)."""
-        clamp = self.clamp
         while not (slot.head_done if head else slot.chunks) and not slot.done:
-            wait = timeout
-            if timeout is not None:
-                wait = slot.last + timeout - time.monotonic()
-            if clamp is not None:
-                wait = clamp(wait)
-            if wait is not None and wait <= 0:
-                if not slot.connected() and timeout is not None and not _past_deadline(clamp):
-                    wait = 0.05  # still connecting: curl's connect timeout decides
-                else:
-                    raise httpx2.ReadTimeout("the server sent nothing in time")
-            slot.step(wait)
+            slot.step(self.wait_time(slot, timeout))
         if slot.error is not None and (slot.done or not slot.chunks):
             error = slot.error
             if isinstance(error, ExchangeFailed):
                 raise map_error(error) from None
             raise error
+
+    def wait_time(self, handle, timeout: float | None) -> float | None:
+        """How long the next wait for `handle` may last: `timeout` since its last activity, and
+        no later than the call's deadline; ReadTimeout when that time has passed."""
+        clamp = self.clamp
+        wait = timeout
+        if timeout is not None:
+            wait = handle.last + timeout - time.monotonic()
+        if clamp is not None:
+            wait = clamp(wait)
+        if wait is not None and wait <= 0:
+            if not handle.connected() and timeout is not None and not _past_deadline(clamp):
+                return 0.05  # still connecting: curl's connect timeout decides
+            raise httpx2.ReadTimeout("the server sent nothing in time")
+        return wait
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         if needs_fallback(request):

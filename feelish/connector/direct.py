@@ -9,8 +9,9 @@ import logging
 
 import httpx2
 
-from .curl_transport import CurlBody, CurlTransport, header_lines
-from .curl_exchange import Slot
+from .curl_async import AsyncCurlTransport
+from .curl_loop import LoopBody
+from .curl_transport import CurlBody, CurlTransport, header_lines, read_timeout_of
 from .request import Prepared
 
 #: httpx2's own logger: the direct path logs each request as httpx2's client does (the
@@ -58,8 +59,9 @@ class DirectResponse:
     __slots__ = ("status_code", "reason_phrase", "raw_headers", "url", "_slot", "_transport",
                  "_timeout", "_model", "_method")
     is_stream_consumed = False
+    body_stream = CurlBody
 
-    def __init__(self, transport: CurlTransport, slot: Slot, p: Prepared, timeout: float | None):
+    def __init__(self, transport, slot, p: Prepared, timeout: float | None):
         self.status_code = slot.status
         self.reason_phrase = slot.reason.decode("latin-1")
         self.raw_headers = slot.headers
@@ -72,7 +74,7 @@ class DirectResponse:
         """An httpx2 response over the same exchange (decoding, charset, headers)."""
         if self._model is None:
             slot, self._slot = self._slot, None
-            body = CurlBody(self._transport, slot, self._timeout) if slot is not None else None
+            body = self.body_stream(self._transport, slot, self._timeout) if slot is not None else None
             self._model = response_of_direct(self, body)
         return self._model
 
@@ -107,6 +109,34 @@ class DirectResponse:
             self._transport.release(slot)
 
 
+class AsyncDirectResponse(DirectResponse):
+    """A response on the async direct path (the body read on the event loop)."""
+
+    __slots__ = ()
+    body_stream = LoopBody
+
+    async def aiter_raw(self):
+        slot = self._slot
+        while slot is not None:
+            block = await self._transport.read(slot, self._timeout)
+            if not block:
+                return
+            yield block
+
+    def aiter_bytes(self):
+        return self.model().aiter_bytes()
+
+    async def aread(self) -> bytes:
+        return b"".join([block async for block in self.aiter_raw()])
+
+    async def aclose(self) -> None:
+        if self._model is not None:
+            await self._model.aclose()
+        slot, self._slot = self._slot, None
+        if slot is not None:
+            self._transport.release(slot)
+
+
 def response_of_direct(response: DirectResponse, body) -> httpx2.Response:
     model = httpx2.Response(response.status_code, headers=response.raw_headers,
                             stream=body or httpx2.ByteStream(b""),
@@ -116,20 +146,28 @@ def response_of_direct(response: DirectResponse, body) -> httpx2.Response:
     return model
 
 
-def send(transport: CurlTransport, p: Prepared) -> DirectResponse:
-    """Send the prepared call on `transport`; its response, the body unread."""
-    lines, body = request_lines(p)
-    timeouts = p.extensions.get("timeout") or {}
-    slot = transport.exchange(p.method, p.url, lines, body, -1, timeouts)
-    read = timeouts.get("read")
-    write = timeouts.get("write")
-    if read is not None and write is not None:
-        read = max(read, write)
-    response = DirectResponse(transport, slot, p, read)
+def _logged(response: DirectResponse, p: Prepared) -> DirectResponse:
     if _log.isEnabledFor(logging.INFO):
         _log.info('HTTP Request: %s %s "%s %d %s"', p.method, p.url, "HTTP/1.1",
                   response.status_code, response.reason_phrase)
     return response
 
 
-__all__ = ["DirectResponse", "request_lines", "send", "usable"]
+def send(transport: CurlTransport, p: Prepared) -> DirectResponse:
+    """Send the prepared call on `transport`; its response, the body unread."""
+    lines, body = request_lines(p)
+    timeouts = p.extensions.get("timeout") or {}
+    slot = transport.exchange(p.method, p.url, lines, body, -1, timeouts)
+    return _logged(DirectResponse(transport, slot, p, read_timeout_of(timeouts)), p)
+
+
+async def asend(transport: AsyncCurlTransport, p: Prepared) -> AsyncDirectResponse:
+    """The async twin of `send`, on the transport's multi handle on the running loop."""
+    lines, body = request_lines(p)
+    timeouts = p.extensions.get("timeout") or {}
+    multi = transport.loop_multi()
+    handle = await multi.exchange(p.method, p.url, lines, body, -1, timeouts)
+    return _logged(AsyncDirectResponse(multi, handle, p, read_timeout_of(timeouts)), p)
+
+
+__all__ = ["AsyncDirectResponse", "DirectResponse", "asend", "request_lines", "send", "usable"]

@@ -182,7 +182,7 @@ class Connector:
         mode is "none" (HEAD, 204, 304), "read" (textual, exact length) or "stream".  JSON and
         text stay in memory up to responseMaxBytes; binary (or asked-for) documents go to a file,
         as do bodies of unknown type over inlineLimitBytes."""
-        raw = response.raw_headers if type(response) is direct.DirectResponse else response.headers.raw
+        raw = response.raw_headers if isinstance(response, direct.DirectResponse) else response.headers.raw
         headers, ctype, encoded, length = scan_headers(raw)
         kind = classify(mime_of(ctype), p.response_format[0])
         if p.method == "HEAD" or response.status_code in (204, 304):
@@ -376,10 +376,17 @@ class Connector:
                 return ctx, warnings, attempt, step if scope is not None else step.error
 
     async def _exchange_async(self, client, p: Prepared, auth, warnings) -> dict:
-        request, opened = self._request(p, asynchronous=True)
+        direct_transport = getattr(client, "feelish_direct", None)
+        if direct_transport is not None and direct.usable(p, auth):
+            request, opened = None, []
+        else:
+            request, opened = self._request(p, asynchronous=True)
         try:
-            response = await client.send(request, stream=True, auth=auth,
-                                         follow_redirects=p.follow_redirects)
+            if request is None:
+                response = await direct.asend(direct_transport, p)
+            else:
+                response = await client.send(request, stream=True, auth=auth,
+                                             follow_redirects=p.follow_redirects)
             try:
                 headers, ctype, kind, mode, collector = self._plan_read(p, response)
                 data = None

@@ -244,9 +244,10 @@ def make_client(key: TransportKey, limits: httpx2.Limits, *, asynchronous: bool,
     #: the transport a plain call may use directly (`feelish.connector.direct`): curl's, when it
     #: alone serves every URL of the client (not wrapped by a rate limiter, no proxy exceptions)
     client.feelish_direct = None
-    if transport == "curl" and not asynchronous and wrap is None:
+    if transport == "curl" and wrap is None:
         routes = list(kwargs.get("mounts", {"all://": own}).values())
-        if len(routes) == 1 and isinstance(routes[0], curl_transport.CurlTransport):
+        kind = curl_async.AsyncCurlTransport if asynchronous else curl_transport.CurlTransport
+        if len(routes) == 1 and isinstance(routes[0], kind):
             client.feelish_direct = routes[0]
     return client
 

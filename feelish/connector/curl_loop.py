@@ -1,0 +1,193 @@
+"""curl on the event loop: one multi handle per async transport (its connection cache shared by
+every call in flight) whose sockets are watched by the running loop (`add_reader`/`add_writer`)
+and whose timers are loop timers, so many calls share one thread and no worker hand-off.  Each
+wait for a head or body bytes is bounded by the read timeout and the call's deadline."""
+from __future__ import annotations
+
+import asyncio
+
+import httpx2
+import pycurl
+
+from .curl_exchange import ExchangeFailed, Handle
+from .curl_transport import CurlTransport, map_error, read_timeout_of
+
+_WANTS_IN = (pycurl.POLL_IN, pycurl.POLL_INOUT)
+_WANTS_OUT = (pycurl.POLL_OUT, pycurl.POLL_INOUT)
+
+
+class LoopHandle(Handle):
+    """A handle whose waiting coroutine is woken by curl's callbacks."""
+
+    __slots__ = ("waiter",)
+
+    def __init__(self):
+        super().__init__()
+        self.waiter: asyncio.Future | None = None
+        self.notify = self.wake
+
+    def wake(self) -> None:
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+
+def _expire(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+class LoopMulti:
+    """The multi handle of one async transport on its event loop."""
+
+    def __init__(self, transport: CurlTransport, loop: asyncio.AbstractEventLoop, max_total: int):
+        self.loop, self._transport = loop, transport
+        self.multi = pycurl.CurlMulti()
+        self.multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket)
+        self.multi.setopt(pycurl.M_TIMERFUNCTION, self._on_timer)
+        # the cache counts connections in use: as many as may be open, or calls in flight churn them
+        self.multi.setopt(pycurl.M_MAXCONNECTS, max(max_total, transport.keep))
+        self.multi.setopt(pycurl.M_MAX_TOTAL_CONNECTIONS, max_total)
+        self._fds: dict[int, int] = {}
+        self._timer: asyncio.TimerHandle | asyncio.Handle | None = None
+        self._running: dict = {}  # easy -> LoopHandle
+        self._idle: list[LoopHandle] = []
+
+    # ------------------------------------------------------------------ curl's callbacks
+    def _on_socket(self, what, fd, multi, data) -> None:
+        old = self._fds.get(fd)
+        loop = self.loop
+        if old in _WANTS_IN and what not in _WANTS_IN:
+            loop.remove_reader(fd)
+        if old in _WANTS_OUT and what not in _WANTS_OUT:
+            loop.remove_writer(fd)
+        if what == pycurl.POLL_REMOVE:
+            self._fds.pop(fd, None)
+            return
+        if what in _WANTS_IN and old not in _WANTS_IN:
+            loop.add_reader(fd, self._act, fd, pycurl.CSELECT_IN)
+        if what in _WANTS_OUT and old not in _WANTS_OUT:
+            loop.add_writer(fd, self._act, fd, pycurl.CSELECT_OUT)
+        self._fds[fd] = what
+
+    def _on_timer(self, ms: int) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if ms == 0:
+            self._timer = self.loop.call_soon(self._act, pycurl.SOCKET_TIMEOUT, 0)
+        elif ms > 0:
+            self._timer = self.loop.call_later(ms / 1000, self._act, pycurl.SOCKET_TIMEOUT, 0)
+
+    def _act(self, fd: int, mask: int) -> None:
+        if fd == pycurl.SOCKET_TIMEOUT:
+            self._timer = None
+        self.multi.socket_action(fd, mask)
+        while True:
+            queued, ok, failed = self.multi.info_read()
+            for easy in ok:
+                self._done(easy, None)
+            for easy, code, text in failed:
+                self._done(easy, (code, text))
+            if not queued:
+                return
+
+    def _done(self, easy, failure) -> None:
+        handle = self._running.pop(easy, None)
+        if handle is None:
+            return
+        self.multi.remove_handle(easy)
+        handle.active, handle.done = False, True
+        if failure is not None:
+            handle.failed(*failure)
+        elif handle.error is not None:
+            handle.error = None  # a callback's refusal that curl did not act on
+        handle.wake()
+
+    # ------------------------------------------------------------------ exchanges
+    async def exchange(self, method: str, url: httpx2.URL, lines: list[bytes], body, length: int,
+                       timeouts: dict) -> LoopHandle:
+        """Send a request (see `CurlTransport.exchange`) and wait for the response's head."""
+        handle = self._idle.pop() if self._idle else self._transport.configure(LoopHandle())
+        try:
+            self._transport.prepare(handle, method, url, lines, body, length, timeouts)
+            self.multi.add_handle(handle.easy)
+            handle.active = True
+            self._running[handle.easy] = handle
+            await self.wait(handle, read_timeout_of(timeouts), head=True)
+        except BaseException:
+            self.release(handle)
+            raise
+        return handle
+
+    async def wait(self, handle: LoopHandle, timeout: float | None, head: bool = False) -> None:
+        clamp, loop = self._transport.clamp, self.loop
+        while not (handle.head_done if head else handle.chunks) and not handle.done:
+            wait = self._transport.wait_time(handle, timeout)
+            waiter = handle.waiter = loop.create_future()
+            timer = None if wait is None else loop.call_later(wait, _expire, waiter)
+            try:
+                await waiter
+            finally:
+                handle.waiter = None
+                if timer is not None:
+                    timer.cancel()
+        if handle.error is not None and (handle.done or not handle.chunks):
+            error = handle.error
+            raise map_error(error) if isinstance(error, ExchangeFailed) else error
+
+    async def read(self, handle: LoopHandle, timeout: float | None) -> bytes:
+        """The next body bytes as they arrive (b"" at the end)."""
+        if not handle.chunks and not handle.done:
+            await self.wait(handle, timeout)
+        if handle.chunks:
+            return handle.take()
+        return b""
+
+    def release(self, handle: LoopHandle) -> None:
+        """The exchange is over (or given up: its connection is closed): the handle is free."""
+        if handle.active:
+            self._running.pop(handle.easy, None)
+            self.multi.remove_handle(handle.easy)
+            handle.active = False
+        handle.reset()
+        if len(self._idle) < self._transport.keep:
+            self._idle.append(handle)
+        else:
+            handle.easy.close()
+
+    def close(self) -> None:
+        for handle in list(self._running.values()):
+            self.release(handle)
+        for handle in self._idle:
+            handle.easy.close()
+        self._idle = []
+        if self._timer is not None:
+            self._timer.cancel()
+        for fd, what in list(self._fds.items()):
+            if what in _WANTS_IN:
+                self.loop.remove_reader(fd)
+            if what in _WANTS_OUT:
+                self.loop.remove_writer(fd)
+        self._fds.clear()
+        self.multi.close()
+
+
+class LoopBody(httpx2.AsyncByteStream):
+    """A response's bytes as they arrive on the loop (undecoded: httpx2 decodes)."""
+
+    def __init__(self, multi: LoopMulti, handle: LoopHandle, timeout: float | None):
+        self._multi, self._handle, self._timeout = multi, handle, timeout
+
+    async def __aiter__(self):
+        while self._handle is not None:
+            block = await self._multi.read(self._handle, self._timeout)
+            if not block:
+                return
+            yield block
+
+    async def aclose(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            self._multi.release(handle)
+
