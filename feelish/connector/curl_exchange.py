@@ -171,10 +171,9 @@ class Slot(Handle):
                 self._act(pycurl.SOCKET_TIMEOUT, 0)
                 return True
             wait = left if wait is None or left < wait else wait
-        if not self._socks:
-            if wait is None:
-                return False
-            time.sleep(min(wait, 0.005))
+        if not self._socks:  # nothing to watch yet (a name resolving): look again shortly
+            time.sleep(0.005 if wait is None else min(wait, 0.005))
+            self._act(pycurl.SOCKET_TIMEOUT, 0)
             return False
         events = self._poller.poll(None if wait is None else max(0, int(wait * 1000 + 0.999)))
         if not events:

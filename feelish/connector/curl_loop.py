@@ -19,11 +19,12 @@ _WANTS_OUT = (pycurl.POLL_OUT, pycurl.POLL_INOUT)
 class LoopHandle(Handle):
     """A handle whose waiting coroutine is woken by curl's callbacks."""
 
-    __slots__ = ("waiter",)
+    __slots__ = ("waiter", "held")
 
     def __init__(self):
         super().__init__()
         self.waiter: asyncio.Future | None = None
+        self.held = False  # holds one of the multi's connection places
         self.notify = self.wake
 
     def wake(self) -> None:
@@ -48,10 +49,14 @@ class LoopMulti:
         # the cache counts connections in use: as many as may be open, or calls in flight churn them
         self.multi.setopt(pycurl.M_MAXCONNECTS, max(max_total, transport.keep))
         self.multi.setopt(pycurl.M_MAX_TOTAL_CONNECTIONS, max_total)
+        #: calls past the connection limit wait here, not in curl's pending queue (which looks
+        #: for a connection again on every change, each time through the whole cache)
+        self._places = asyncio.Semaphore(max_total)
         self._fds: dict[int, int] = {}
         self._timer: asyncio.TimerHandle | asyncio.Handle | None = None
         self._running: dict = {}  # easy -> LoopHandle
         self._idle: list[LoopHandle] = []
+        self._keep_idle = max(max_total, transport.keep)  # handles of calls in flight, reused
 
     # ------------------------------------------------------------------ curl's callbacks
     def _on_socket(self, what, fd, multi, data) -> None:
@@ -71,13 +76,22 @@ class LoopMulti:
         self._fds[fd] = what
 
     def _on_timer(self, ms: int) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        timer = self._timer
+        if ms < 0:
+            if timer is not None:
+                timer.cancel()
+                self._timer = None
+            return
+        loop = self.loop
+        if timer is not None:
+            due = getattr(timer, "when", None)
+            if due is not None and due() <= loop.time() + ms / 1000:
+                return  # an earlier wake-up is set: curl asks again then (early is harmless)
+            timer.cancel()
         if ms == 0:
-            self._timer = self.loop.call_soon(self._act, pycurl.SOCKET_TIMEOUT, 0)
-        elif ms > 0:
-            self._timer = self.loop.call_later(ms / 1000, self._act, pycurl.SOCKET_TIMEOUT, 0)
+            self._timer = loop.call_soon(self._act, pycurl.SOCKET_TIMEOUT, 0)
+        else:
+            self._timer = loop.call_later(ms / 1000, self._act, pycurl.SOCKET_TIMEOUT, 0)
 
     def _act(self, fd: int, mask: int) -> None:
         if fd == pycurl.SOCKET_TIMEOUT:
@@ -108,7 +122,9 @@ class LoopMulti:
     async def exchange(self, method: str, url: httpx2.URL, lines: list[bytes], body, length: int,
                        timeouts: dict) -> LoopHandle:
         """Send a request (see `CurlTransport.exchange`) and wait for the response's head."""
+        await self._place(timeouts)
         handle = self._idle.pop() if self._idle else self._transport.configure(LoopHandle())
+        handle.held = True
         try:
             self._transport.prepare(handle, method, url, lines, body, length, timeouts)
             self.multi.add_handle(handle.easy)
@@ -119,6 +135,21 @@ class LoopMulti:
             self.release(handle)
             raise
         return handle
+
+    async def _place(self, timeouts: dict) -> None:
+        """One of the connection places; waiting for one is bounded by the pool timeout and the
+        call's deadline (httpx2's PoolTimeout)."""
+        places = self._places
+        if not places.locked():
+            await places.acquire()
+            return
+        wait = timeouts.get("pool")
+        if self._transport.clamp is not None:
+            wait = self._transport.clamp(wait)
+        try:
+            await asyncio.wait_for(places.acquire(), wait)
+        except asyncio.TimeoutError:
+            raise httpx2.PoolTimeout("no free connection in time") from None
 
     async def wait(self, handle: LoopHandle, timeout: float | None, head: bool = False) -> None:
         clamp, loop = self._transport.clamp, self.loop
@@ -150,8 +181,11 @@ class LoopMulti:
             self._running.pop(handle.easy, None)
             self.multi.remove_handle(handle.easy)
             handle.active = False
+        if handle.held:
+            handle.held = False
+            self._places.release()
         handle.reset()
-        if len(self._idle) < self._transport.keep:
+        if len(self._idle) < self._keep_idle:
             self._idle.append(handle)
         else:
             handle.easy.close()

@@ -98,16 +98,15 @@ def header_lines(raw: list[tuple[bytes, bytes]]) -> list[bytes]:
     """The request's headers as curl takes them, and none of curl's own: no Expect (no
     100-continue round trip for large bodies), no Content-Type for a body the request types not.
     A name or value holding CR, LF or NUL is refused (it would split the request)."""
-    lines, seen = [], set()
-    for name, value in raw:
-        seen.add(name.lower())
-        line = name + (b": " + value if value else b";")  # "Name;" sends an empty value
-        if b"\r" in line or b"\n" in line or b"\0" in line:
-            raise httpx2.LocalProtocolError("a request header holds a line break or NUL")
-        lines.append(line)
-    if b"expect" not in seen:
+    # "Name;" is how curl sends a header with an empty value
+    lines = [name + b": " + value if value else name + b";" for name, value in raw]
+    joined = b"".join(lines)
+    if b"\r" in joined or b"\n" in joined or b"\0" in joined:
+        raise httpx2.LocalProtocolError("a request header holds a line break or NUL")
+    names = {name.lower() for name, _ in raw}
+    if b"expect" not in names:
         lines.append(b"Expect:")
-    if b"content-type" not in seen:
+    if b"content-type" not in names:
         lines.append(b"Content-Type:")
     return lines
 

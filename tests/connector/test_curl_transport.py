@@ -140,3 +140,30 @@ def test_large_uploads_go_in_pieces_and_arrive_whole(fault_url, curl_runtime):
                                     "body": Literal(text), "responseFormat": '"text"'}).run()
     echoed = out.response["body"]
     assert isinstance(echoed, str) and echoed.endswith(text) and "expect" not in echoed.lower()
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_a_large_download_arrives_whole_through_the_held_buffer(fault_url, curl_runtime, asynchronous):
+    """3 MB: more than the 256 KiB a transfer buffers before it waits for its reader."""
+    conn = _connector(curl_runtime, {"url": Literal(f"{fault_url}/huge?size=3000000")})
+    out = asyncio.run(conn.run_async()) if asynchronous else conn.run()
+    doc = out.response["document"]
+    with open(doc["path"], "rb") as handle:
+        data = handle.read()
+    assert doc["size"] == len(data) == 3_000_000 and set(data) == {ord("x")}
+
+
+def test_calls_past_the_connection_limit_wait_at_most_the_pool_timeout(fault_url):
+    """One connection allowed and held by a slow call: the next call waits for a place no
+    longer than its pool timeout; once the place is free, calls go on."""
+    async def scenario():
+        transport = AsyncCurlTransport(limits=httpx2.Limits(max_connections=1))
+        timeout = httpx2.Timeout(5, pool=0.2)
+        async with httpx2.AsyncClient(transport=transport, timeout=timeout) as client:
+            slow = asyncio.ensure_future(client.get(f"{fault_url}/slow-body?seconds=1"))
+            await asyncio.sleep(0.1)
+            with pytest.raises(httpx2.PoolTimeout):
+                await client.get(f"{fault_url}/json")
+            assert (await slow).status_code == 200
+            return (await client.get(f"{fault_url}/json")).json()
+    assert asyncio.run(scenario()) == {"ok": True}
