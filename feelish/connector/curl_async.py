@@ -5,14 +5,12 @@ from the loop."""
 from __future__ import annotations
 
 import asyncio
-import contextvars
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 
-from .async_transport import bridge
-from .curl_exchange import Slot
-from .curl_loop import LoopBody, LoopMulti
+from .async_transport import in_worker
+from .curl_loop import Blocks, LoopMulti
 from .curl_transport import CurlTransport, header_lines, response_of
 from .fast_transport import needs_fallback, read_timeout, request_body
 
@@ -30,27 +28,6 @@ def _send(transport: CurlTransport, request: httpx2.Request, chunks):
         transport.release(slot)
         raise
     return slot, first
-
-
-class AsyncCurlBody(httpx2.AsyncByteStream):
-    def __init__(self, transport: CurlTransport, slot: Slot, first: bytes, run, timeout):
-        self._transport, self._slot, self._first, self._run = transport, slot, first, run
-        self._timeout = timeout
-
-    async def __aiter__(self):
-        if self._first:
-            yield self._first
-            self._first = b""
-        while self._slot is not None:
-            block = await self._run(self._transport.read, self._slot, self._timeout)
-            if not block:
-                break
-            yield block
-
-    async def aclose(self) -> None:
-        slot, self._slot = self._slot, None
-        if slot is not None:
-            self._transport.release(slot)
 
 
 class AsyncCurlTransport(httpx2.AsyncBaseTransport):
@@ -80,33 +57,20 @@ class AsyncCurlTransport(httpx2.AsyncBaseTransport):
             timeouts = request.extensions.get("timeout") or {}
             handle = await multi.exchange(request.method, request.url,
                                           header_lines(request.headers.raw), body, -1, timeouts)
-            return response_of(handle, LoopBody(multi, handle, read_timeout(request)))
+            return response_of(handle, Blocks(multi.read, multi.release, handle,
+                                              read_timeout(request)))
         return await self._in_worker(request)
 
     async def _in_worker(self, request: httpx2.Request) -> httpx2.Response:
-        loop = asyncio.get_running_loop()
-        chunks = None
-        if not isinstance(request.stream, httpx2.SyncByteStream) and not hasattr(request.stream, "__iter__"):
-            chunks = bridge(request.stream, loop)
         if self._workers is None:
             self._workers = ThreadPoolExecutor(max_workers=self._worker_count,
                                                thread_name_prefix="feelish-curl")
-        context = contextvars.copy_context()  # the call's context (deadline...) in the worker
+        (slot, first), run = await in_worker(self._workers, _send, self._sync, request,
+                                             self._sync.release)
 
-        def run(fn, *args):
-            return loop.run_in_executor(self._workers, context.run, fn, *args)
-        future = run(_send, self._sync, request, chunks)
-        try:
-            slot, first = await asyncio.shield(future)
-        except asyncio.CancelledError:
-            future.add_done_callback(self._release_when_done)
-            raise
-        return response_of(slot, AsyncCurlBody(self._sync, slot, first, run, read_timeout(request)))
-
-    def _release_when_done(self, future) -> None:
-        """A cancelled call's exchange still ends in its worker: free its handle then."""
-        if not future.cancelled() and future.exception() is None:
-            self._sync.release(future.result()[0])
+        async def read(slot_, timeout):
+            return await run(self._sync.read, slot_, timeout)
+        return response_of(slot, Blocks(read, self._sync.release, slot, read_timeout(request), first))
 
     async def aclose(self) -> None:
         if self._workers is not None:

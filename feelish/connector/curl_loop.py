@@ -207,15 +207,21 @@ class LoopMulti:
         self.multi.close()
 
 
-class LoopBody(httpx2.AsyncByteStream):
-    """A response's bytes as they arrive on the loop (undecoded: httpx2 decodes)."""
+class Blocks(httpx2.AsyncByteStream):
+    """A response's bytes as they arrive (undecoded: httpx2 decodes): `await read(handle,
+    timeout)` gives each block (b"" at the end), `release(handle)` ends the exchange; `first`,
+    a block read already."""
 
-    def __init__(self, multi: LoopMulti, handle: LoopHandle, timeout: float | None):
-        self._multi, self._handle, self._timeout = multi, handle, timeout
+    def __init__(self, read, release, handle, timeout: float | None, first: bytes = b""):
+        self._read, self._release, self._handle = read, release, handle
+        self._timeout, self._first = timeout, first
 
     async def __aiter__(self):
+        if self._first:
+            yield self._first
+            self._first = b""
         while self._handle is not None:
-            block = await self._multi.read(self._handle, self._timeout)
+            block = await self._read(self._handle, self._timeout)
             if not block:
                 return
             yield block
@@ -223,5 +229,4 @@ class LoopBody(httpx2.AsyncByteStream):
     async def aclose(self) -> None:
         handle, self._handle = self._handle, None
         if handle is not None:
-            self._multi.release(handle)
-
+            self._release(handle)

@@ -64,7 +64,7 @@ def tls_options(verify: bool = True, ca: str | None = None, cert: str | None = N
 def map_error(exc: ExchangeFailed) -> Exception:
     """A failed exchange -> the httpx2 exception the executor maps to an error code (a
     callback's own failure, e.g. the destination policy's refusal, passes as it is)."""
-    if isinstance(exc.cause, FeelishError):
+    if exc.cause is not None:  # a callback's own failure: the policy's refusal, a body source's
         return exc.cause
     text, code = str(exc), exc.code
     if code == pycurl.E_OPERATION_TIMEDOUT:  # curl times only connecting (reads are timed here)
@@ -139,6 +139,11 @@ class CurlTransport(httpx2.BaseTransport):
                 user, password = proxy.raw_auth
                 self._options += [(pycurl.PROXYUSERNAME, user), (pycurl.PROXYPASSWORD, password)]
             self._options.append((pycurl.HTTPPROXYTUNNEL, 0))  # curl tunnels https by itself
+            if url.scheme == "https":  # the proxy's certificate: the default CAs, as httpx2
+                cafile, capath = default_ca()
+                self._options += [(option, value) for option, value in
+                                  ((pycurl.PROXY_CAINFO, cafile), (pycurl.PROXY_CAPATH, capath))
+                                  if value]
         if fallback is None:
             fallback = httpx2.HTTPTransport(limits=limits, proxy=proxy)
         #: httpx2's own transport for what this one does not do (see `needs_fallback`)
@@ -179,9 +184,11 @@ class CurlTransport(httpx2.BaseTransport):
             if not self._policy.host_allowed(host):
                 self._policy.check(host, [addr[0]])
             return socket.socket(family, socktype, protocol)
-        except Exception as exc:  # noqa: BLE001 - curl must not see a Python exception
+        except FeelishError as exc:  # the policy's refusal, as it is
             slot.refuse(str(exc), exc)
-            return pycurl.SOCKET_BAD
+        except Exception as exc:  # noqa: BLE001 - curl must not see a Python exception
+            slot.refuse(str(exc), httpx2.ConnectError(str(exc) or exc.__class__.__name__))
+        return pycurl.SOCKET_BAD
 
     # ------------------------------------------------------------------ one exchange
     def open(self, request: httpx2.Request, chunks=None) -> Slot:

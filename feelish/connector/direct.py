@@ -10,7 +10,7 @@ import logging
 import httpx2
 
 from .curl_async import AsyncCurlTransport
-from .curl_loop import LoopBody
+from .curl_loop import Blocks
 from .curl_transport import CurlBody, CurlTransport, header_lines, read_timeout_of
 from .request import Prepared
 
@@ -113,7 +113,10 @@ class AsyncDirectResponse(DirectResponse):
     """A response on the async direct path (the body read on the event loop)."""
 
     __slots__ = ()
-    body_stream = LoopBody
+
+    @staticmethod
+    def body_stream(multi, handle, timeout):
+        return Blocks(multi.read, multi.release, handle, timeout)
 
     async def aiter_raw(self):
         slot = self._slot

@@ -1,11 +1,11 @@
 """The curl transport (the default) and its direct path: a plain call sends exactly the bytes
 httpx2's client path sends; hostile heads (too many headers, an over-long line) end in an error
 on curl as on urllib3; the address curl connects to is the one the destination policy checks;
-a call given up on the event loop frees its handle; curl's hooks for a call deadline hold."""
+a call given up on the event loop frees its handle; calls past the connection limit wait a
+bounded time (test_transports.py checks curl's deadline hook next to urllib3's)."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 import httpx2
 import pycurl
@@ -97,22 +97,6 @@ def test_the_address_curl_connects_to_is_checked(fault_url):
         with pytest.raises(ConnectorError) as caught:
             client.get(f"{fault_url}/json")
     assert caught.value.code == "DESTINATION_REFUSED" and "127.0.0.2" in caught.value.message
-
-
-def test_a_clamp_bounds_every_wait_of_curl(fault_url):
-    """`clamp` (the whole-call deadline's hook) shortens each wait: a body that stalls after its
-    headers ends in ReadTimeout although the request's own read timeout is long."""
-    end = time.monotonic() + 0.5
-
-    def clamp(timeout):
-        left = end - time.monotonic()
-        return left if timeout is None or left < timeout else timeout
-    with httpx2.Client(transport=CurlTransport(clamp=clamp), timeout=30) as client:
-        with pytest.raises(httpx2.ReadTimeout):
-            client.get(f"{fault_url}/slow-body?seconds=5")
-    with httpx2.Client(transport=CurlTransport(clamp=lambda timeout: 0), timeout=30) as client:
-        with pytest.raises(httpx2.ConnectTimeout, match="deadline has passed"):
-            client.get(f"{fault_url}/json")
 
 
 def test_an_abandoned_call_on_the_loop_frees_its_handle(fault_url):

@@ -1,5 +1,5 @@
-"""The two transports under the runtime's clients: urllib3's pool (the default) and httpx2's own
-(`Runtime(transport="httpx2")`) answer alike; request URLs never reach either's logs with a
+"""The transports under the runtime's clients: curl (the default), urllib3's pool and httpx2's own
+(`Runtime(transport="urllib3" / "httpx2")`) answer alike; request URLs never reach their logs with a
 secret in them; an async call given up while in flight frees its worker and connection; the pool's
 hooks for a call deadline (`clamp`) and a destination policy (`resolve`) hold."""
 from __future__ import annotations
@@ -89,7 +89,8 @@ def test_an_abandoned_async_call_frees_its_worker(httpbin_url):
     assert asyncio.run(scenario()) == (200, f"{httpbin_url}/get")
 
 
-def test_a_clamp_bounds_every_read_of_the_pool(fault_url):
+@pytest.mark.parametrize("transport_cls", [PoolTransport, CurlTransport])
+def test_a_clamp_bounds_every_read_of_the_transport(fault_url, transport_cls):
     """`clamp` (the whole-call deadline's hook) shortens each read: a body that stalls after its
     headers ends in ReadTimeout although the request's own read timeout is long."""
     import time
@@ -100,10 +101,10 @@ def test_a_clamp_bounds_every_read_of_the_pool(fault_url):
     def clamp(timeout):
         left = end - time.monotonic()
         return left if timeout is None or left < timeout else timeout
-    with httpx2.Client(transport=PoolTransport(clamp=clamp), timeout=30) as client:
+    with httpx2.Client(transport=transport_cls(clamp=clamp), timeout=30) as client:
         with pytest.raises(httpx2.ReadTimeout):
             client.get(f"{fault_url}/slow-body?seconds=5")
-    with httpx2.Client(transport=PoolTransport(clamp=lambda timeout: 0), timeout=30) as client:
+    with httpx2.Client(transport=transport_cls(clamp=lambda timeout: 0), timeout=30) as client:
         with pytest.raises(httpx2.ConnectTimeout, match="deadline has passed"):
             client.get(f"{fault_url}/json")
 
