@@ -11,6 +11,11 @@ import time
 
 import pycurl
 
+#: what the curl transport needs: `poll` (not on Windows) and libcurl 7.77 or later (CA and
+#: client certificates as PEM blobs); without them the runtime falls back to urllib3's pool
+if not hasattr(select, "poll") or pycurl.version_info()[2] < 0x074D00:
+    raise ImportError("the curl transport needs select.poll and libcurl >= 7.77")
+
 #: http.client's bounds on a response head, kept: a hostile server cannot make us hold more
 MAX_HEADERS = 100
 MAX_LINE = 65536

@@ -15,7 +15,6 @@ from .body import afile_chunks, file_chunks, mime_of, multipart_files
 from .fields import AFTER, DEFAULTS, PLAIN, Field, compile_fields
 from .model import (Outcome, RequestSpec, SecretRecorder, deliver_token, enter_call, holds_secret,
                     leave_call, redact_error, redirect_settings)
-from . import direct
 from .attempts import Step, decide
 from .lint import body_in_document, lint_fields
 from .outputs import map_outputs
@@ -27,6 +26,11 @@ from .response import Collector, abody_chunks, body_chunks, build_context, class
 from .retry import apause, pause, transport_error
 from .runtime import Runtime, default_runtime
 from .transport import warn_insecure
+
+try:  # the direct path of plain calls on curl (`client.feelish_direct` is None without pycurl)
+    from . import direct
+except ImportError:  # pragma: no cover - exercised in a process without pycurl
+    direct = None
 
 
 class Connector:
@@ -182,7 +186,9 @@ class Connector:
         mode is "none" (HEAD, 204, 304), "read" (textual, exact length) or "stream".  JSON and
         text stay in memory up to responseMaxBytes; binary (or asked-for) documents go to a file,
         as do bodies of unknown type over inlineLimitBytes."""
-        raw = response.raw_headers if isinstance(response, direct.DirectResponse) else response.headers.raw
+        raw = getattr(response, "raw_headers", None)  # a direct response's; else httpx2's
+        if raw is None:
+            raw = response.headers.raw
         headers, ctype, encoded, length = scan_headers(raw)
         kind = classify(mime_of(ctype), p.response_format[0])
         if p.method == "HEAD" or response.status_code in (204, 304):

@@ -151,3 +151,28 @@ def test_calls_past_the_connection_limit_wait_at_most_the_pool_timeout(fault_url
             assert (await slow).status_code == 200
             return (await client.get(f"{fault_url}/json")).json()
     assert asyncio.run(scenario()) == {"ok": True}
+
+
+def test_without_pycurl_the_default_is_urllib3(fault_url):
+    """A process where pycurl cannot be imported: urllib3's pool is the default and calls work;
+    asking for curl by name is a clear error."""
+    import subprocess
+    import sys
+    script = f"""
+import sys
+sys.modules["pycurl"] = None  # importing it fails, as where no wheel exists
+import feelish
+from feelish.connector.fast_transport import PoolTransport
+rt = feelish.Runtime(trust_env=False)
+assert rt.transport == "urllib3" and isinstance(rt.client()._transport, PoolTransport)
+conn = feelish.Connector.from_mapping({{"url": feelish.Literal("{fault_url}/json")}}, runtime=rt)
+assert conn.run().response["body"] == {{"ok": True}}
+try:
+    feelish.Runtime(transport="curl")
+except ValueError as exc:
+    print("refused:", exc)
+rt.close()
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "refused: the curl transport needs pycurl" in done.stdout
