@@ -40,7 +40,8 @@ class Handle:
     the head is complete, body bytes arrive or the exchange ends."""
 
     __slots__ = ("easy", "chunks", "buffered", "status", "reason", "headers", "head_done", "done",
-                 "error", "_lines", "paused", "last", "host", "active", "notify", "__weakref__")
+                 "error", "_lines", "paused", "last", "host", "checked", "active", "notify",
+                 "__weakref__")
 
     def __init__(self):
         self.easy = pycurl.Curl()
@@ -57,6 +58,7 @@ class Handle:
         self.status, self.reason, self.headers = 0, b"", []
         self.head_done = self.done = self.paused = False
         self.error: BaseException | None = None
+        self.checked = False  # the host's addresses were checked for this exchange already
         self._lines = 0
         self.last = time.monotonic()
 

@@ -126,6 +126,7 @@ class LoopMulti:
         handle = self._idle.pop() if self._idle else self._transport.configure(LoopHandle())
         handle.held = True
         try:
+            await self._transport.check_host(handle, url)
             self._transport.prepare(handle, method, url, lines, body, length, timeouts)
             self.multi.add_handle(handle.easy)
             handle.active = True

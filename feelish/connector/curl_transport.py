@@ -18,7 +18,7 @@ import pycurl
 from ..errors import FeelishError
 from .curl_exchange import ExchangeFailed, Slot
 from .fast_transport import Clamp, needs_fallback, read_timeout, request_body
-from .guard import DestinationPolicy, resolve_address
+from .guard import DestinationPolicy, aresolve_address, resolve_address
 
 _CONNECT_ERRORS = {pycurl.E_COULDNT_CONNECT, pycurl.E_COULDNT_RESOLVE_HOST, 35, 58, 59, 60, 66, 77,
                    83, 90, 91, 98}
@@ -125,7 +125,7 @@ class CurlTransport(httpx2.BaseTransport):
         self._idle: list[Slot] = []
         self._lock = threading.Lock()
         self._policy = policy
-        self._proxy_host = None
+        self._proxy_host = self._proxy_port = None
         self._options = [(pycurl.NOSIGNAL, 1), (pycurl.HTTP_VERSION, pycurl.CURL_HTTP_VERSION_1_1),
                          (pycurl.PATH_AS_IS, 1), (pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS),
                          (pycurl.PROXY, ""), (pycurl.FOLLOWLOCATION, 0), (pycurl.TCP_NODELAY, 1),
@@ -134,6 +134,7 @@ class CurlTransport(httpx2.BaseTransport):
         if proxy is not None:
             url = proxy.url
             self._proxy_host = url.host
+            self._proxy_port = url.port or (443 if url.scheme == "https" else 80)
             self._options.append((pycurl.PROXY, str(url.copy_with(username=None, password=None))))
             if proxy.raw_auth is not None:
                 user, password = proxy.raw_auth
@@ -176,11 +177,13 @@ class CurlTransport(httpx2.BaseTransport):
         slot.close()
 
     def _open(self, slot: Slot, address):
-        """curl's socket for a new connection: only to an address the policy allows."""
+        """curl's socket for a new connection: only to an address the policy allows (and only
+        for a host whose addresses are all allowed, resolved here unless checked before)."""
         family, socktype, protocol, addr = address
         host = self._proxy_host or slot.host
         try:
-            self._policy.check(host, resolve_address(host, addr[1]))
+            if not slot.checked:
+                self._policy.check(host, resolve_address(host, addr[1]))
             if not self._policy.host_allowed(host):
                 self._policy.check(host, [addr[0]])
             return socket.socket(family, socktype, protocol)
@@ -189,6 +192,20 @@ class CurlTransport(httpx2.BaseTransport):
         except Exception as exc:  # noqa: BLE001 - curl must not see a Python exception
             slot.refuse(str(exc), httpx2.ConnectError(str(exc) or exc.__class__.__name__))
         return pycurl.SOCKET_BAD
+
+    async def check_host(self, handle, url: httpx2.URL) -> None:
+        """With a policy, resolve (on the loop, without blocking it) and check the addresses of
+        the host a connection for `url` goes to, before curl may open one."""
+        if self._policy is None:
+            return
+        host = self._proxy_host or url.host
+        port = self._proxy_port or url.port or (443 if url.scheme == "https" else 80)
+        try:
+            addresses = await aresolve_address(host, port)
+        except Exception as exc:  # noqa: BLE001 - a name that cannot be resolved
+            raise httpx2.ConnectError(str(exc) or exc.__class__.__name__) from None
+        self._policy.check(host, addresses)
+        handle.checked = True
 
     # ------------------------------------------------------------------ one exchange
     def open(self, request: httpx2.Request, chunks=None) -> Slot:

@@ -176,3 +176,4 @@ rt.close()
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "refused: the curl transport needs pycurl" in done.stdout
+
