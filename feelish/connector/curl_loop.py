@@ -5,6 +5,7 @@ wait for a head or body bytes is bounded by the read timeout and the call's dead
 from __future__ import annotations
 
 import asyncio
+import collections
 
 import httpx2
 import pycurl
@@ -33,9 +34,47 @@ class LoopHandle(Handle):
             waiter.set_result(None)
 
 
-def _expire(waiter: asyncio.Future) -> None:
+def _expire(waiter: asyncio.Future, value=None) -> None:
     if not waiter.done():
-        waiter.set_result(None)
+        waiter.set_result(value)
+
+
+class Places:
+    """A count of free places with a queue of calls waiting for one (first come, first served),
+    each wait bounded by a loop timer (cheaper than `asyncio.wait_for`, which adds a task)."""
+
+    def __init__(self, free: int):
+        self.free = free
+        self._waiting: collections.deque[asyncio.Future] = collections.deque()
+
+    async def take(self, loop: asyncio.AbstractEventLoop, wait: float | None) -> bool:
+        """True once a place is ours; False when `wait` seconds passed first."""
+        if self.free > 0 and not self._waiting:
+            self.free -= 1
+            return True
+        if wait is not None and wait <= 0:
+            return False
+        turn = loop.create_future()
+        self._waiting.append(turn)
+        timer = None if wait is None else loop.call_later(wait, _expire, turn, False)
+        try:
+            return await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled() and turn.result():
+                self.give()  # handed a place just as the call was given up: pass it on
+            raise
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    def give(self) -> None:
+        """A place is free: the longest-waiting call takes it, or it is counted free."""
+        while self._waiting:
+            turn = self._waiting.popleft()
+            if not turn.done():
+                turn.set_result(True)
+                return
+        self.free += 1
 
 
 class LoopMulti:
@@ -51,7 +90,7 @@ class LoopMulti:
         self.multi.setopt(pycurl.M_MAX_TOTAL_CONNECTIONS, max_total)
         #: calls past the connection limit wait here, not in curl's pending queue (which looks
         #: for a connection again on every change, each time through the whole cache)
-        self._places = asyncio.Semaphore(max_total)
+        self._places = Places(max_total)
         self._fds: dict[int, int] = {}
         self._timer: asyncio.TimerHandle | asyncio.Handle | None = None
         self._running: dict = {}  # easy -> LoopHandle
@@ -140,17 +179,11 @@ class LoopMulti:
     async def _place(self, timeouts: dict) -> None:
         """One of the connection places; waiting for one is bounded by the pool timeout and the
         call's deadline (httpx2's PoolTimeout)."""
-        places = self._places
-        if not places.locked():
-            await places.acquire()
-            return
         wait = timeouts.get("pool")
         if self._transport.clamp is not None:
             wait = self._transport.clamp(wait)
-        try:
-            await asyncio.wait_for(places.acquire(), wait)
-        except asyncio.TimeoutError:
-            raise httpx2.PoolTimeout("no free connection in time") from None
+        if not await self._places.take(self.loop, wait):
+            raise httpx2.PoolTimeout("no free connection in time")
 
     async def wait(self, handle: LoopHandle, timeout: float | None, head: bool = False) -> None:
         clamp, loop = self._transport.clamp, self.loop
@@ -184,7 +217,7 @@ class LoopMulti:
             handle.active = False
         if handle.held:
             handle.held = False
-            self._places.release()
+            self._places.give()
         handle.reset()
         if len(self._idle) < self._keep_idle:
             self._idle.append(handle)

@@ -11,6 +11,7 @@ import ssl
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx2
 import pycurl
@@ -20,6 +21,10 @@ from .curl_exchange import ExchangeFailed, Slot
 from .fast_transport import Clamp, needs_fallback, read_timeout, request_body
 from .guard import DestinationPolicy, aresolve_address, resolve_address
 
+#: failures to connect: no connection, no address, and the TLS handshake's (35 SSL_CONNECT_ERROR,
+#: 58 SSL_CERTPROBLEM, 59 SSL_CIPHER, 60 PEER_FAILED_VERIFICATION, 66 SSL_ENGINE_INITFAILED,
+#: 77 SSL_CACERT_BADFILE, 83 SSL_ISSUER_ERROR, 90 SSL_PINNEDPUBKEYNOTMATCH,
+#: 91 SSL_INVALIDCERTSTATUS, 98 SSL_CLIENTCERT)
 _CONNECT_ERRORS = {pycurl.E_COULDNT_CONNECT, pycurl.E_COULDNT_RESOLVE_HOST, 35, 58, 59, 60, 66, 77,
                    83, 90, 91, 98}
 _PROXY_ERRORS = {pycurl.E_COULDNT_RESOLVE_PROXY, 97}
@@ -51,8 +56,8 @@ def tls_options(verify: bool = True, ca: str | None = None, cert: str | None = N
         if capath:
             options.append((pycurl.CAPATH, capath))
         if ca is not None:  # trusted next to the default ones, as in Python's ssl
-            text = ca if "-----BEGIN" in ca else open(ca, encoding="latin-1").read()
-            options.append((pycurl.CAINFO_BLOB, text.encode("latin-1")))
+            blob = ca.encode("latin-1") if "-----BEGIN" in ca else Path(ca).read_bytes()
+            options.append((pycurl.CAINFO_BLOB, blob))
     if cert is not None:
         options.append(_pem_or_file(pycurl.SSLCERT_BLOB, pycurl.SSLCERT, cert))
         options.append(_pem_or_file(pycurl.SSLKEY_BLOB, pycurl.SSLKEY, key if key is not None else cert))
