@@ -1,12 +1,12 @@
 """HTTP workloads against bench.server (a subprocess on 127.0.0.1), all in one run.
 
 * sequential: a feelish connector call (expressions -> request -> response mapping) on its
-  default transport (urllib3's pool) and on httpx2's own, vs the same request made by hand
+  default transport (curl) and on the urllib3 and httpx2 ones, vs the same request made by hand
   (JSON decoded, three fields picked) with a reused ``httpx2.Client``, urllib3, pycurl, aiohttp
   (one call at a time) and a raw-socket client; blocks of calls rotate through all of them so
   drifting machine load hits each alike; the median time per call and the spread (quartiles)
   of the per-block times are reported.  A new httpx2 client per request is measured for scale.
-* async: N calls with 1, 10, 50 and 200 in flight, ``run_async`` (both transports) vs a
+* async: N calls with 1, 10, 50 and 200 in flight, ``run_async`` (each transport) vs a
   reused ``httpx2.AsyncClient`` and aiohttp; rounds rotate through every (client, width);
   throughput (calls/s) is the median over rounds.
 """
@@ -61,7 +61,8 @@ def _blocks(fns: dict, n: int, block: int) -> dict:
 
 def _connectors(base: str) -> tuple[dict, dict]:
     conns, why = {}, {}
-    for label, transport in (("feelish", "pool"), ("feelish (httpx2 transport)", "httpx2")):
+    for label, transport in (("feelish", "curl"), ("feelish (urllib3 transport)", "urllib3"),
+                             ("feelish (httpx2 transport)", "httpx2")):
         conn, reason = connector_adapter.order_connector(base, transport=transport)
         if conn is None:
             why[label] = reason

@@ -34,12 +34,6 @@ def _finish(response) -> None:
     response.release_conn()
 
 
-def _close_when_done(future) -> None:
-    """A cancelled call's exchange still ends in its worker: free its connection then."""
-    if not future.cancelled() and future.exception() is None:
-        _finish(future.result()[0])
-
-
 class AsyncResponseBody(httpx2.AsyncByteStream):
     def __init__(self, response, first: bytes, run, clamp, timeout):
         self._response, self._first, self._run = response, first, run
@@ -64,7 +58,7 @@ class AsyncResponseBody(httpx2.AsyncByteStream):
                 await self._run(_finish, response)
 
 
-def _bridge(stream, loop):
+def bridge(stream, loop):
     """An async request body read from a worker thread, one chunk at a time, on the loop."""
     chunks = stream.__aiter__()
     while True:
@@ -73,6 +67,30 @@ def _bridge(stream, loop):
         except StopAsyncIteration:
             return
         yield chunk
+
+
+async def in_worker(workers, send, transport, request: httpx2.Request, finish):
+    """Run `send(transport, request, chunks)` in a worker with the caller's context (the call's
+    deadline...), an async request body fetched from the loop chunk by chunk; its result (an
+    exchange and its first block) and `run(fn, *args)`, which runs more of it there.  A call
+    cancelled while the worker holds its exchange has `finish(exchange)` run when it ends."""
+    loop = asyncio.get_running_loop()
+    chunks = None
+    if not isinstance(request.stream, httpx2.SyncByteStream) and not hasattr(request.stream, "__iter__"):
+        chunks = bridge(request.stream, loop)
+    context = contextvars.copy_context()
+
+    def run(fn, *args):
+        return loop.run_in_executor(workers, context.run, fn, *args)
+    future = run(send, transport, request, chunks)
+    try:
+        return await asyncio.shield(future), run
+    except asyncio.CancelledError:
+        def done(ended) -> None:
+            if not ended.cancelled() and ended.exception() is None:
+                finish(ended.result()[0])
+        future.add_done_callback(done)
+        raise
 
 
 class AsyncPoolTransport(httpx2.AsyncBaseTransport):
@@ -89,21 +107,8 @@ class AsyncPoolTransport(httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         if needs_fallback(request):
             return await self.fallback.handle_async_request(request)
-        loop = asyncio.get_running_loop()
-        chunks = None
-        if not isinstance(request.stream, httpx2.SyncByteStream) and not hasattr(request.stream, "__iter__"):
-            chunks = _bridge(request.stream, loop)
-
-        context = contextvars.copy_context()  # the call's context (deadline...) in the worker
-
-        def run(fn, *args):
-            return loop.run_in_executor(self._workers, context.run, fn, *args)
-        future = run(_send, self._sync, request, chunks)
-        try:
-            response, first = await asyncio.shield(future)
-        except asyncio.CancelledError:
-            future.add_done_callback(_close_when_done)
-            raise
+        (response, first), run = await in_worker(self._workers, _send, self._sync, request,
+                                                 _finish)
         return response_of(response, AsyncResponseBody(response, first, run, self._sync.clamp,
                                                        read_timeout(request)))
 

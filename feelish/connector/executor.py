@@ -27,6 +27,11 @@ from .retry import apause, pause, transport_error
 from .runtime import Runtime, default_runtime
 from .transport import warn_insecure
 
+try:  # the direct path of plain calls on curl (`client.feelish_direct` is None without pycurl)
+    from . import direct
+except ImportError:  # pragma: no cover - exercised in a process without pycurl
+    direct = None
+
 
 class Connector:
     """A REST (or token-retrieval) connector, compiled once, run many times, thread-safe."""
@@ -181,7 +186,10 @@ class Connector:
         mode is "none" (HEAD, 204, 304), "read" (textual, exact length) or "stream".  JSON and
         text stay in memory up to responseMaxBytes; binary (or asked-for) documents go to a file,
         as do bodies of unknown type over inlineLimitBytes."""
-        headers, ctype, encoded, length = scan_headers(response.headers.raw)
+        raw = getattr(response, "raw_headers", None)  # a direct response's; else httpx2's
+        if raw is None:
+            raw = response.headers.raw
+        headers, ctype, encoded, length = scan_headers(raw)
         kind = classify(mime_of(ctype), p.response_format[0])
         if p.method == "HEAD" or response.status_code in (204, 304):
             return headers, ctype, kind, "none", None
@@ -270,9 +278,17 @@ class Connector:
                 return ctx, warnings, attempt, step if scope is not None else step.error
 
     def _exchange_sync(self, client, p: Prepared, auth, warnings) -> dict:
-        request, opened = self._request(p, asynchronous=False)
+        direct_transport = getattr(client, "feelish_direct", None)
+        if direct_transport is not None and direct.usable(p, auth):
+            request, opened = None, []
+        else:
+            request, opened = self._request(p, asynchronous=False)
         try:
-            response = client.send(request, stream=True, auth=auth, follow_redirects=p.follow_redirects)
+            if request is None:
+                response = direct.send(direct_transport, p)
+            else:
+                response = client.send(request, stream=True, auth=auth,
+                                       follow_redirects=p.follow_redirects)
             try:
                 headers, ctype, kind, mode, collector = self._plan_read(p, response)
                 data = None
@@ -366,10 +382,17 @@ class Connector:
                 return ctx, warnings, attempt, step if scope is not None else step.error
 
     async def _exchange_async(self, client, p: Prepared, auth, warnings) -> dict:
-        request, opened = self._request(p, asynchronous=True)
+        direct_transport = getattr(client, "feelish_direct", None)
+        if direct_transport is not None and direct.usable(p, auth):
+            request, opened = None, []
+        else:
+            request, opened = self._request(p, asynchronous=True)
         try:
-            response = await client.send(request, stream=True, auth=auth,
-                                         follow_redirects=p.follow_redirects)
+            if request is None:
+                response = await direct.asend(direct_transport, p)
+            else:
+                response = await client.send(request, stream=True, auth=auth,
+                                             follow_redirects=p.follow_redirects)
             try:
                 headers, ctype, kind, mode, collector = self._plan_read(p, response)
                 data = None

@@ -94,7 +94,7 @@ def resolve_address(host: str, port: int) -> list[str]:
     return [info[4][0] for info in infos]
 
 
-async def _aresolve(host: str, port: int) -> list[str]:
+async def aresolve_address(host: str, port: int) -> list[str]:
     literal = _literal(host)
     if literal is not None:
         return [literal]
@@ -191,7 +191,7 @@ class AsyncGuardedBackend(httpcore2.AsyncNetworkBackend):
             return AsyncGuardedStream(await self._backend.connect_tcp(host, port, timeout,
                                                                       local_address, socket_options))
         failure: Exception | None = None
-        for address in self._policy.check(host, await _aresolve(host, port)):
+        for address in self._policy.check(host, await aresolve_address(host, port)):
             try:
                 return AsyncGuardedStream(await self._backend.connect_tcp(
                     address, port, timeout, local_address, socket_options))

@@ -20,7 +20,7 @@ from .rate_limits import wrapper
 from .scale import make_limiter, make_token_cache, shared_redis
 from .redirects import acheck_hop, check_hop
 from .guard import DestinationPolicy
-from .transport import TRANSPORTS, ProxySettings, TransportKey, environment_proxy, make_client, proxy_settings
+from .transport import ProxySettings, transport_name, TransportKey, environment_proxy, make_client, proxy_settings
 
 
 
@@ -33,8 +33,9 @@ class Runtime:
                     no proxy is given.
     verify:         default TLS verification (True); a connector's `verify` field wins.
     max_connections / max_keepalive: pool limits, per client.
-    transport:      "pool" (default: urllib3's connection pool under httpx2's client) or
-                    "httpx2" (httpx2's own httpcore2 transport, kept for comparison).
+    transport:      "curl" (default: libcurl through pycurl under httpx2's client), "urllib3"
+                    (urllib3's connection pool; the default when pycurl cannot be imported;
+                    "pool" is its older name) or "httpx2" (httpx2's own httpcore2 transport).
     document_folder: where binary (and asked-for) responses are written (a temp folder by default).
     keep_documents: False (default): `close()` deletes the document files this runtime wrote
                     (an engine that hands them on sets True and deletes them itself).
@@ -64,10 +65,8 @@ class Runtime:
                  keep_documents: bool = False, rate_limits: Mapping[str, Any] | None = None,
                  redis_url: str | None = None, redis_prefix: str = "feelish:",
                  refuse_private_destinations: bool = False, allowed_destinations: Iterable[str] = (),
-                 transport: str = "pool"):
-        if transport not in TRANSPORTS:
-            raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}")
-        self.transport = transport
+                 transport: str | None = None):
+        self.transport = transport_name(transport)
         self.secrets = as_provider(secrets)
         if proxy is not None:
             self.proxy: ProxySettings | None = proxy_settings(proxy, no_proxy)

@@ -177,26 +177,59 @@ def client_kwargs(key: TransportKey, limits: httpx2.Limits) -> dict:
 #: offered encodings: the ones `feelish.bounds` decodes in bounded steps (never brotli or zstd,
 #: whose decoders cannot bound one step's output)
 ACCEPT_ENCODING = "gzip, deflate"
-#: `Runtime(transport=...)`: "pool" (urllib3's pool, the default) or "httpx2" (httpcore2)
-TRANSPORTS = ("pool", "httpx2")
+try:  # libcurl is the default transport where pycurl can be imported
+    from . import curl_async, curl_transport
+except ImportError:  # pragma: no cover - exercised by selecting "urllib3" by name
+    curl_async = curl_transport = None
+
+#: `Runtime(transport=...)`: "curl" (libcurl through pycurl), "urllib3" (urllib3's pool; "pool"
+#: is its older name) or "httpx2" (httpx2's own httpcore2 transport)
+TRANSPORTS = ("curl", "urllib3", "pool", "httpx2")
+#: the default: curl when pycurl is installed (a core dependency), else urllib3's pool
+DEFAULT_TRANSPORT = "curl" if curl_transport is not None else "urllib3"
+
+
+def transport_name(name: str | None) -> str:
+    """`name` checked ("pool" -> "urllib3"; None -> the default); ValueError for an unknown one
+    or for "curl" when pycurl cannot be imported."""
+    name = DEFAULT_TRANSPORT if name is None else name
+    if name not in TRANSPORTS:
+        raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}")
+    if name == "curl" and curl_transport is None:
+        raise ValueError("the curl transport needs pycurl, which cannot be imported here")
+    return "urllib3" if name == "pool" else name
+
+
+def _pool_transport(name: str, asynchronous: bool, key: TransportKey, policy, resolve):
+    """The class and extra arguments of `name`'s transport (not httpx2's own)."""
+    if name == "curl":
+        tls = curl_transport.tls_options(key.verify, key.ca, key.cert, key.key, key.key_password)
+        cls = curl_async.AsyncCurlTransport if asynchronous else curl_transport.CurlTransport
+        return cls, {"tls": tls, "policy": policy}
+    cls = AsyncPoolTransport if asynchronous else PoolTransport
+    return cls, {"resolve": resolve}
 
 
 def make_client(key: TransportKey, limits: httpx2.Limits, *, asynchronous: bool, hooks=None,
-                wrap=None, policy: DestinationPolicy | None = None, transport: str = "pool"):
-    """A pooled client for `key` on `transport`, every connection guarded (the call's deadline,
-    the destination policy); `wrap(transport)`, if given, wraps each of its transports (the rate
-    limiter does)."""
+                wrap=None, policy: DestinationPolicy | None = None, transport: str | None = None):
+    """A pooled client for `key` on `transport` (see `TRANSPORTS`), every connection guarded
+    (the call's deadline, the destination policy); `wrap(transport)`, if given, wraps each of
+    its transports (the rate limiter does)."""
+    transport = transport_name(transport)
     kwargs = client_kwargs(key, limits)
     transport_args = kwargs.pop("transport_args")
     httpx2_cls = httpx2.AsyncHTTPTransport if asynchronous else httpx2.HTTPTransport
-    pool_cls = AsyncPoolTransport if asynchronous else PoolTransport
 
     resolve = None if policy is None else (lambda host, port: policy.check(host, resolve_address(host, port)))
 
     def build(**more):
         own = guard(httpx2_cls(**transport_args, **more), policy, asynchronous=asynchronous)
         if transport != "httpx2":
-            own = pool_cls(**transport_args, **more, fallback=own, clamp=bounds.clamp, resolve=resolve)
+            cls, extra = _pool_transport(transport, asynchronous, key, policy, resolve)
+            if transport == "curl":
+                own = cls(limits=limits, **more, **extra, fallback=own, clamp=bounds.clamp)
+            else:
+                own = cls(**transport_args, **more, **extra, fallback=own, clamp=bounds.clamp)
         return wrap(own) if wrap is not None else own
     mounts = kwargs.pop("mounts", None)
     if mounts:
@@ -205,8 +238,17 @@ def make_client(key: TransportKey, limits: httpx2.Limits, *, asynchronous: bool,
     if hooks:
         kwargs["event_hooks"] = hooks
     client_cls = httpx2.AsyncClient if asynchronous else httpx2.Client
-    client = client_cls(transport=build(), **kwargs)
+    own = build()
+    client = client_cls(transport=own, **kwargs)
     client.headers["Accept-Encoding"] = ACCEPT_ENCODING
+    #: the transport a plain call may use directly (`feelish.connector.direct`): curl's, when it
+    #: alone serves every URL of the client (not wrapped by a rate limiter, no proxy exceptions)
+    client.feelish_direct = None
+    if transport == "curl" and wrap is None:
+        routes = list(kwargs.get("mounts", {"all://": own}).values())
+        kind = curl_async.AsyncCurlTransport if asynchronous else curl_transport.CurlTransport
+        if len(routes) == 1 and isinstance(routes[0], kind):
+            client.feelish_direct = routes[0]
     return client
 
 

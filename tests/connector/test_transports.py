@@ -1,5 +1,5 @@
-"""The two transports under the runtime's clients: urllib3's pool (the default) and httpx2's own
-(`Runtime(transport="httpx2")`) answer alike; request URLs never reach either's logs with a
+"""The transports under the runtime's clients: curl (the default), urllib3's pool and httpx2's own
+(`Runtime(transport="urllib3" / "httpx2")`) answer alike; request URLs never reach their logs with a
 secret in them; an async call given up while in flight frees its worker and connection; the pool's
 hooks for a call deadline (`clamp`) and a destination policy (`resolve`) hold."""
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 
 from feelish import Connector, Literal, Runtime
 from feelish.connector.async_transport import AsyncPoolTransport
+from feelish.connector.curl_transport import CurlTransport
 from feelish.connector.fast_transport import PoolTransport
 
 
@@ -19,7 +20,7 @@ def _connector(runtime, fields):
                                    **fields}, runtime=runtime)
 
 
-@pytest.fixture(params=["pool", "httpx2"])
+@pytest.fixture(params=["curl", "urllib3", "httpx2"])
 def runtime(request, tmp_path):
     rt = Runtime(transport=request.param, trust_env=False, secrets={"KEY": "k-Secret-4c3d"},
                  document_folder=tmp_path)
@@ -27,14 +28,20 @@ def runtime(request, tmp_path):
     rt.close()
 
 
-def test_the_default_transport_is_the_pool():
+def test_the_default_transport_is_curl_and_urllib3_is_selected_by_name():
     rt = Runtime(trust_env=False)
     try:
-        assert isinstance(rt.client()._transport, PoolTransport)
+        assert isinstance(rt.client()._transport, CurlTransport)
     finally:
         rt.close()
-    with pytest.raises(ValueError, match="transport must be one of pool, httpx2"):
-        Runtime(transport="curl")
+    for name in ("urllib3", "pool"):  # the fallback where pycurl cannot be imported
+        rt = Runtime(trust_env=False, transport=name)
+        try:
+            assert rt.transport == "urllib3" and isinstance(rt.client()._transport, PoolTransport)
+        finally:
+            rt.close()
+    with pytest.raises(ValueError, match="transport must be one of curl, urllib3, pool, httpx2"):
+        Runtime(transport="requests")
 
 
 def test_both_transports_send_and_read_alike(runtime, httpbin_url):
@@ -82,7 +89,8 @@ def test_an_abandoned_async_call_frees_its_worker(httpbin_url):
     assert asyncio.run(scenario()) == (200, f"{httpbin_url}/get")
 
 
-def test_a_clamp_bounds_every_read_of_the_pool(fault_url):
+@pytest.mark.parametrize("transport_cls", [PoolTransport, CurlTransport])
+def test_a_clamp_bounds_every_read_of_the_transport(fault_url, transport_cls):
     """`clamp` (the whole-call deadline's hook) shortens each read: a body that stalls after its
     headers ends in ReadTimeout although the request's own read timeout is long."""
     import time
@@ -93,10 +101,10 @@ def test_a_clamp_bounds_every_read_of_the_pool(fault_url):
     def clamp(timeout):
         left = end - time.monotonic()
         return left if timeout is None or left < timeout else timeout
-    with httpx2.Client(transport=PoolTransport(clamp=clamp), timeout=30) as client:
+    with httpx2.Client(transport=transport_cls(clamp=clamp), timeout=30) as client:
         with pytest.raises(httpx2.ReadTimeout):
             client.get(f"{fault_url}/slow-body?seconds=5")
-    with httpx2.Client(transport=PoolTransport(clamp=lambda timeout: 0), timeout=30) as client:
+    with httpx2.Client(transport=transport_cls(clamp=lambda timeout: 0), timeout=30) as client:
         with pytest.raises(httpx2.ConnectTimeout, match="deadline has passed"):
             client.get(f"{fault_url}/json")
 

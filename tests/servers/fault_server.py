@@ -26,6 +26,8 @@ Routes (path, then query):
   /endless?seconds=N      a chunked body that never ends (64 KiB chunks) for N seconds (20) or until
                           the client goes; `type` as above.
   /gzip-bomb?mib=N&type=T a gzip body that inflates to N MiB (default 256) of zeros.
+  /many-headers?count=N   200 {"ok": true} with N extra headers X-H-<i> (default 150).
+  /long-header?size=N     200 {"ok": true} with one header X-Long of N bytes (default 70000).
 Every slow route stops by itself (its seconds, or when the server stops).
 Counts are kept per server instance (thread-safe).
 """
@@ -213,6 +215,12 @@ class _Handler(socketserver.StreamRequestHandler):
             data = _gzip_bomb(int(query.get("mib", "256")))
             return self.send(200, data, [("Content-Type", query.get("type", "application/json")),
                                          ("Content-Encoding", "gzip")])
+        if path == "/many-headers":
+            extra = [(f"X-H-{i}", str(i)) for i in range(int(query.get("count", "150")))]
+            return self.send(200, b'{"ok": true}', [("Content-Type", "application/json"), *extra])
+        if path == "/long-header":
+            return self.send(200, b'{"ok": true}', [("Content-Type", "application/json"),
+                                                    ("X-Long", "v" * int(query.get("size", "70000")))])
         if path == "/no-content":
             return self.send(204, b"", [("Location", "/items/42"), ("X-Id", "42")])
         if path == "/binary":
