@@ -12,6 +12,7 @@ from typing import Any
 from . import ast
 from .compiler import (MISSING, NO_SECRETS, EvalContext, Limits, compile_node, compile_unary_tests,
                        exporting)
+from .compiler.codegen import BAIL, generate
 from .compiler.util import export
 from .parser import parse, parse_unary_tests
 from ..errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Warning
@@ -25,6 +26,10 @@ _new = object.__new__
 #: evaluation, in any thread, takes its own).  An evaluation that raised never returns its context.
 _SPARE: list[EvalContext] = []
 _SPARE_MAX = 16
+
+#: evaluations of one expression before its Python fast path is generated (compiling stays lean;
+#: only expressions evaluated again and again pay for the generation, once)
+TIER_UP = 32
 
 
 def _spare(ctx: EvalContext) -> None:
@@ -137,7 +142,8 @@ class Expression:
     found); literals in the expression are fresh at every evaluation.
     """
 
-    __slots__ = ("source", "names", "paths", "secret_names", "origin", "_fn", "_limits", "_out")
+    __slots__ = ("source", "names", "paths", "secret_names", "origin", "_fn", "_limits", "_out",
+                 "_fast")
 
     def __init__(self, source: str, fn, names: frozenset[str], secret_names: frozenset[str],
                  limits: Limits, origin: str | None = None, *,
@@ -151,51 +157,85 @@ class Expression:
         set_(self, "_fn", fn)
         set_(self, "_limits", limits)
         set_(self, "_out", exporting(fn))  # fn with its result already normalised for the host
+        set_(self, "_fast", 0)  # evaluations so far, until the fast path is made (see `_hot`)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Expression is immutable")
 
-    def evaluate(self, variables: Mapping[str, Any] | None = None, *, secrets: Any = None,
-                 strict: bool = False, max_steps: int | None = None,
-                 max_string_length: int | None = None, max_depth: int | None = None,
-                 clock: Callable[[], _dt.datetime] | None = None) -> Any:
-        """The value of the expression for `variables`. Failures give null (see `strict`)."""
+    def evaluate(self, variables: Mapping[str, Any] | None = None, **options: Any) -> Any:
+        """The value of the expression for `variables`. Failures give null (see `strict`).
+
+        Options (keywords): `secrets`, `strict`, `max_steps`, `max_string_length`, `max_depth`,
+        `clock` (as for `evaluate_with_warnings`)."""
+        if not options and type(variables) is dict:
+            # the common call: the generated fast path (codegen) once the expression is hot
+            fast = self._fast
+            if fast is not None:
+                if fast.__class__ is int:
+                    fast = self._hot(fast)
+                if fast is not None:
+                    value = fast(variables)
+                    if value is not BAIL:
+                        return value
+            return self._lenient(variables)
+        return self._evaluate(variables, **options)
+
+    def _lenient(self, variables: dict) -> Any:
+        """The common call by the closures: no secrets, default limits, lenient.  The context is
+        `EvalContext(variables, NO_SECRETS, False, source, limits)`, built without the __init__
+        call or taken from `_SPARE` (contexts of finished evaluations, reset);
+        tests/language/test_compiler_export.py checks both agree with a constructed one."""
+        try:
+            ctx = _SPARE.pop()
+        except IndexError:
+            ctx = _new(EvalContext)
+            ctx.secrets = NO_SECRETS
+            ctx.strict = False
+            ctx.warnings = []
+            ctx.depth = 0
+            ctx.input = MISSING
+            ctx.clock = ctx._now = ctx._seen = ctx._deadline = None
+        ctx.vars = variables
+        limits = ctx.limits = self._limits
+        ctx.steps = limits.max_steps
+        ctx.source = self.source
+        try:
+            value = self._out(None, ctx)
+        except FeelishError as exc:  # the context is dropped, not reused
+            _position(exc, self.source, self.origin, NO_SECRETS)
+            raise
+        except RecursionError:
+            raise _too_deep(self.source, self.origin) from None
+        except MemoryError:
+            raise _out_of_memory(self.source, self.origin) from None
+        _spare(ctx)
+        return value
+
+    def _evaluate(self, variables: Mapping[str, Any] | None = None, *, secrets: Any = None,
+                  strict: bool = False, max_steps: int | None = None,
+                  max_string_length: int | None = None, max_depth: int | None = None,
+                  clock: Callable[[], _dt.datetime] | None = None) -> Any:
         if (type(variables) is dict and secrets is None and not strict and clock is None
                 and max_steps is None and max_string_length is None and max_depth is None):
-            # the common call, inlined: no secrets, default limits, lenient.  The context is
-            # `EvalContext(variables, NO_SECRETS, False, source, limits)`, built without the
-            # __init__ call or taken from `_SPARE` (contexts of finished evaluations, reset);
-            # tests/language/test_compiler_export.py checks both agree with a constructed one.
-            try:
-                ctx = _SPARE.pop()
-            except IndexError:
-                ctx = _new(EvalContext)
-                ctx.secrets = NO_SECRETS
-                ctx.strict = False
-                ctx.warnings = []
-                ctx.depth = 0
-                ctx.input = MISSING
-                ctx.clock = ctx._now = ctx._seen = ctx._deadline = None
-            ctx.vars = variables
-            limits = ctx.limits = self._limits
-            ctx.steps = limits.max_steps
-            ctx.source = self.source
-            try:
-                value = self._out(None, ctx)
-            except FeelishError as exc:  # the context is dropped, not reused
-                _position(exc, self.source, self.origin, NO_SECRETS)
-                raise
-            except RecursionError:
-                raise _too_deep(self.source, self.origin) from None
-            except MemoryError:
-                raise _out_of_memory(self.source, self.origin) from None
-            _spare(ctx)
-            return value
+            return self._lenient(variables)
         limits = self._limits
         if max_steps is not None or max_string_length is not None or max_depth is not None:
             limits = limits.override(max_steps, max_string_length, max_depth)
         return _run(self._out, self.source, variables, secrets, strict, limits, clock,
                     origin=self.origin, exported=True)[0]
+
+    def _hot(self, count: int):
+        """Count an evaluation; at the `TIER_UP`-th, generate the fast path (codegen): None
+        until then, and for good when the expression has none."""
+        if count < TIER_UP:
+            object.__setattr__(self, "_fast", count + 1)
+            return None
+        try:
+            fast = generate(parse(self.source), self.source, self._limits)
+        except Exception:  # noqa: BLE001 - no fast path; the closures are complete on their own
+            fast = None
+        object.__setattr__(self, "_fast", fast)
+        return fast
 
     def evaluate_with_warnings(self, variables: Mapping[str, Any] | None = None, *,
                                secrets: Any = None, strict: bool = False,

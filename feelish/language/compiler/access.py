@@ -135,6 +135,9 @@ def _const_index(node: ast.Node) -> int | None:
     return None
 
 
+const_index = _const_index  # shared with the generated fast paths (codegen)
+
+
 def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
     """`a.b.c[1].d`: consecutive paths and literal indexes compiled into one loop."""
     steps: list[tuple[str | None, int, Span]] = []

@@ -12,6 +12,7 @@ from ..values import DECIMAL, FLOAT_DECIMALS, FeelFailure
 _DECIMAL_OPS = {"+": DECIMAL.add, "-": DECIMAL.subtract, "*": DECIMAL.multiply}
 _NUMS = frozenset({Decimal, int, float})
 _SHORT = 64  # longest string `+` builds without charging the evaluation budget
+DECIMAL_OPS, SHORT = _DECIMAL_OPS, _SHORT  # shared with the generated fast paths (codegen)
 
 
 _LIMIT = 10 ** 34  # decimal128 holds every integer below this exactly

@@ -1,0 +1,436 @@
+"""Tier two of evaluation: Python source generated for a hot expression, a guarded fast path run
+before the closures.  It returns a value only where the outcome is certain (exact types, entries
+present, no warning possible, budgets counted); at anything else it gives up (`BAIL`) and the
+closures evaluate afresh, exactly (the fast path has no visible effect); other node kinds get no
+fast path (docs/internals.md, "Tier two")."""
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Callable
+
+from .. import ast, operators
+from ..values import FLOAT_DECIMALS
+from .arith import DECIMAL_OPS, SHORT
+from .access import const_index
+from .base import ARITH, ORDER, builtin_named
+from .calls import PLAIN_RESULTS, fold
+from .entry import HANDLERS
+from .base import Compiler
+from .literals import is_self_contained
+from .state import MISSING, Limits
+from .util import CHARGE_FROM, PLAIN_TYPES, clone, const_of, export, walk
+
+#: what a fast path returns when it gives up: the closures evaluate the expression instead
+BAIL: Any = type("Bail", (), {"__repr__": lambda self: "BAIL", "__slots__": ()})()
+
+#: the most nodes an expression may have to get a fast path (bounds the code kept per expression)
+MAX_NODES = 400
+
+_NUMS = frozenset({Decimal, int, float})
+_NATIVE = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "==", "!=": "!="}
+_PROBES = {"is defined", "get or else"}
+
+
+class Unsupported(Exception):
+    """The expression has a node kind the generator leaves to the closures."""
+
+
+class _Bail(Exception):
+    pass
+
+
+def _bail():
+    raise _Bail
+
+
+def _runtime(limits: Limits) -> dict:
+    """The helpers a generated function calls (bound as default arguments: fast locals)."""
+    max_steps, max_seconds = limits.max_steps, limits.max_seconds
+    mono = time.monotonic
+    get_property = operators.get_property
+
+    def charge(acct: list, n: int, timed: bool) -> None:
+        """The step budget and wall-clock budget, as `EvalContext.charge` counts them."""
+        acct[0] += n
+        if acct[0] > max_steps:
+            raise _Bail
+        if timed:
+            now = mono()
+            if acct[1] is None:
+                acct[1] = now + max_seconds
+            elif now >= acct[1]:
+                raise _Bail
+
+    def step(x: Any, key: str, acct: list) -> Any:
+        """`x.key` for an `x` that is not a dict: null, a projection over a list, a property."""
+        if x is None:
+            return None
+        if type(x) is list:
+            charge(acct, len(x), True)
+            return [y.get(key) if type(y) is dict else (None if y is None else _bail()) for y in x]
+        if isinstance(x, (Mapping, list, tuple)):
+            raise _Bail  # mappings and sequences of other types: the closures' general walk
+        return get_property(x, key)
+
+    def index(x: Any, i: int) -> Any:
+        if type(x) is list:
+            n = len(x)
+            if 0 < i <= n:
+                return x[i - 1]
+            if 0 < -i <= n:
+                return x[n + i]
+            return None
+        if x is None:
+            return None
+        raise _Bail
+
+    def after_call(r: Any, acct: list) -> Any:
+        if type(r) is list:
+            charge(acct, len(r), False)
+            return r
+        raise _Bail  # a long string: the closures check its size and charge it
+
+    return {"charge": charge, "step": step, "index": index, "after_call": after_call,
+            "bail": _bail, "M": MISSING, "NUMS": _NUMS, "PT": PLAIN_TYPES, "export": export,
+            "clone": clone, "FD": FLOAT_DECIMALS, "Decimal": Decimal}
+
+
+class _Gen:
+    def __init__(self, source: str):
+        self.source = source
+        self.lines: list[str] = []
+        self.depth = 2
+        self.names: dict[str, Any] = {}
+        self.ids: dict[int, str] = {}
+        self.n = 0
+        self.bulk = False
+        self.shadow: list[str] = []
+        self.item: str | None = None
+
+    # ------------------------------------------------------------------ emitting
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    def tmp(self) -> str:
+        self.n += 1
+        return f"t{self.n}"
+
+    def bind(self, value: Any) -> str:
+        key = id(value)
+        name = self.ids.get(key)
+        if name is None:
+            name = self.ids[key] = f"K{len(self.ids)}"
+            self.names[name] = value
+        return name
+
+    def const(self, value: Any, out: bool) -> tuple[str, bool]:
+        if type(value) is list or type(value) is dict:
+            code = f"clone({self.bind(value)})"
+            if export(value) is not value:
+                code = f"export({code})" if out else code
+            return code, True
+        if type(value) is str or type(value) is bool or value is None:
+            return repr(value), True
+        return self.bind(value), export(value) is value
+
+    def local(self, code: str, k: Any) -> str:
+        """`code` as a local name (a literal is never the operand of `is`)."""
+        if k is MISSING:
+            return code
+        t = self.tmp()
+        self.emit(f"{t} = {code}")
+        return t
+
+    def exported(self, code: str) -> str:
+        t = self.tmp()
+        self.emit(f"{t} = {code} if type({code}) in PT else export({code})")
+        return t
+
+    # ------------------------------------------------------------------ nodes
+
+    def folded(self, node: ast.Node) -> Any:
+        """The closure compiler's folded constant for a node whose operands are all constants."""
+        return const_of(Compiler(HANDLERS, self.source).compile(node))
+
+    def value(self, node: ast.Node, out: bool = False) -> tuple[str, Any]:
+        """(code of a local or constant holding the node's value, its constant or MISSING).
+        `out`: the value is handed to the host (exported)."""
+        t = type(node)
+        if t in (ast.NumberLit, ast.StringLit, ast.BoolLit, ast.NullLit, ast.TemporalLit):
+            k = self.folded(node)
+            if k is MISSING:
+                raise Unsupported(t.__name__)
+            return self.const(k, out)[0], k
+        handler = getattr(self, "_" + t.__name__, None)
+        if handler is None:
+            raise Unsupported(t.__name__)
+        return handler(node, out)
+
+    def all_const(self, node: ast.Node, parts: list, out: bool) -> tuple[str, Any] | None:
+        if all(k is not MISSING for _, k in parts):
+            k = self.folded(node)
+            if k is not MISSING:
+                return self.const(k, out)[0], k
+        return None
+
+    def _Name(self, node: ast.Name, out: bool):
+        t = self.tmp()
+        name = repr(node.name)
+        if self.item is None:
+            self.emit(f"{t} = v[{name}]")  # missing: KeyError, the closures warn
+        else:
+            if node.name == "item":
+                raise Unsupported("item")
+            m = self.item
+            self.emit(f"{t} = {m}.get({name}, M) if type({m}) is dict else bail()")
+            self.emit(f"if {t} is M: {t} = v[{name}]")
+        return (self.exported(t) if out else t), MISSING
+
+    def _chain(self, node: ast.Node, out: bool):
+        steps: list[tuple[str | None, int]] = []
+        n = node
+        while True:
+            if type(n) is ast.Path:
+                steps.append((n.name, 0))
+            elif type(n) is ast.Filter and const_index(n.condition) is not None:
+                steps.append((None, const_index(n.condition)))
+            else:
+                break
+            n = n.base
+        steps.reverse()
+        base, _ = self.value(n)
+        t = self.tmp()
+        self.emit(f"{t} = {base}")
+        for key, idx in steps:
+            self.bulk = True
+            if key is not None:
+                self.emit(f"{t} = {t}[{key!r}] if type({t}) is dict else step({t}, {key!r}, acct)")
+            else:
+                self.emit(f"{t} = index({t}, {idx})")
+        return (self.exported(t) if out else t), MISSING
+
+    _Path = _chain
+
+    def _Filter(self, node: ast.Filter, out: bool):
+        if const_index(node.condition) is not None:
+            return self._chain(node, out)
+        if self.item is not None or const_of_literal(node.condition):
+            raise Unsupported("filter")
+        base, _ = self.value(node.base)
+        r, m = self.tmp(), self.tmp()
+        self.bulk = True
+        self.emit(f"if {base} is None: {r} = None")
+        self.emit("else:")
+        self.depth += 1
+        self.emit(f"if type({base}) is not list: bail()")
+        self.emit(f"charge(acct, len({base}), len({base}) >= {CHARGE_FROM})")
+        self.emit(f"{r} = []")
+        first = self.tmp()
+        self.emit(f"{first} = True")
+        self.emit(f"for {m} in {base}:")
+        self.depth += 1
+        self.item = m
+        cond = self.local(*self.value(node.condition))
+        self.item = None
+        self.emit(f"if {cond} is True: {r}.append({m})")
+        self.emit(f"elif {first} and type({cond}) in NUMS: bail()")  # an index condition
+        self.emit(f"{first} = False")
+        self.depth -= 2
+        return (self.exported(r) if out else r), MISSING
+
+    def _Arith(self, node: ast.Arith, out: bool):
+        a, ka = self.value(node.left)
+        b, kb = self.value(node.right)
+        folded = self.all_const(node, [(a, ka), (b, kb)], out)
+        if folded is not None:
+            return folded
+        r = self.tmp()
+        op = self.bind(ARITH[node.op])
+        generic = [f"{r} = {op}({a}, {b})",
+                   f"if type({r}) is str and len({r}) > {SHORT}: bail()"]
+        dec = DECIMAL_OPS.get(node.op)
+        if dec is None:
+            for line in generic:
+                self.emit(line)
+            return r, MISSING
+        dec = self.bind(dec)
+        ta, tb = self.tmp(), self.tmp()
+        self.emit(f"{ta} = type({a})")
+        self.emit(f"{tb} = type({b})")
+        self.emit(f"if {ta} in NUMS and {tb} in NUMS:")
+        self.emit(f"    {r} = {dec}(FD[{a}] if {ta} is float else {a}, "
+                  f"FD[{b}] if {tb} is float else {b})")
+        self.emit(f"    if not {r}.is_finite(): bail()")
+        if node.op == "+":
+            self.emit(f"elif {ta} is str and {tb} is str and len({a}) + len({b}) <= {SHORT}:")
+            self.emit(f"    {r} = {a} + {b}")
+        self.emit("else:")
+        for line in generic:
+            self.emit("    " + line)
+        return r, MISSING
+
+    def _Compare(self, node: ast.Compare, out: bool):
+        a, ka = self.value(node.left)
+        b, kb = self.value(node.right)
+        folded = self.all_const(node, [(a, ka), (b, kb)], out)
+        if folded is not None:
+            return folded
+        op = {"=": operators.equal, "!=": operators.not_equal}.get(node.op) or ORDER[node.op]
+        native = _NATIVE[node.op]
+        r = self.tmp()
+        ta, tb = self.tmp(), self.tmp()
+        self.emit(f"{ta} = type({a})")
+
+        def num(x: str, tx: str) -> str:
+            return f"({tx} is int or {tx} is Decimal and {x}.is_finite())"
+        if type(kb) in (int, Decimal) and (type(kb) is int or kb.is_finite()):
+            fast = num(a, ta)
+        elif type(kb) is str:
+            fast = f"{ta} is str"
+        else:
+            self.emit(f"{tb} = type({b})")
+            fast = f"({ta} is str and {tb} is str or {num(a, ta)} and {num(b, tb)})"
+        self.emit(f"{r} = {a} {native} {b} if {fast} else {self.bind(op)}({a}, {b})")
+        return r, MISSING
+
+    def _Negate(self, node: ast.Negate, out: bool):
+        a, ka = self.value(node.operand)
+        folded = self.all_const(node, [(a, ka)], out)
+        if folded is not None:
+            return folded
+        r = self.tmp()
+        self.emit(f"{r} = {self.bind(operators.negate)}({a})")
+        return r, MISSING
+
+    def _logic(self, node, short: bool):
+        """`and` (short=False: False decides) and `or` (short=True: True decides)."""
+        r = self.tmp()
+        a = self.local(*self.value(node.left))
+        self.emit(f"if {a} is {short}: {r} = {short}")
+        self.emit("else:")
+        self.depth += 1
+        b = self.local(*self.value(node.right))
+        self.emit(f"if {b} is {short}: {r} = {short}")
+        self.emit(f"elif {a} is {not short} and {b} is {not short}: {r} = {not short}")
+        self.emit(f"else: {r} = None")
+        self.depth -= 1
+        return r, MISSING
+
+    def _And(self, node: ast.And, out: bool):
+        return self._logic(node, False)
+
+    def _Or(self, node: ast.Or, out: bool):
+        return self._logic(node, True)
+
+    def _If(self, node: ast.If, out: bool):
+        cond, k = self.value(node.condition)
+        if k is not MISSING:
+            return self.value(node.then if k is True else node.otherwise, out)
+        r = self.tmp()
+        self.emit(f"if {cond} is True:")
+        for branch in (node.then, node.otherwise):
+            self.depth += 1
+            v, _ = self.value(branch, out)
+            self.emit(f"{r} = {v}")
+            self.depth -= 1
+            if branch is node.then:
+                self.emit("else:")
+        return r, MISSING
+
+    def _items(self, nodes, out: bool) -> list[tuple[str, Any]]:
+        if len(nodes) >= CHARGE_FROM:
+            raise Unsupported("large literal")  # charged per evaluation: left to the closures
+        return [self.value(n, out) for n in nodes]
+
+    def _ListLit(self, node: ast.ListLit, out: bool):
+        parts = self._items(node.items, out)
+        folded = self.all_const(node, parts, out)
+        if folded is not None:
+            return folded
+        r = self.tmp()
+        self.emit(f"{r} = [{', '.join(code for code, _ in parts)}]")
+        return r, MISSING
+
+    def _ContextLit(self, node: ast.ContextLit, out: bool):
+        if not is_self_contained(node):
+            raise Unsupported("context scope")
+        parts = self._items([e.value for e in node.entries], out)
+        folded = self.all_const(node, parts, out)
+        if folded is not None:
+            return folded
+        r = self.tmp()
+        body = ", ".join(f"{e.key!r}: {code}" for e, (code, _) in zip(node.entries, parts))
+        self.emit(f"{r} = {{{body}}}")
+        return r, MISSING
+
+    def _Call(self, node: ast.Call, out: bool):
+        callee = node.callee
+        if type(callee) is not ast.Name or node.named or self.item is not None \
+                or callee.name in _PROBES:
+            raise Unsupported("call")
+        name = callee.name
+        builtin = builtin_named(name)
+        ov = None if builtin is None else builtin._by_arity.get(len(node.args))
+        if ov is None or ov.variadic or ov.wants_ctx or len(node.args) >= CHARGE_FROM:
+            raise Unsupported("call")
+        if name not in self.shadow:
+            self.shadow.append(name)  # a host variable of that name: the closures decide
+        parts = [self.value(a) for a in node.args]
+        if all(k is not MISSING for _, k in parts):
+            ok, k = fold(builtin, name, [k for _, k in parts])
+            if ok:
+                return self.const(k, out)[0], k
+        r = self.tmp()
+        self.emit(f"{r} = {self.bind(ov.impl)}({', '.join(code for code, _ in parts)})")
+        self.emit(f"if type({r}) is list or type({r}) is str and len({r}) > {SHORT}: "
+                  f"{r} = after_call({r}, acct)")
+        self.bulk = True
+        if out and name not in PLAIN_RESULTS:
+            return self.exported(r), MISSING
+        return r, MISSING
+
+
+def const_of_literal(node: ast.Node) -> bool:
+    return type(node) in (ast.NumberLit, ast.StringLit, ast.BoolLit, ast.NullLit)
+
+
+def _count(node: Any) -> int:
+    return sum(1 for _ in walk(node))
+
+
+def generate(node: ast.Node, source: str, limits: Limits) -> Callable[[dict], Any] | None:
+    """The fast path of an expression: `f(variables)` -> its exported value or BAIL; None when
+    the expression has a node kind it leaves to the closures (or is too large)."""
+    if limits.max_seconds <= 0 or _count(node) > MAX_NODES:
+        return None
+    gen = _Gen(source)
+    try:
+        result, k = gen.value(node, out=True)
+    except Unsupported:
+        return None
+    body = gen.lines
+    head = [f"        if {name!r} in v: bail()" for name in gen.shadow]
+    if gen.bulk:
+        head.append("        acct = [0, None]")
+    names = {**_runtime(limits), **gen.names, "BAIL": BAIL}
+    # the helpers and constants are the factory's parameters: cells of `fast`, read as fast as
+    # locals, and `fast` itself takes one argument (no defaults to fill at each call)
+    text = "\n".join([f"def make({', '.join(names)}):", "  def fast(v):", "    try:",
+                      *head, *body, f"        return {result}", "    except Exception:",
+                      "        return BAIL", "  return fast"])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            code = compile(text, f"<feelish fast path: {source[:40]!r}>", "exec")
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return None
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 - our own generated text; every value is bound, none spliced
+    return namespace["make"](**names)
+
+
+__all__ = ["BAIL", "MAX_NODES", "generate"]
