@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import feelish
 from feelish.errors import FeelishError, LimitExceeded, WarningKind
 from feelish.language import api
+from feelish.language.compiler import codegen
 from feelish.language.compiler.codegen import BAIL, generate
 from feelish.language.compiler.state import Limits
 from feelish.language.parser import parse
@@ -92,6 +93,10 @@ HAPPY = [
     ('if a = "x" then [a, "y"] else {k: a}', {"a": "z"}),
     ("a.b.c", {"a": {"b": None}}),  # null stays null along a path, silently
     ("xs.id", {"xs": [{"id": 1}, None, {"id": "b"}]}),  # a projection
+    ("[some x in xs satisfies x > 98, every x in xs satisfies x >= 0]", {"xs": [3, 99, 5]}),
+    ("x + 1 > 0 and (some x in xs satisfies x + 1 > 2) and x + 1 < 5",  # a loop name shadows
+     {"x": 1, "xs": [0, 5]}),
+    ("every x in xs satisfies (some y in ys satisfies y = x)", {"xs": [1, 2], "ys": [2, 1, 3]}),
 ]
 
 
@@ -180,6 +185,14 @@ def test_a_list_built_by_a_built_in_is_charged():
     assert e.evaluate({"s": ["a", "b"]}) == ["b", "a"]
 
 
+def test_a_quantifier_charges_its_domain():
+    e = hot("some x in xs satisfies x > 5", max_steps=3)
+    assert e._fast is not None
+    with pytest.raises(LimitExceeded):
+        e.evaluate({"xs": [1, 2, 3, 9]})
+    assert e.evaluate({"xs": [1, 9]}) is True
+
+
 def test_no_time_budget_means_no_fast_path():
     assert fast_of("a + 1", Limits(max_seconds=0)) is None
     with pytest.raises(LimitExceeded):
@@ -190,6 +203,8 @@ def test_large_literals_and_scopes_are_left_to_the_closures():
     assert fast_of("[" + ", ".join(["a"] * 40) + "]") is None   # charged per evaluation
     assert fast_of("{a: 1, b: a + 1}") is None                  # an entry sees an earlier one
     assert fast_of("for x in xs return x") is None
+    assert fast_of("some x in 1..3 satisfies x > 1") is None
+    assert fast_of("some x in xs satisfies xs[item > x] = []") is None  # a filter in a loop
     assert fast_of("<<secrets.S>>") is None
 
 
@@ -213,7 +228,8 @@ VALUES = st.one_of(
     st.text(max_size=8))
 LEAVES = ["a", "b", "m.k", "m.j", "l[1]", "l[-1]", "2", "-3", "2.50", '"s"', "null", "true"]
 UNARY = ["-({})", "string({})", "upper case({})", "string length({})", "count({})", "sum({})",
-         "[{}]", "{{p: {}}}", "({}).k", "abs({})"]
+         "[{}]", "{{p: {}}}", "({}).k", "abs({})", "some z in ns satisfies z > ({})",
+         "every z in ns satisfies ({}) = z", "some z in ({}) satisfies z"]
 BINARY = ["({}) + ({})", "({}) - ({})", "({}) * ({})", "({}) / ({})", "({}) = ({})", "({}) < ({})",
           "({}) >= ({})", "({}) and ({})", "({}) or ({})", "contains({}, {})", "[{}, {}]",
           "{{p: {}, q: {}}}", "if {} then {} else 0", "l[k > ({}) or ({})]"]
@@ -236,7 +252,17 @@ def test_random_expressions_agree_with_the_closures(text, a, b, k, item):
     if "l[k >" in text and text.count("l[k >") > 1:
         return  # a filter inside a filter condition: left to the closures (checked above)
     fast = fast_of(text)
-    variables = {"a": a, "b": b, "m": {"k": k, "j": item}, "l": [{"k": k}, {"k": item}, item]}
+    variables = {"a": a, "b": b, "m": {"k": k, "j": item}, "l": [{"k": k}, {"k": item}, item],
+                 "ns": [k, item, 1]}
     if fast is None:
         return
     check(text, variables)
+
+
+@pytest.mark.parametrize("name, arity", sorted(codegen._INLINE))
+@pytest.mark.parametrize("value", ["Ada", "ß", "", "x" * 70, taint("abc"), 12345, -7, 10**18,
+                                   10**30, Decimal("12.50"), True, None, ["a"], [1, 2], 1.5])
+def test_inlined_built_ins_agree_with_their_implementation(name, arity, value):
+    call = f"{name}(a)" if arity == 1 else f"{name}(a, b)"
+    for b in ("A", "a", "", taint("A"), 3):
+        check(call, {"a": value, "b": b})

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from .. import ast, operators
-from ..values import FLOAT_DECIMALS
+from ..values import FLOAT_DECIMALS, int_decimal
 from .arith import DECIMAL_OPS, SHORT
 from .access import const_index
 from .base import ARITH, ORDER, builtin_named
@@ -69,6 +69,8 @@ def _runtime(limits: Limits) -> dict:
         if x is None:
             return None
         if type(x) is list:
+            if acct is None:
+                raise _Bail
             charge(acct, len(x), True)
             return [y.get(key) if type(y) is dict else (None if y is None else _bail()) for y in x]
         if isinstance(x, (Mapping, list, tuple)):
@@ -95,7 +97,7 @@ def _runtime(limits: Limits) -> dict:
 
     return {"charge": charge, "step": step, "index": index, "after_call": after_call,
             "bail": _bail, "M": MISSING, "NUMS": _NUMS, "PT": PLAIN_TYPES, "export": export,
-            "clone": clone, "FD": FLOAT_DECIMALS, "Decimal": Decimal}
+            "clone": clone, "FD": FLOAT_DECIMALS, "Decimal": Decimal, "int_decimal": int_decimal}
 
 
 class _Gen:
@@ -109,6 +111,23 @@ class _Gen:
         self.bulk = False
         self.shadow: list[str] = []
         self.item: str | None = None
+        self.locals: dict[str, str] = {}  # loop variables in scope -> their Python locals
+        self.repeated: dict[int, tuple] = {}  # id(node) -> its key, for nodes written twice or more
+        self.memo: list[dict[tuple, str]] = [{}]  # key -> local holding its value, per block
+
+    def block(self):
+        """Enter a nested block (a branch, a loop body): its values are not seen after it."""
+        gen = self
+
+        class _Block:
+            def __enter__(self):
+                gen.depth += 1
+                gen.memo.append({})
+
+            def __exit__(self, *exc):
+                gen.depth -= 1
+                gen.memo.pop()
+        return _Block()
 
     # ------------------------------------------------------------------ emitting
 
@@ -168,7 +187,25 @@ class _Gen:
         handler = getattr(self, "_" + t.__name__, None)
         if handler is None:
             raise Unsupported(t.__name__)
-        return handler(node, out)
+        key = self.repeated.get(id(node)) if self.item is None and not self.locals else None
+        if key is None:
+            return handler(node, out)
+        # a pure subexpression written again (`price * quantity` twice): computed once per block
+        # that surely ran it (the first one either gave a value or gave up the whole evaluation)
+        for scope in reversed(self.memo):
+            code = scope.get(key)
+            if code is not None:
+                break
+        else:
+            code, k = handler(node, False)
+            if k is not MISSING:
+                return self.value_const(k, out)
+            code = self.local(code, MISSING)
+            self.memo[-1][key] = code
+        return (self.exported(code) if out and t in (ast.Name, ast.Path, ast.Filter) else code), MISSING
+
+    def value_const(self, k: Any, out: bool) -> tuple[str, Any]:
+        return self.const(k, out)[0], k
 
     def all_const(self, node: ast.Node, parts: list, out: bool) -> tuple[str, Any] | None:
         if all(k is not MISSING for _, k in parts):
@@ -178,6 +215,9 @@ class _Gen:
         return None
 
     def _Name(self, node: ast.Name, out: bool):
+        local = self.locals.get(node.name)
+        if local is not None:
+            return (self.exported(local) if out else local), MISSING
         t = self.tmp()
         name = repr(node.name)
         if self.item is None:
@@ -186,7 +226,7 @@ class _Gen:
             if node.name == "item":
                 raise Unsupported("item")
             m = self.item
-            self.emit(f"{t} = {m}.get({name}, M) if type({m}) is dict else bail()")
+            self.emit(f"{t} = {m}.get({name}, M)")  # the item is a dict (checked per item)
             self.emit(f"if {t} is M: {t} = v[{name}]")
         return (self.exported(t) if out else t), MISSING
 
@@ -205,10 +245,12 @@ class _Gen:
         base, _ = self.value(n)
         t = self.tmp()
         self.emit(f"{t} = {base}")
+        # a repeated path gives up at a projection (which the closures charge at each reading)
+        acct = "None" if id(node) in self.repeated and self.item is None else "acct"
         for key, idx in steps:
-            self.bulk = True
             if key is not None:
-                self.emit(f"{t} = {t}[{key!r}] if type({t}) is dict else step({t}, {key!r}, acct)")
+                self.bulk = self.bulk or acct == "acct"
+                self.emit(f"{t} = {t}[{key!r}] if type({t}) is dict else step({t}, {key!r}, {acct})")
             else:
                 self.emit(f"{t} = index({t}, {idx})")
         return (self.exported(t) if out else t), MISSING
@@ -218,28 +260,32 @@ class _Gen:
     def _Filter(self, node: ast.Filter, out: bool):
         if const_index(node.condition) is not None:
             return self._chain(node, out)
-        if self.item is not None or const_of_literal(node.condition):
+        if self.item is not None or self.locals or const_of_literal(node.condition):
             raise Unsupported("filter")
         base, _ = self.value(node.base)
         r, m = self.tmp(), self.tmp()
         self.bulk = True
         self.emit(f"if {base} is None: {r} = None")
         self.emit("else:")
-        self.depth += 1
-        self.emit(f"if type({base}) is not list: bail()")
-        self.emit(f"charge(acct, len({base}), len({base}) >= {CHARGE_FROM})")
-        self.emit(f"{r} = []")
-        first = self.tmp()
-        self.emit(f"{first} = True")
-        self.emit(f"for {m} in {base}:")
-        self.depth += 1
-        self.item = m
-        cond = self.local(*self.value(node.condition))
-        self.item = None
-        self.emit(f"if {cond} is True: {r}.append({m})")
-        self.emit(f"elif {first} and type({cond}) in NUMS: bail()")  # an index condition
-        self.emit(f"{first} = False")
-        self.depth -= 2
+        with self.block():
+            self.emit(f"if type({base}) is not list: bail()")
+            self.emit(f"charge(acct, len({base}), len({base}) >= {CHARGE_FROM})")
+            self.emit(f"{r} = []")
+            first = self.tmp()
+            # a condition that may be a number may be an index (`xs[n]`): the closures decide
+            boolean = type(node.condition) in (ast.Compare, ast.And, ast.Or)
+            if not boolean:
+                self.emit(f"{first} = True")
+            self.emit(f"for {m} in {base}:")
+            with self.block():
+                self.emit(f"if type({m}) is not dict: bail()")
+                self.item = m
+                cond = self.local(*self.value(node.condition))
+                self.item = None
+                self.emit(f"if {cond} is True: {r}.append({m})")
+                if not boolean:
+                    self.emit(f"elif {first} and type({cond}) in NUMS: bail()")
+                    self.emit(f"{first} = False")
         return (self.exported(r) if out else r), MISSING
 
     def _Arith(self, node: ast.Arith, out: bool):
@@ -259,15 +305,28 @@ class _Gen:
             return r, MISSING
         dec = self.bind(dec)
         ta, tb = self.tmp(), self.tmp()
-        self.emit(f"{ta} = type({a})")
-        self.emit(f"{tb} = type({b})")
-        self.emit(f"if {ta} in NUMS and {tb} in NUMS:")
-        self.emit(f"    {r} = {dec}(FD[{a}] if {ta} is float else {a}, "
-                  f"FD[{b}] if {tb} is float else {b})")
-        self.emit(f"    if not {r}.is_finite(): bail()")
-        if node.op == "+":
-            self.emit(f"elif {ta} is str and {tb} is str and len({a}) + len({b}) <= {SHORT}:")
-            self.emit(f"    {r} = {a} + {b}")
+        finite = (lambda k: type(k) is int or (type(k) is Decimal and k.is_finite()))
+        if finite(ka) or finite(kb):  # `x * 0.9`, `10 - x`: one operand a finite number
+            x, tx = (b, tb) if finite(ka) else (a, ta)
+            args = (lambda y: (a, y) if x is b else (y, b))
+            self.emit(f"{tx} = type({x})")
+            self.emit(f"if {tx} is int or {tx} is Decimal and {x}.is_finite(): "
+                      f"{r} = {dec}({', '.join(args(x))})")
+            self.emit(f"elif {tx} is float: {r} = {dec}({', '.join(args(f'FD[{x}]'))})")
+        elif node.op == "+" and (type(ka) is str or type(kb) is str):  # `"Order " + x`
+            x, tx, room = (b, tb, SHORT - len(ka)) if type(ka) is str else (a, ta, SHORT - len(kb))
+            self.emit(f"{tx} = type({x})")
+            self.emit(f"if {tx} is str and len({x}) <= {room}: {r} = {a} + {b}")
+        else:
+            self.emit(f"{ta} = type({a})")
+            self.emit(f"{tb} = type({b})")
+            self.emit(f"if {ta} in NUMS and {tb} in NUMS:")
+            self.emit(f"    {r} = {dec}(FD[{a}] if {ta} is float else {a}, "
+                      f"FD[{b}] if {tb} is float else {b})")
+            self.emit(f"    if not {r}.is_finite(): bail()")
+            if node.op == "+":
+                self.emit(f"elif {ta} is str and {tb} is str and len({a}) + len({b}) <= {SHORT}:")
+                self.emit(f"    {r} = {a} + {b}")
         self.emit("else:")
         for line in generic:
             self.emit("    " + line)
@@ -312,12 +371,11 @@ class _Gen:
         a = self.local(*self.value(node.left))
         self.emit(f"if {a} is {short}: {r} = {short}")
         self.emit("else:")
-        self.depth += 1
-        b = self.local(*self.value(node.right))
-        self.emit(f"if {b} is {short}: {r} = {short}")
-        self.emit(f"elif {a} is {not short} and {b} is {not short}: {r} = {not short}")
-        self.emit(f"else: {r} = None")
-        self.depth -= 1
+        with self.block():
+            b = self.local(*self.value(node.right))
+            self.emit(f"if {b} is {short}: {r} = {short}")
+            self.emit(f"elif {a} is {not short} and {b} is {not short}: {r} = {not short}")
+            self.emit(f"else: {r} = None")
         return r, MISSING
 
     def _And(self, node: ast.And, out: bool):
@@ -333,12 +391,40 @@ class _Gen:
         r = self.tmp()
         self.emit(f"if {cond} is True:")
         for branch in (node.then, node.otherwise):
-            self.depth += 1
-            v, _ = self.value(branch, out)
-            self.emit(f"{r} = {v}")
-            self.depth -= 1
+            with self.block():
+                v, _ = self.value(branch, out)
+                self.emit(f"{r} = {v}")
             if branch is node.then:
                 self.emit("else:")
+        return r, MISSING
+
+    def _Quantified(self, node: ast.Quantified, out: bool):
+        if len(node.iterators) != 1 or type(node.iterators[0].domain) is ast.IterRange:
+            raise Unsupported("quantifier")
+        it = node.iterators[0]
+        want = node.kind == "some"  # some: stop at the first true; every: at the first false
+        domain = self.local(*self.value(it.domain))
+        r, x, unknown = self.tmp(), self.tmp(), self.tmp()
+        self.bulk = True
+        self.emit(f"if {domain} is None: {r} = None")
+        self.emit("else:")
+        with self.block():
+            self.emit(f"if type({domain}) is not list: bail()")
+            self.emit(f"charge(acct, len({domain}), False)")  # the whole domain, up front
+            self.emit(f"{unknown} = False")
+            self.emit(f"for {x} in {domain}:")
+            with self.block():
+                outer = self.locals.get(it.name)
+                self.locals[it.name] = x
+                cond = self.local(*self.value(node.condition))
+                if outer is None:
+                    del self.locals[it.name]
+                else:
+                    self.locals[it.name] = outer
+                self.emit(f"if {cond} is {want}: {r} = {want}; break")
+                self.emit(f"if {cond} is not {not want}: {unknown} = True")
+            self.emit("else:")
+            self.emit(f"    {r} = None if {unknown} else {not want}")
         return r, MISSING
 
     def _items(self, nodes, out: bool) -> list[tuple[str, Any]]:
@@ -370,7 +456,7 @@ class _Gen:
     def _Call(self, node: ast.Call, out: bool):
         callee = node.callee
         if type(callee) is not ast.Name or node.named or self.item is not None \
-                or callee.name in _PROBES:
+                or callee.name in _PROBES or callee.name in self.locals:
             raise Unsupported("call")
         name = callee.name
         builtin = builtin_named(name)
@@ -385,13 +471,38 @@ class _Gen:
             if ok:
                 return self.const(k, out)[0], k
         r = self.tmp()
-        self.emit(f"{r} = {self.bind(ov.impl)}({', '.join(code for code, _ in parts)})")
-        self.emit(f"if type({r}) is list or type({r}) is str and len({r}) > {SHORT}: "
-                  f"{r} = after_call({r}, acct)")
-        self.bulk = True
+        args = [self.local(code, k) for code, k in parts]
+        call = f"{self.bind(ov.impl)}({', '.join(args)})"
+        cases = _INLINE.get((name, len(args)), ())
+        for i, (guard, expr) in enumerate(cases):  # the built-in's own first steps, inline
+            self.emit(f"{'el' if i else ''}if {guard.format(*args)}: {r} = {expr.format(*args)}")
+        self.emit(f"else: {r} = {call}" if cases else f"{r} = {call}")
+        if name not in _NEVER_STR_OR_LIST:
+            self.emit(f"if type({r}) is list or type({r}) is str and len({r}) > {SHORT}: "
+                      f"{r} = after_call({r}, acct)")
+            self.bulk = True
         if out and name not in PLAIN_RESULTS:
             return self.exported(r), MISSING
         return r, MISSING
+
+
+_STR1 = "type({0}) is str"
+_STR2 = "type({0}) is str and type({1}) is str"
+#: (built-in, arity) -> [(guard, expression)]: the first steps of its implementation, written out
+#: (tests/language/test_codegen.py checks each against the implementation itself)
+_INLINE: dict[tuple[str, int], list[tuple[str, str]]] = {
+    ("string", 1): [(_STR1, "{0}"), ("type({0}) is int and -10**18 < {0} < 10**18", "str({0})")],
+    ("string length", 1): [(_STR1, "int_decimal(len({0}))")],
+    ("upper case", 1): [(_STR1, "{0}.upper()")],
+    ("lower case", 1): [(_STR1, "{0}.lower()")],
+    ("contains", 2): [(_STR2, "{1} in {0}")],
+    ("starts with", 2): [(_STR2, "{0}.startswith({1})")],
+    ("ends with", 2): [(_STR2, "{0}.endswith({1})")],
+    ("count", 1): [("type({0}) is list", "int_decimal(len({0}))")],
+}
+#: built-ins whose results are never a list or a string (nothing to charge or measure)
+_NEVER_STR_OR_LIST = frozenset({"string length", "contains", "starts with", "ends with", "count",
+                                "sum", "abs", "date", "duration", "is defined", "odd", "even"})
 
 
 def const_of_literal(node: ast.Node) -> bool:
@@ -402,12 +513,60 @@ def _count(node: Any) -> int:
     return sum(1 for _ in walk(node))
 
 
+_PURE_KINDS = (ast.Name, ast.Path, ast.Filter, ast.Arith, ast.Compare, ast.Negate)
+
+
+def _key(node: Any, keys: dict[int, tuple]) -> tuple | None:
+    """A structural key of a pure subexpression (names, paths, literal indexes, arithmetic,
+    comparisons over them and literals), or None; fills `keys` for every keyed node."""
+    t = type(node)
+    if t is ast.NumberLit:
+        return ("n", str(node.value))
+    if t in (ast.StringLit, ast.BoolLit):
+        return (t.__name__, node.value)
+    if t is ast.NullLit:
+        return ("null",)
+    if t is ast.Name:
+        key: tuple | None = ("name", node.name)
+    elif t is ast.Path:
+        base = _key(node.base, keys)
+        key = None if base is None else ("path", base, node.name)
+    elif t is ast.Filter:
+        base = _key(node.base, keys)
+        i = const_index(node.condition)
+        key = None if base is None or i is None else ("index", base, i)
+    elif t in (ast.Arith, ast.Compare):
+        a, b = _key(node.left, keys), _key(node.right, keys)
+        key = None if a is None or b is None else (t.__name__, node.op, a, b)
+    elif t is ast.Negate:
+        a = _key(node.operand, keys)
+        key = None if a is None else ("neg", a)
+    else:
+        return None
+    if key is not None:
+        keys[id(node)] = key
+    return key
+
+
+def _repeated(root: ast.Node) -> dict[int, tuple]:
+    """id(node) -> key for the pure subexpressions written more than once."""
+    keys: dict[int, tuple] = {}
+    for node in walk(root):
+        if type(node) in _PURE_KINDS and id(node) not in keys:
+            _key(node, keys)
+    counts: dict[tuple, int] = {}
+    for key in keys.values():
+        counts[key] = counts.get(key, 0) + 1
+    return {i: key for i, key in keys.items() if counts[key] > 1}
+
+
 def generate(node: ast.Node, source: str, limits: Limits) -> Callable[[dict], Any] | None:
     """The fast path of an expression: `f(variables)` -> its exported value or BAIL; None when
     the expression has a node kind it leaves to the closures (or is too large)."""
     if limits.max_seconds <= 0 or _count(node) > MAX_NODES:
         return None
     gen = _Gen(source)
+    gen.repeated = _repeated(node)
     try:
         result, k = gen.value(node, out=True)
     except Unsupported:
