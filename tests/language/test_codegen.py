@@ -261,7 +261,11 @@ def test_random_expressions_agree_with_the_closures(text, a, b, k, item):
 
 @pytest.mark.parametrize("name, arity", sorted(codegen._INLINE))
 @pytest.mark.parametrize("value", ["Ada", "ß", "", "x" * 70, taint("abc"), 12345, -7, 10**18,
-                                   10**30, Decimal("12.50"), True, None, ["a"], [1, 2], 1.5])
+                                   10**30, Decimal("12.50"), True, None, ["a"], [1, 2], 1.5,
+                                   "2026-01-25", "2024-02-29", "2026-02-29", "0000-01-01",
+                                   "9999-12-31", "2026-W04-1", "20260125", " 2026-01-25",
+                                   "\u0662\u0660\u0662\u0666-01-25", "2026-01-2x", "+026-01-25",
+                                   taint("2026-01-25"), dt.date(2026, 1, 2)])
 def test_inlined_built_ins_agree_with_their_implementation(name, arity, value):
     call = f"{name}(a)" if arity == 1 else f"{name}(a, b)"
     for b in ("A", "a", "", taint("A"), 3):

@@ -5,6 +5,7 @@ closures evaluate afresh, exactly (the fast path has no visible effect); other n
 fast path (docs/internals.md, "Tier two")."""
 from __future__ import annotations
 
+import datetime as _dt
 import time
 import warnings
 from collections.abc import Mapping
@@ -12,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from .. import ast, operators
-from ..values import FLOAT_DECIMALS, int_decimal
+from ..values import FLOAT_DECIMALS, SMALL_HI, SMALL_INTS, SMALL_LO, int_decimal
 from .arith import DECIMAL_OPS, SHORT
 from .access import const_index
 from .base import ARITH, ORDER, builtin_named
@@ -97,7 +98,8 @@ def _runtime(limits: Limits) -> dict:
 
     return {"charge": charge, "step": step, "index": index, "after_call": after_call,
             "bail": _bail, "M": MISSING, "NUMS": _NUMS, "PT": PLAIN_TYPES, "export": export,
-            "clone": clone, "FD": FLOAT_DECIMALS, "Decimal": Decimal, "int_decimal": int_decimal}
+            "clone": clone, "FD": FLOAT_DECIMALS, "Decimal": Decimal, "int_decimal": int_decimal, "SI": SMALL_INTS,
+            "date_iso": _dt.date.fromisoformat}
 
 
 class _Gen:
@@ -166,7 +168,8 @@ class _Gen:
 
     def exported(self, code: str) -> str:
         t = self.tmp()
-        self.emit(f"{t} = {code} if type({code}) in PT else export({code})")
+        self.emit(f"{t} = {code} if type({code}) in PT else SI[{code} - {SMALL_LO}] if type({code}) "
+                  f"is int and {SMALL_LO} <= {code} < {SMALL_HI} else export({code})")
         return t
 
     # ------------------------------------------------------------------ nodes
@@ -499,6 +502,10 @@ _INLINE: dict[tuple[str, int], list[tuple[str, str]]] = {
     ("starts with", 2): [(_STR2, "{0}.startswith({1})")],
     ("ends with", 2): [(_STR2, "{0}.endswith({1})")],
     ("count", 1): [("type({0}) is list", "int_decimal(len({0}))")],
+    # `YYYY-MM-DD` in ASCII digits, year 1..9999 (fromisoformat refuses year 0 and bad days)
+    ("date", 1): [("type({0}) is str and len({0}) == 10 and {0}.isascii() and {0}[4] == '-' "
+                   "and {0}[7] == '-' and ({0}[:4] + {0}[5:7] + {0}[8:]).isdigit()",
+                   "date_iso({0})")],
 }
 #: built-ins whose results are never a list or a string (nothing to charge or measure)
 _NEVER_STR_OR_LIST = frozenset({"string length", "contains", "starts with", "ends with", "count",
