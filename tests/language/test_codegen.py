@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import feelish
 from feelish.errors import FeelishError, LimitExceeded, WarningKind
 from feelish.language import api
-from feelish.language.compiler import codegen
+from feelish.language.compiler import fastpath
 from feelish.language.compiler.codegen import BAIL, generate
 from feelish.language.compiler.state import Limits
 from feelish.language.parser import parse
@@ -259,7 +259,7 @@ def test_random_expressions_agree_with_the_closures(text, a, b, k, item):
     check(text, variables)
 
 
-@pytest.mark.parametrize("name, arity", sorted(codegen._INLINE))
+@pytest.mark.parametrize("name, arity", sorted(fastpath.INLINE))
 @pytest.mark.parametrize("value", ["Ada", "ß", "", "x" * 70, taint("abc"), 12345, -7, 10**18,
                                    10**30, Decimal("12.50"), True, None, ["a"], [1, 2], 1.5,
                                    "2026-01-25", "2024-02-29", "2026-02-29", "0000-01-01",

@@ -5,24 +5,21 @@ closures evaluate afresh, exactly (the fast path has no visible effect); other n
 fast path (docs/internals.md, "Tier two")."""
 from __future__ import annotations
 
-import datetime as _dt
-import time
 import warnings
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Callable
 
 from .. import ast, operators
-from ..values import FLOAT_DECIMALS, SMALL_HI, SMALL_INTS, SMALL_LO, int_decimal
+from ..values import SMALL_HI, SMALL_LO
 from .arith import DECIMAL_OPS, SHORT
 from .access import const_index
-from .base import ARITH, ORDER, builtin_named
+from .base import ARITH, ORDER, Compiler, builtin_named
 from .calls import PLAIN_RESULTS, fold
 from .entry import HANDLERS
-from .base import Compiler
+from .fastpath import INLINE, NEVER_STR_OR_LIST, repeated, runtime
 from .literals import is_self_contained
 from .state import MISSING, Limits
-from .util import CHARGE_FROM, PLAIN_TYPES, clone, const_of, export, walk
+from .util import CHARGE_FROM, const_of, export, walk
 
 #: what a fast path returns when it gives up: the closures evaluate the expression instead
 BAIL: Any = type("Bail", (), {"__repr__": lambda self: "BAIL", "__slots__": ()})()
@@ -30,76 +27,12 @@ BAIL: Any = type("Bail", (), {"__repr__": lambda self: "BAIL", "__slots__": ()})
 #: the most nodes an expression may have to get a fast path (bounds the code kept per expression)
 MAX_NODES = 400
 
-_NUMS = frozenset({Decimal, int, float})
 _NATIVE = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "==", "!=": "!="}
 _PROBES = {"is defined", "get or else"}
 
 
 class Unsupported(Exception):
     """The expression has a node kind the generator leaves to the closures."""
-
-
-class _Bail(Exception):
-    pass
-
-
-def _bail():
-    raise _Bail
-
-
-def _runtime(limits: Limits) -> dict:
-    """The helpers a generated function calls (bound as default arguments: fast locals)."""
-    max_steps, max_seconds = limits.max_steps, limits.max_seconds
-    mono = time.monotonic
-    get_property = operators.get_property
-
-    def charge(acct: list, n: int, timed: bool) -> None:
-        """The step budget and wall-clock budget, as `EvalContext.charge` counts them."""
-        acct[0] += n
-        if acct[0] > max_steps:
-            raise _Bail
-        if timed:
-            now = mono()
-            if acct[1] is None:
-                acct[1] = now + max_seconds
-            elif now >= acct[1]:
-                raise _Bail
-
-    def step(x: Any, key: str, acct: list) -> Any:
-        """`x.key` for an `x` that is not a dict: null, a projection over a list, a property."""
-        if x is None:
-            return None
-        if type(x) is list:
-            if acct is None:
-                raise _Bail
-            charge(acct, len(x), True)
-            return [y.get(key) if type(y) is dict else (None if y is None else _bail()) for y in x]
-        if isinstance(x, (Mapping, list, tuple)):
-            raise _Bail  # mappings and sequences of other types: the closures' general walk
-        return get_property(x, key)
-
-    def index(x: Any, i: int) -> Any:
-        if type(x) is list:
-            n = len(x)
-            if 0 < i <= n:
-                return x[i - 1]
-            if 0 < -i <= n:
-                return x[n + i]
-            return None
-        if x is None:
-            return None
-        raise _Bail
-
-    def after_call(r: Any, acct: list) -> Any:
-        if type(r) is list:
-            charge(acct, len(r), False)
-            return r
-        raise _Bail  # a long string: the closures check its size and charge it
-
-    return {"charge": charge, "step": step, "index": index, "after_call": after_call,
-            "bail": _bail, "M": MISSING, "NUMS": _NUMS, "PT": PLAIN_TYPES, "export": export,
-            "clone": clone, "FD": FLOAT_DECIMALS, "Decimal": Decimal, "int_decimal": int_decimal, "SI": SMALL_INTS,
-            "date_iso": _dt.date.fromisoformat}
 
 
 class _Gen:
@@ -476,40 +409,17 @@ class _Gen:
         r = self.tmp()
         args = [self.local(code, k) for code, k in parts]
         call = f"{self.bind(ov.impl)}({', '.join(args)})"
-        cases = _INLINE.get((name, len(args)), ())
+        cases = INLINE.get((name, len(args)), ())
         for i, (guard, expr) in enumerate(cases):  # the built-in's own first steps, inline
             self.emit(f"{'el' if i else ''}if {guard.format(*args)}: {r} = {expr.format(*args)}")
         self.emit(f"else: {r} = {call}" if cases else f"{r} = {call}")
-        if name not in _NEVER_STR_OR_LIST:
+        if name not in NEVER_STR_OR_LIST:
             self.emit(f"if type({r}) is list or type({r}) is str and len({r}) > {SHORT}: "
                       f"{r} = after_call({r}, acct)")
             self.bulk = True
         if out and name not in PLAIN_RESULTS:
             return self.exported(r), MISSING
         return r, MISSING
-
-
-_STR1 = "type({0}) is str"
-_STR2 = "type({0}) is str and type({1}) is str"
-#: (built-in, arity) -> [(guard, expression)]: the first steps of its implementation, written out
-#: (tests/language/test_codegen.py checks each against the implementation itself)
-_INLINE: dict[tuple[str, int], list[tuple[str, str]]] = {
-    ("string", 1): [(_STR1, "{0}"), ("type({0}) is int and -10**18 < {0} < 10**18", "str({0})")],
-    ("string length", 1): [(_STR1, "int_decimal(len({0}))")],
-    ("upper case", 1): [(_STR1, "{0}.upper()")],
-    ("lower case", 1): [(_STR1, "{0}.lower()")],
-    ("contains", 2): [(_STR2, "{1} in {0}")],
-    ("starts with", 2): [(_STR2, "{0}.startswith({1})")],
-    ("ends with", 2): [(_STR2, "{0}.endswith({1})")],
-    ("count", 1): [("type({0}) is list", "int_decimal(len({0}))")],
-    # `YYYY-MM-DD` in ASCII digits, year 1..9999 (fromisoformat refuses year 0 and bad days)
-    ("date", 1): [("type({0}) is str and len({0}) == 10 and {0}.isascii() and {0}[4] == '-' "
-                   "and {0}[7] == '-' and ({0}[:4] + {0}[5:7] + {0}[8:]).isdigit()",
-                   "date_iso({0})")],
-}
-#: built-ins whose results are never a list or a string (nothing to charge or measure)
-_NEVER_STR_OR_LIST = frozenset({"string length", "contains", "starts with", "ends with", "count",
-                                "sum", "abs", "date", "duration", "is defined", "odd", "even"})
 
 
 def const_of_literal(node: ast.Node) -> bool:
@@ -520,60 +430,13 @@ def _count(node: Any) -> int:
     return sum(1 for _ in walk(node))
 
 
-_PURE_KINDS = (ast.Name, ast.Path, ast.Filter, ast.Arith, ast.Compare, ast.Negate)
-
-
-def _key(node: Any, keys: dict[int, tuple]) -> tuple | None:
-    """A structural key of a pure subexpression (names, paths, literal indexes, arithmetic,
-    comparisons over them and literals), or None; fills `keys` for every keyed node."""
-    t = type(node)
-    if t is ast.NumberLit:
-        return ("n", str(node.value))
-    if t in (ast.StringLit, ast.BoolLit):
-        return (t.__name__, node.value)
-    if t is ast.NullLit:
-        return ("null",)
-    if t is ast.Name:
-        key: tuple | None = ("name", node.name)
-    elif t is ast.Path:
-        base = _key(node.base, keys)
-        key = None if base is None else ("path", base, node.name)
-    elif t is ast.Filter:
-        base = _key(node.base, keys)
-        i = const_index(node.condition)
-        key = None if base is None or i is None else ("index", base, i)
-    elif t in (ast.Arith, ast.Compare):
-        a, b = _key(node.left, keys), _key(node.right, keys)
-        key = None if a is None or b is None else (t.__name__, node.op, a, b)
-    elif t is ast.Negate:
-        a = _key(node.operand, keys)
-        key = None if a is None else ("neg", a)
-    else:
-        return None
-    if key is not None:
-        keys[id(node)] = key
-    return key
-
-
-def _repeated(root: ast.Node) -> dict[int, tuple]:
-    """id(node) -> key for the pure subexpressions written more than once."""
-    keys: dict[int, tuple] = {}
-    for node in walk(root):
-        if type(node) in _PURE_KINDS and id(node) not in keys:
-            _key(node, keys)
-    counts: dict[tuple, int] = {}
-    for key in keys.values():
-        counts[key] = counts.get(key, 0) + 1
-    return {i: key for i, key in keys.items() if counts[key] > 1}
-
-
 def generate(node: ast.Node, source: str, limits: Limits) -> Callable[[dict], Any] | None:
     """The fast path of an expression: `f(variables)` -> its exported value or BAIL; None when
     the expression has a node kind it leaves to the closures (or is too large)."""
     if limits.max_seconds <= 0 or _count(node) > MAX_NODES:
         return None
     gen = _Gen(source)
-    gen.repeated = _repeated(node)
+    gen.repeated = repeated(node)
     try:
         result, k = gen.value(node, out=True)
     except Unsupported:
@@ -582,7 +445,7 @@ def generate(node: ast.Node, source: str, limits: Limits) -> Callable[[dict], An
     head = [f"        if {name!r} in v: bail()" for name in gen.shadow]
     if gen.bulk:
         head.append("        acct = [0, None]")
-    names = {**_runtime(limits), **gen.names, "BAIL": BAIL}
+    names = {**runtime(limits), **gen.names, "BAIL": BAIL}
     # the helpers and constants are the factory's parameters: cells of `fast`, read as fast as
     # locals, and `fast` itself takes one argument (no defaults to fill at each call)
     text = "\n".join([f"def make({', '.join(names)}):", "  def fast(v):", "    try:",
