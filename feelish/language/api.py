@@ -142,8 +142,7 @@ class Expression:
     found); literals in the expression are fresh at every evaluation.
     """
 
-    __slots__ = ("source", "names", "paths", "secret_names", "origin", "_fn", "_limits", "_out",
-                 "_fast")
+    __slots__ = ("source", "names", "paths", "secret_names", "origin", "_limits", "_out", "_fast")
 
     def __init__(self, source: str, fn, names: frozenset[str], secret_names: frozenset[str],
                  limits: Limits, origin: str | None = None, *,
@@ -154,7 +153,6 @@ class Expression:
         set_(self, "paths", paths)
         set_(self, "secret_names", secret_names)
         set_(self, "origin", origin)
-        set_(self, "_fn", fn)
         set_(self, "_limits", limits)
         set_(self, "_out", exporting(fn))  # fn with its result already normalised for the host
         set_(self, "_fast", 0)  # evaluations so far, until the fast path is made (see `_hot`)

@@ -81,12 +81,13 @@ def test_results_marked_plain_need_no_export(call):
 
     from feelish.language.compiler.state import EvalContext
     from feelish.language.compiler.util import export
-    from feelish.language.compiler import exporting
+    from feelish.language.compiler import compile_node, exporting
+    from feelish.language.parser import parse
     v = {**VARS, "t": (1, 2), "fs": [1.5, 2.25], "f": 2.75, "span": dt.timedelta(days=-1)}
-    expr = feelish.compile(call)
-    raw = expr._fn(None, EvalContext(v))
+    fn = compile_node(parse(call), call)[0]
+    raw = fn(None, EvalContext(v))
     assert export(raw) is raw
-    assert exporting(expr._fn) is expr._fn or getattr(expr._fn, "plain", False)
+    assert exporting(fn) is fn or getattr(fn, "plain", False)
 
 
 def test_a_shadowing_host_function_result_is_still_exported():

@@ -6,7 +6,10 @@ from decimal import Decimal
 import pytest
 
 import feelish
+from feelish.language import api
+from feelish.language.compiler import compile_node
 from feelish.language.compiler.state import EvalContext
+from feelish.language.parser import parse
 from feelish.language.compiler.util import export
 
 VARS = {"page": 3, "query": "red", "price": 19.5, "n": 7, "doc": {"a": 1, "b": [1, 2.5, {"c": 3}]},
@@ -37,10 +40,13 @@ CASES = [
 @pytest.mark.parametrize("text", CASES)
 def test_fast_path_equals_generic_export(text):
     expr = feelish.compile(text)
-    generic = export(expr._fn(None, EvalContext(VARS)))
+    generic = export(compile_node(parse(text), text)[0](None, EvalContext(VARS)))
     fast = expr.evaluate(VARS)
     assert fast == generic
     assert _types(fast) == _types(generic)
+    for _ in range(api.TIER_UP + 1):  # and once the generated fast path runs it
+        hot = expr.evaluate(VARS)
+    assert hot == generic and _types(hot) == _types(generic)
     # the slow path (any keyword) agrees too
     assert expr.evaluate(VARS, max_steps=10_000) == generic
     assert expr.evaluate_with_warnings(VARS).value == generic
