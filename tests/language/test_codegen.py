@@ -270,3 +270,10 @@ def test_inlined_built_ins_agree_with_their_implementation(name, arity, value):
     call = f"{name}(a)" if arity == 1 else f"{name}(a, b)"
     for b in ("A", "a", "", taint("A"), 3):
         check(call, {"a": value, "b": b})
+
+
+@pytest.mark.parametrize("args", ["1", "1, 3", "2, 0", "-3", "-3, 2", "-3, 5", "4, 10", "1.9, 2.9",
+                                  "0, 1", "1, -1", "13", "-13", "12, 1", "-12, 1", "100000000000000000000"])
+@pytest.mark.parametrize("value", ["Ada Lovelace", "", "ß", "x" * 70, taint("Ada"), 5, None, ["abc"]])
+def test_substring_with_literal_positions_agrees_with_its_implementation(args, value):
+    check(f"substring(a, {args})", {"a": value})

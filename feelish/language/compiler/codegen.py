@@ -16,7 +16,7 @@ from .access import const_index
 from .base import ARITH, ORDER, Compiler, builtin_named
 from .calls import PLAIN_RESULTS, fold
 from .entry import HANDLERS
-from .fastpath import INLINE, NEVER_STR_OR_LIST, repeated, runtime
+from .fastpath import INLINE, NEVER_STR_OR_LIST, repeated, runtime, substring_case
 from .literals import is_self_contained
 from .state import MISSING, Limits
 from .util import CHARGE_FROM, const_of, export, walk
@@ -409,7 +409,7 @@ class _Gen:
         r = self.tmp()
         args = [self.local(code, k) for code, k in parts]
         call = f"{self.bind(ov.impl)}({', '.join(args)})"
-        cases = INLINE.get((name, len(args)), ())
+        cases = INLINE.get((name, len(args)), ()) or substring_case(name, [k for _, k in parts])
         for i, (guard, expr) in enumerate(cases):  # the built-in's own first steps, inline
             self.emit(f"{'el' if i else ''}if {guard.format(*args)}: {r} = {expr.format(*args)}")
         self.emit(f"else: {r} = {call}" if cases else f"{r} = {call}")
