@@ -277,3 +277,21 @@ def test_inlined_built_ins_agree_with_their_implementation(name, arity, value):
 @pytest.mark.parametrize("value", ["Ada Lovelace", "", "ß", "x" * 70, taint("Ada"), 5, None, ["abc"]])
 def test_substring_with_literal_positions_agrees_with_its_implementation(args, value):
     check(f"substring(a, {args})", {"a": value})
+
+
+class _Float(float):
+    pass
+
+
+@pytest.mark.parametrize("items", [
+    [19.99, 0.01, 5.0], [1, 2.5], [True, 1.5], [2.5, True], [Decimal("1.10"), 2.5],
+    [_Float(1.25), 2.5], [0.001, 2.5], [1e300, 1e300], [float("nan"), 1.0], [-0.0, 0.0], [None, 1.5],
+])
+def test_sum_of_floats_agrees_with_the_item_by_item_sum(items):
+    check("sum(xs)", {"xs": items})
+    want, warnings, _ = reference("sum(xs)", {"xs": items})
+    if not warnings and want is not None:
+        general = Decimal(0)
+        for x in items:
+            general = general + Decimal(repr(float(x))) if isinstance(x, float) else general + x
+        assert want == general

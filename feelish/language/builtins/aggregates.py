@@ -43,17 +43,18 @@ class _Cents(dict):
 
 
 _CENTS = _Cents()
+_as_float = float.conjugate
 
 
-def _cents_sum(items: list[float]) -> Decimal | None:
+def _cents_sum(items: list[Any]) -> Decimal | None:
     """The decimal sum of floats that are all plain with <= 2 decimals, by integer arithmetic:
     exact (below 10**22, far inside decimal128's 34 digits), so equal to the item-by-item sum
     in value and scale (a zero sum is +0 there too).  None if an item does not qualify."""
     if len(items) >= _SHIFT:
         return None
-    try:
-        total = sum(map(_CENTS.__getitem__, items))
-    except _NoCents:
+    try:  # float.conjugate: the float itself, a TypeError for anything else (ints, bools, ...)
+        total = sum(map(_CENTS.__getitem__, map(_as_float, items)))
+    except (_NoCents, TypeError):
         return None
     hundredths, two_decimals = total >> 20, total & (_SHIFT - 1)
     if two_decimals:
@@ -64,13 +65,10 @@ def _cents_sum(items: list[float]) -> Decimal | None:
 def _fast_sum(items: list[Any]) -> Decimal | None:
     """`sum` of a list of only floats, only ints or only Decimals/ints, in C loops; None when
     the general path must decide (other types, NaN/infinity, an arithmetic signal)."""
-    if list(map(type, items)).count(float) == len(items):
-        total = _cents_sum(items)
-        if total is not None:
-            return total
-        kinds = _FLOATS
-    else:
-        kinds = set(map(type, items))
+    total = _cents_sum(items)
+    if total is not None:
+        return total
+    kinds = set(map(type, items))
     try:
         if kinds == _FLOATS:
             numbers = map(FLOAT_DECIMALS.__getitem__, items)

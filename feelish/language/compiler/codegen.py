@@ -16,7 +16,7 @@ from .access import const_index
 from .base import ARITH, ORDER, Compiler, builtin_named
 from .calls import PLAIN_RESULTS, fold
 from .entry import HANDLERS
-from .fastpath import INLINE, NEVER_STR_OR_LIST, repeated, runtime, substring_case
+from .fastpath import INLINE, NEVER_STR_OR_LIST, repeated, runtime, substring_case, whole_literal
 from .literals import is_self_contained
 from .state import MISSING, Limits
 from .util import CHARGE_FROM, const_of, export, walk
@@ -282,6 +282,11 @@ class _Gen:
 
         def num(x: str, tx: str) -> str:
             return f"({tx} is int or {tx} is Decimal and {x}.is_finite())"
+        whole = whole_literal(kb)
+        if whole is not None and whole == kb:  # `total > 100`: an int compares with an int
+            self.emit(f"{r} = {a} {native} {whole} if {ta} is int else {a} {native} {b} "
+                      f"if {ta} is Decimal and {a}.is_finite() else {self.bind(op)}({a}, {b})")
+            return r, MISSING
         if type(kb) in (int, Decimal) and (type(kb) is int or kb.is_finite()):
             fast = num(a, ta)
         elif type(kb) is str:
