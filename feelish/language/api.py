@@ -12,7 +12,7 @@ from typing import Any
 from . import ast
 from .compiler import (MISSING, NO_SECRETS, EvalContext, Limits, compile_node, compile_unary_tests,
                        exporting)
-from .compiler.codegen import BAIL, generate
+from .compiler.state import BAIL
 from .compiler.util import export
 from .parser import parse, parse_unary_tests
 from ..errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Warning
@@ -228,6 +228,7 @@ class Expression:
         if count < TIER_UP:
             object.__setattr__(self, "_fast", count + 1)
             return None
+        from .compiler.codegen import generate  # loaded by the first hot expression only
         try:
             fast = generate(parse(self.source), self.source, self._limits)
         except Exception:  # noqa: BLE001 - no fast path; the closures are complete on their own

@@ -18,11 +18,9 @@ from .calls import PLAIN_RESULTS, fold
 from .entry import HANDLERS
 from .fastpath import INLINE, NEVER_STR_OR_LIST, repeated, runtime, substring_case, whole_literal
 from .literals import is_self_contained
-from .state import MISSING, Limits
+from .state import BAIL, MISSING, Limits
 from .util import CHARGE_FROM, const_of, export, walk
 
-#: what a fast path returns when it gives up: the closures evaluate the expression instead
-BAIL: Any = type("Bail", (), {"__repr__": lambda self: "BAIL", "__slots__": ()})()
 
 #: the most nodes an expression may have to get a fast path (bounds the code kept per expression)
 MAX_NODES = 400

@@ -14,6 +14,9 @@ from ...secrets import SecretResolver
 #: Marks "no value here" (a missing variable or entry), distinct from a FEEL null (None).
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__slots__": ()})()
 
+#: What a generated fast path (codegen) returns when it gives up: the closures evaluate instead.
+BAIL: Any = type("Bail", (), {"__repr__": lambda self: "BAIL", "__slots__": ()})()
+
 #: Defaults for the bounds on one evaluation (each configurable on compile and on evaluate).
 DEFAULT_MAX_STEPS = 1_000_000        # loop iterations + list elements produced + function calls
 DEFAULT_MAX_STRING = 5_000_000       # characters in one string value (below the operators' own cap)
