@@ -244,7 +244,17 @@ class Expression:
         """Like `evaluate`, also returning every warning (kind, message, span)."""
         if (type(variables) is dict and not strict and clock is None and max_steps is None
                 and max_string_length is None and max_depth is None):
-            # the connector's call: plain variables, maybe secrets, default limits
+            # the connector's call: plain variables, maybe secrets, default limits.  A fast path
+            # exists only for expressions without secrets: it never uses the resolver and
+            # returns only where no warning arises, so its value is the whole Result
+            fast = self._fast
+            if fast is not None and (secrets is None or type(secrets) is SecretResolver):
+                if fast.__class__ is int:
+                    fast = self._hot(fast)
+                if fast is not None:
+                    value = fast(variables)
+                    if value is not BAIL:
+                        return Result(value)
             resolver = NO_SECRETS if secrets is None else _resolver(secrets)
             ctx = EvalContext(variables, resolver, False, self.source, self._limits, None)
             try:

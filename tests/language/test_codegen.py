@@ -18,6 +18,7 @@ from feelish.language.compiler import fastpath
 from feelish.language.compiler.codegen import BAIL, generate
 from feelish.language.compiler.state import Limits
 from feelish.language.parser import parse
+from feelish.secrets import SecretResolver
 from feelish.taint import is_tainted, taint
 
 
@@ -67,9 +68,14 @@ def check(text: str, variables: dict):
     e = hot(text)
     if error is None:
         same(e.evaluate(dict(variables)), want)
+        r = e.evaluate_with_warnings(dict(variables), secrets=SecretResolver({"S": "s3cret"}))
+        same(r.value, want)
+        assert r.warnings == warnings
     else:
         with pytest.raises(type(error)):
             e.evaluate(dict(variables))
+        with pytest.raises(type(error)):
+            e.evaluate_with_warnings(dict(variables))
     return got
 
 
@@ -164,6 +170,8 @@ def test_taint_survives_the_fast_path():
     assert is_tainted(e.evaluate({"t": taint("abc")}))
     e = hot("{a: upper case(t)}")
     assert is_tainted(e.evaluate({"t": taint("abc")})["a"])
+    r = e.evaluate_with_warnings({"t": taint("abc")}, secrets=SecretResolver({"S": "abc"}))
+    assert is_tainted(r.value["a"]) and "ABC" not in repr(r)
 
 
 # ------------------------------------------------------------------ limits

@@ -349,7 +349,10 @@ class _Gen:
         self.emit("else:")
         with self.block():
             self.emit(f"if type({domain}) is not list: bail()")
-            self.emit(f"charge(acct, len({domain}), False)")  # the whole domain, up front
+            # the whole domain, up front; a domain naming its own iterator is charged as bulk
+            # work by the closures (the wall-clock budget starts there too)
+            timed = any(type(n) is ast.Name and n.name == it.name for n in walk(it.domain))
+            self.emit(f"charge(acct, len({domain}), {timed})")
             self.emit(f"{unknown} = False")
             self.emit(f"for {x} in {domain}:")
             with self.block():
