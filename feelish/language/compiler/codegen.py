@@ -5,6 +5,7 @@ closures evaluate afresh, exactly (the fast path has no visible effect); other n
 fast path (docs/internals.md, "Tier two")."""
 from __future__ import annotations
 
+import re
 import warnings
 from decimal import Decimal
 from typing import Any, Callable
@@ -34,6 +35,8 @@ class Unsupported(Exception):
 
 
 class _Gen:
+    """The generator of one expression's fast path: its lines, bound constants and scopes."""
+
     def __init__(self, source: str):
         self.source = source
         self.lines: list[str] = []
@@ -451,12 +454,14 @@ def generate(node: ast.Node, source: str, limits: Limits) -> Callable[[dict], An
     head = [f"        if {name!r} in v: bail()" for name in gen.shadow]
     if gen.bulk:
         head.append("        acct = [0, None]")
-    names = {**runtime(limits), **gen.names, "BAIL": BAIL}
-    # the helpers and constants are the factory's parameters: cells of `fast`, read as fast as
-    # locals, and `fast` itself takes one argument (no defaults to fill at each call)
-    text = "\n".join([f"def make({', '.join(names)}):", "  def fast(v):", "    try:",
-                      *head, *body, f"        return {result}", "    except Exception:",
-                      "        return BAIL", "  return fast"])
+    lines = [*head, *body, f"        return {result}"]
+    used = set(re.findall(r"[A-Za-z_]\w*", "\n".join(lines)))
+    names = {k: v for k, v in {**runtime(limits), **gen.names}.items() if k in used}
+    names["BAIL"] = BAIL
+    # the helpers and constants used are the factory's parameters: cells of `fast`, read as
+    # fast as locals, and `fast` itself takes one argument (no defaults to fill at each call)
+    text = "\n".join([f"def make({', '.join(names)}):", "  def fast(v):", "    try:", *lines,
+                      "    except Exception:", "        return BAIL", "  return fast"])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

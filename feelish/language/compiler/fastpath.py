@@ -4,6 +4,7 @@ subexpression written more than once."""
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import time
 from collections.abc import Mapping
 from decimal import Decimal
@@ -26,8 +27,10 @@ def bail():
     raise Bail
 
 
+@functools.lru_cache(maxsize=64)
 def runtime(limits: Limits) -> dict:
-    """The helpers and shared values a generated function reads (cells of its closure)."""
+    """The helpers and shared values a generated function reads (cells of its closure); one set
+    per distinct `Limits`, shared by every fast path under them (callers copy, never change it)."""
     max_steps, max_seconds = limits.max_steps, limits.max_seconds
     mono = time.monotonic
     get_property = operators.get_property
