@@ -89,7 +89,7 @@ class _Gen:
                 code = f"export({code})" if out else code
             return code, True
         if type(value) is str or type(value) is bool or value is None:
-            return repr(value), True
+            return lit(value), True
         return self.bind(value), export(value) is value
 
     def local(self, code: str, k: Any) -> str:
@@ -156,7 +156,7 @@ class _Gen:
         if local is not None:
             return (self.exported(local) if out else local), MISSING
         t = self.tmp()
-        name = repr(node.name)
+        name = lit(node.name)
         if self.item is None:
             self.emit(f"{t} = v[{name}]")  # missing: KeyError, the closures warn
         else:
@@ -187,7 +187,8 @@ class _Gen:
         for key, idx in steps:
             if key is not None:
                 self.bulk = self.bulk or acct == "acct"
-                self.emit(f"{t} = {t}[{key!r}] if type({t}) is dict else step({t}, {key!r}, {acct})")
+                k = lit(key)
+                self.emit(f"{t} = {t}[{k}] if type({t}) is dict else step({t}, {k}, {acct})")
             else:
                 self.emit(f"{t} = index({t}, {idx})")
         return (self.exported(t) if out else t), MISSING
@@ -394,7 +395,7 @@ class _Gen:
         if folded is not None:
             return folded
         r = self.tmp()
-        body = ", ".join(f"{e.key!r}: {code}" for e, (code, _) in zip(node.entries, parts))
+        body = ", ".join(f"{lit(e.key)}: {code}" for e, (code, _) in zip(node.entries, parts))
         self.emit(f"{r} = {{{body}}}")
         return r, MISSING
 
@@ -431,6 +432,12 @@ class _Gen:
         return r, MISSING
 
 
+def lit(value: Any) -> str:
+    """A str, bool or None as Python source (a str subclass, such as a parser token, as the
+    plain str it equals)."""
+    return repr(str.__str__(value) if isinstance(value, str) else value)
+
+
 def const_of_literal(node: ast.Node) -> bool:
     return type(node) in (ast.NumberLit, ast.StringLit, ast.BoolLit, ast.NullLit)
 
@@ -451,7 +458,7 @@ def generate(node: ast.Node, source: str, limits: Limits) -> Callable[[dict], An
     except Unsupported:
         return None
     body = gen.lines
-    head = [f"        if {name!r} in v: bail()" for name in gen.shadow]
+    head = [f"        if {lit(name)} in v: bail()" for name in gen.shadow]
     if gen.bulk:
         head.append("        acct = [0, None]")
     lines = [*head, *body, f"        return {result}"]
