@@ -197,17 +197,22 @@ class Expression:
         limits = ctx.limits = self._limits
         ctx.steps = limits.max_steps
         ctx.source = self.source
+        value = self._closures(ctx, NO_SECRETS)  # a context that raised is dropped, not reused
+        _spare(ctx)
+        return value
+
+    def _closures(self, ctx: EvalContext, resolver: SecretResolver) -> Any:
+        """The exported value by the closures; an error gets its position and origin, secrets
+        it used redacted."""
         try:
-            value = self._out(None, ctx)
-        except FeelishError as exc:  # the context is dropped, not reused
-            _position(exc, self.source, self.origin, NO_SECRETS)
+            return self._out(None, ctx)
+        except FeelishError as exc:
+            _position(exc, self.source, self.origin, resolver)
             raise
         except RecursionError:
             raise _too_deep(self.source, self.origin) from None
         except MemoryError:
             raise _out_of_memory(self.source, self.origin) from None
-        _spare(ctx)
-        return value
 
     def _evaluate(self, variables: Mapping[str, Any] | None = None, *, secrets: Any = None,
                   strict: bool = False, max_steps: int | None = None,
@@ -257,15 +262,7 @@ class Expression:
                         return Result(value)
             resolver = NO_SECRETS if secrets is None else _resolver(secrets)
             ctx = EvalContext(variables, resolver, False, self.source, self._limits, None)
-            try:
-                value = self._out(None, ctx)
-            except FeelishError as exc:
-                _position(exc, self.source, self.origin, resolver)
-                raise
-            except RecursionError:
-                raise _too_deep(self.source, self.origin) from None
-            except MemoryError:
-                raise _out_of_memory(self.source, self.origin) from None
+            value = self._closures(ctx, resolver)
             if not ctx.warnings and not resolver.used:
                 return Result(value)
             warnings, redactor = _warnings(ctx)

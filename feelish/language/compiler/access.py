@@ -314,6 +314,11 @@ def pick(c: EvalContext, items: list, index: Any, span: Span) -> Any:
                or not index.is_finite() or index != index.to_integral_value()
                else "a list index is too large", span)
         return None
+    return nth(items, i)
+
+
+def nth(items: list | tuple, i: int) -> Any:
+    """`items[i]` for a whole i: 1-based, negative from the end, 0 or out of range -> null."""
     n = len(items)
     if 0 < i <= n:
         return items[i - 1]

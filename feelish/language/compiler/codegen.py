@@ -226,10 +226,14 @@ class _Gen:
                     self.emit(f"{first} = False")
         return (self.exported(r) if out else r), MISSING
 
-    def _Arith(self, node: ast.Arith, out: bool):
+    def binary(self, node, out: bool):
+        """The operands of a binary node, and its folded value when both are constants."""
         a, ka = self.value(node.left)
         b, kb = self.value(node.right)
-        folded = self.all_const(node, [(a, ka), (b, kb)], out)
+        return a, ka, b, kb, self.all_const(node, [(a, ka), (b, kb)], out)
+
+    def _Arith(self, node: ast.Arith, out: bool):
+        a, ka, b, kb, folded = self.binary(node, out)
         if folded is not None:
             return folded
         r = self.tmp()
@@ -271,9 +275,7 @@ class _Gen:
         return r, MISSING
 
     def _Compare(self, node: ast.Compare, out: bool):
-        a, ka = self.value(node.left)
-        b, kb = self.value(node.right)
-        folded = self.all_const(node, [(a, ka), (b, kb)], out)
+        a, ka, b, kb, folded = self.binary(node, out)
         if folded is not None:
             return folded
         op = {"=": operators.equal, "!=": operators.not_equal}.get(node.op) or ORDER[node.op]

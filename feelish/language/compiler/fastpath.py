@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import ast, operators
 from ..values import FLOAT_DECIMALS, SMALL_INTS, int_decimal
-from .access import const_index
+from .access import const_index, nth
 from .state import MISSING, Limits
 from .util import PLAIN_TYPES, clone, export, walk
 
@@ -62,12 +62,7 @@ def runtime(limits: Limits) -> dict:
 
     def index(x: Any, i: int) -> Any:
         if type(x) is list:
-            n = len(x)
-            if 0 < i <= n:
-                return x[i - 1]
-            if 0 < -i <= n:
-                return x[n + i]
-            return None
+            return nth(x, i)
         if x is None:
             return None
         raise Bail
