@@ -130,6 +130,10 @@ def _warnings(ctx: EvalContext) -> tuple[tuple[Warning, ...], Redactor | None]:
     return tuple(ctx.warnings), None
 
 
+#: the keyword options of `Expression.evaluate`
+_OPTIONS = frozenset({"secrets", "strict", "max_steps", "max_string_length", "max_depth", "clock"})
+
+
 class Expression:
     """A compiled expression. Build with `feelish.compile(text)`.
 
@@ -176,6 +180,10 @@ class Expression:
                     if value is not BAIL:
                         return value
             return self._lenient(variables)
+        unknown = options.keys() - _OPTIONS
+        if unknown:
+            raise TypeError(f"evaluate() got an unexpected keyword argument {min(unknown)!r}; "
+                            f"the options are {', '.join(sorted(_OPTIONS))}")
         return self._evaluate(variables, **options)
 
     def _lenient(self, variables: dict) -> Any:

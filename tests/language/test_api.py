@@ -52,6 +52,15 @@ def test_expression_is_immutable():
         expr.source = "2"  # type: ignore[misc]
 
 
+def test_a_misspelled_evaluate_option_is_named_with_the_options():
+    expr = feelish.compile("a + 1")
+    with pytest.raises(TypeError) as info:
+        expr.evaluate({"a": 1}, strickt=True)
+    assert "evaluate() got an unexpected keyword argument 'strickt'" in str(info.value)
+    assert "strict" in str(info.value) and "_evaluate" not in str(info.value)
+    assert expr.evaluate({"a": 1}, strict=True, max_steps=100) == 2
+
+
 def test_result_is_frozen_dataclass_with_warnings():
     result = feelish.compile("x + 1").evaluate_with_warnings({})
     assert isinstance(result, Result)
