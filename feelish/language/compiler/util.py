@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import itertools
+import operator
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -169,22 +169,49 @@ def const_of(fn) -> Any:
     return getattr(fn, "const", MISSING)
 
 
-@functools.cache
-def _child_fields(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "span")
+#: the fields of a node type that never hold a node (their annotation says so): not walked
+_LEAF_ANNOTATIONS = frozenset({"str", "bool", "Decimal", "int"})
+_CHILDREN: dict[type, Any] = {}
+
+
+def _children_of(kind: type):
+    """A function returning the tuple of `kind`'s fields that may hold nodes (or tuples of them)."""
+    names = tuple(f.name for f in dataclasses.fields(kind)
+                  if f.name != "span" and str(f.type) not in _LEAF_ANNOTATIONS)
+    if not names:
+        get = _no_children
+    elif len(names) == 1:
+        one = operator.attrgetter(names[0])
+
+        def get(node):
+            return (one(node),)
+    else:
+        get = operator.attrgetter(*names)
+    _CHILDREN[kind] = get
+    return get
+
+
+def _no_children(node: Any) -> tuple:
+    return ()
 
 
 def walk(node: Any) -> Iterator[ast.Node]:
     """Every AST node in the subtree of `node` (itself included), depth first."""
     stack = [node]
+    pop, push, children = stack.pop, stack.extend, _CHILDREN.get
+    node_type = ast.Node
     while stack:
-        current = stack.pop()
-        if isinstance(current, ast.Node):
+        current = pop()
+        kind = type(current)
+        get = children(kind)
+        if get is not None:
             yield current
-            for name in _child_fields(type(current)):
-                stack.append(getattr(current, name))
-        elif isinstance(current, (tuple, list)):
-            stack.extend(current)
+            push(get(current))
+        elif kind is tuple or kind is list:
+            push(current)
+        elif isinstance(current, node_type):
+            yield current
+            push(_children_of(kind)(current))
 
 
 def mentions(node: Any, names: set[str] | frozenset[str]) -> bool:
