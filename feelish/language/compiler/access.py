@@ -194,10 +194,13 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
     def chain_exported(s, c):
         v = chain(s, c)
         return v if type(v) in PLAIN_TYPES else export(v)
-    chain.exported = chain_exported  # type: ignore[attr-defined]
+    # `chain` and `chain_exported` are the fallbacks of the faster closures below; `chain` gets
+    # its `.exported` only when it is itself the result (chain_exported calls chain: marking it
+    # otherwise would make a reference cycle that only the garbage collector frees)
     if root is None:
         local = getattr(base, "local_name", None)
         if local is None or len(steps_t) != 1 or steps_t[0][0] is None:
+            chain.exported = chain_exported  # type: ignore[attr-defined]
             return chain
         key = steps_t[0][0]
 
