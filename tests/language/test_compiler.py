@@ -167,3 +167,32 @@ def test_self_referencing_host_value_is_a_limit_not_a_crash():
     looped.append(looped)
     with pytest.raises(feelish.LimitExceeded):
         feelish.evaluate("x", {"x": looped})
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("{a: 1, b: a + 1}", {"a": 1, "b": 2}),            # an earlier key named in a value
+    ('{"a": 1, b: a}', {"a": 1, "b": 1}),                # a string key
+    ('{"b\\u0061": 1, c: ba}', {"ba": 1, "c": 1}),       # a key with an escape
+    ("{a b: 1, c: a   b}", {"a b": 1, "c": 1}),         # a name of words, other spacing
+    ("{`a b`: 1, c: `a b`}", {"a b": 1, "c": 1}),
+    ("{a: 1, b: {c: a}}", {"a": 1, "b": {"c": 1}}),      # nested
+    ("{a: 2, b: for i in 1..a return i}", {"a": 2, "b": [1, 2]}),
+    ("{q: query, page: page, limit: 50}", {"q": "Q", "page": 3, "limit": 50}),  # the variables
+    ("{a: 1, b: x.a, c: a.x}", {"a": 1, "b": 5, "c": None}),  # `.a` is a field, `a.x` the key
+])
+def test_context_entries_see_the_earlier_entries(text, expected):
+    # the compiler decides from the source text which entries may name an earlier key; every
+    # shape of a key and a name must still see it (and a field or a variable must not)
+    value = feelish.compile(text).evaluate({"a": 99, "query": "Q", "page": 3, "x": {"a": 5}})
+    assert value == expected
+
+
+def test_context_entries_of_a_hand_built_ast_with_another_source_text():
+    # the spans do not index "src": the compiler must not trust the text and walks the entries
+    node = ast.ContextLit(S, (ast.ContextEntry(S, "a", num(1)), ast.ContextEntry(S, "b", name("a"))))
+    assert run(node, {"a": 99})[0] == {"a": Decimal(1), "b": Decimal(1)}
+    # a value's span outside its entry's span: not the text the spans index either
+    node = ast.ContextLit(Span(0, 13), (ast.ContextEntry(Span(1, 5), "s", num(1)),
+                                       ast.ContextEntry(Span(7, 9), "t", ast.Name(Span(4, 5), "s"))))
+    fn, _, _, _ = compile_node(node, "{s: 1, t: s}")
+    assert fn(None, EvalContext({"s": 99})) == {"s": Decimal(1), "t": Decimal(1)}

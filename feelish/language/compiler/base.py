@@ -57,6 +57,23 @@ class Compiler:
     def pop(self) -> None:
         self.layers.pop()
 
+    def may_see(self, entry: ast.ContextEntry, earlier: set[str]) -> bool:
+        """Whether the value of a context `entry` may name a key in `earlier` or hold a function
+        or a filter, judged from the source text under its span (a name is written as it is
+        read; `function` and `[` open the others): False spares walking the subtree; True (also
+        when the source is not the text the spans index) leaves it to the walk."""
+        src, span, value = self.source, entry.span, entry.value.span
+        if not (span.start < value.start <= value.end <= span.end <= len(src)) or not (
+                src.startswith(entry.key, span.start) or src.startswith(entry.key, span.start + 1)):
+            return True
+        text = src[value.start:value.end]
+        if "[" in text or "function" in text:
+            return True
+        for key in earlier:
+            if key in text or not key.isprintable() or " " in key:
+                return True  # (a name of several words may be written with other spacing)
+        return False
+
     # ------------------------------------------------------------------ name resolution
 
     def resolve(self, name: str) -> tuple[list[tuple[int, str]], int | None]:

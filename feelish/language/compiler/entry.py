@@ -16,7 +16,9 @@ HANDLERS: dict[type, Callable[[Compiler, Any], Closure]] = {
 
 def compile_node(node: ast.Node, source: str = "") -> tuple[Closure, frozenset[str], frozenset[str],
                                                            frozenset[tuple[str, ...]]]:
-    """Compile an expression AST: (closure, free variable names, secret names, paths read)."""
+    """Compile an expression AST: (closure, free variable names, secret names, paths read).
+    `source` is the text `node` was parsed from (its spans index it): messages quote it, and
+    the compiler reads it to skip work (`Compiler.may_see`); a hand-built AST passes any text."""
     comp = Compiler(HANDLERS, source)
     fn = comp.compile(node)
     return fn, frozenset(comp.free), frozenset(comp.secret_names), frozenset(comp.paths)

@@ -91,15 +91,18 @@ def _list(comp: Compiler, node: ast.ListLit) -> Closure:
     return charged(list_lit, len(items), node.span)
 
 
-def is_self_contained(node: ast.ContextLit) -> bool:
+def is_self_contained(node: ast.ContextLit, comp: Compiler | None = None) -> bool:
     """When no entry can see another (no name of an EARLIER entry -- an entry is bound only after
     its value is computed, so `{page: page}` reads the variable -- and no function or filter in
-    the values), the entries need no scope of their own: the dict is built in one pass."""
+    the values), the entries need no scope of their own: the dict is built in one pass.  With
+    the compiler `comp`, an entry whose source text shows none of them is not walked
+    (`Compiler.may_see`)."""
     earlier: set[str] = set()
     for e in node.entries:
-        if any((type(n) is ast.Name and n.name in earlier) or type(n) is ast.FunctionDef
-               or (type(n) is ast.Filter and not _literal_index(n.condition))
-               for n in walk(e.value)):
+        if (comp is None or comp.may_see(e, earlier)) and any(
+                (type(n) is ast.Name and n.name in earlier) or type(n) is ast.FunctionDef
+                or (type(n) is ast.Filter and not _literal_index(n.condition))
+                for n in walk(e.value)):
             return False
         earlier.add(e.key)
     return True
@@ -107,7 +110,7 @@ def is_self_contained(node: ast.ContextLit) -> bool:
 
 def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
     keys = frozenset(e.key for e in node.entries)
-    self_contained = is_self_contained(node)
+    self_contained = is_self_contained(node, comp)
     if self_contained:
         entries = tuple((e.key, comp.compile(e.value)) for e in node.entries)
     else:
