@@ -196,3 +196,15 @@ def test_context_entries_of_a_hand_built_ast_with_another_source_text():
                                        ast.ContextEntry(Span(7, 9), "t", ast.Name(Span(4, 5), "s"))))
     fn, _, _, _ = compile_node(node, "{s: 1, t: s}")
     assert fn(None, EvalContext({"s": 99})) == {"s": Decimal(1), "t": Decimal(1)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("for x in [[1,2],[3]], y in x return y", [1, 2, 3]),  # a domain naming an earlier iterator
+    ("for i in 1..2, j in i..2 return [i, j]", [[1, 1], [1, 2], [2, 2]]),
+    ("some x in [1,2], y in [x] satisfies y > 1", True),
+    ("for i in 1..2 return (function() i)()", [1, 2]),  # a function in the body: a layer each
+    ("  for i in [1, 2] return (function(x) x + i)(1)  ", [2, 3]),
+    ("// a comment\nfor x in [[1],[2]], y in x return y", [1, 2]),  # the root does not span it
+])
+def test_loops_judged_from_the_text_keep_their_scopes(text, expected):
+    assert feelish.compile(text).evaluate({"x": [9], "i": 9}) == expected

@@ -36,6 +36,7 @@ class Compiler:
         self.free: set[str] = set()
         self.paths: set[tuple[str, ...]] = set()  # free reads with the entries read below them
         self.secret_names: set[str] = set()
+        self.spans_index_source = False  # see `may_hold`
 
     # ------------------------------------------------------------------ dispatch
 
@@ -57,22 +58,29 @@ class Compiler:
     def pop(self) -> None:
         self.layers.pop()
 
+    def may_hold(self, node: ast.Node, words) -> bool:
+        """Whether the source text under `node`'s span may hold one of `words` (a name is written
+        as it is read; `function` opens a function, `[` a filter): False spares walking the
+        subtree for them.  True when the source is not known to be the text the spans index
+        (`spans_index_source`, set by the entry points) or a word has spaces (a name of several
+        words may be written with other spacing)."""
+        if not self.spans_index_source:
+            return True
+        span = node.span
+        text = self.source[span.start:span.end]
+        for word in words:
+            if word in text or " " in word or not word.isprintable():
+                return True
+        return False
+
     def may_see(self, entry: ast.ContextEntry, earlier: set[str]) -> bool:
         """Whether the value of a context `entry` may name a key in `earlier` or hold a function
-        or a filter, judged from the source text under its span (a name is written as it is
-        read; `function` and `[` open the others): False spares walking the subtree; True (also
-        when the source is not the text the spans index) leaves it to the walk."""
+        or a filter (see `may_hold`; the entry's own span must start at its key)."""
         src, span, value = self.source, entry.span, entry.value.span
-        if not (span.start < value.start <= value.end <= span.end <= len(src)) or not (
+        if not (span.start < value.start <= value.end <= span.end) or not (
                 src.startswith(entry.key, span.start) or src.startswith(entry.key, span.start + 1)):
             return True
-        text = src[value.start:value.end]
-        if "[" in text or "function" in text:
-            return True
-        for key in earlier:
-            if key in text or not key.isprintable() or " " in key:
-                return True  # (a name of several words may be written with other spacing)
-        return False
+        return self.may_hold(entry.value, ("[", "function", *earlier))
 
     # ------------------------------------------------------------------ name resolution
 
@@ -127,6 +135,14 @@ class Compiler:
                 layer = layer[1]
             return layer[0][name]
         return layered
+
+
+def spans_index(node: ast.Node, source: str) -> bool:
+    """Whether `node` (a root) spans `source` but for surrounding blanks: the parser's AST of
+    that text, whose spans index it (a hand-built AST with other spans is not taken for one)."""
+    span = getattr(node, "span", None)
+    return span is not None and 0 <= span.start <= span.end <= len(source) \
+        and not source[:span.start].strip() and not source[span.end:].strip()
 
 
 def at_hop(name: str, hop: int) -> Closure:

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from .. import ast
 from . import access, compare, flow, literals, unary
-from .base import Closure, Compiler
+from .base import Closure, Compiler, spans_index
 from .util import exported_of
 
 HANDLERS: dict[type, Callable[[Compiler, Any], Closure]] = {
@@ -18,8 +18,9 @@ def compile_node(node: ast.Node, source: str = "") -> tuple[Closure, frozenset[s
                                                            frozenset[tuple[str, ...]]]:
     """Compile an expression AST: (closure, free variable names, secret names, paths read).
     `source` is the text `node` was parsed from (its spans index it): messages quote it, and
-    the compiler reads it to skip work (`Compiler.may_see`); a hand-built AST passes any text."""
+    the compiler reads it to skip work when the root spans it (`Compiler.may_hold`)."""
     comp = Compiler(HANDLERS, source)
+    comp.spans_index_source = spans_index(node, source)
     fn = comp.compile(node)
     return fn, frozenset(comp.free), frozenset(comp.secret_names), frozenset(comp.paths)
 
@@ -30,6 +31,7 @@ def compile_unary_tests(node: ast.Node, source: str = ""):
     Returns (test(s, c, x), free names, secret names).
     """
     comp = Compiler(HANDLERS, source)
+    comp.spans_index_source = spans_index(node, source)
     test = unary.compile_tests(comp, node) if isinstance(node, ast.UnaryTests) \
         else unary.compile_test(comp, node)
     return test, frozenset(comp.free), frozenset(comp.secret_names)

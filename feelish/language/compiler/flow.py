@@ -146,9 +146,10 @@ class _Loop:
         finally:
             comp.pop()
         bound = set(self.names) | set(extra)
-        self.independent = not any(mentions(it.domain, bound) for it in iterators)
+        self.independent = not any(comp.may_hold(it.domain, bound) and mentions(it.domain, bound)
+                                   for it in iterators)
         # a function defined in the body captures its scope: it needs a fresh layer per iteration
-        self.fresh = contains(body_node, ast.FunctionDef)
+        self.fresh = comp.may_hold(body_node, ("function",)) and contains(body_node, ast.FunctionDef)
 
     def domains_up_front(self, layer, c: EvalContext, span: Span):
         """Evaluate every domain; None if one is null. Charges the whole product first."""
