@@ -179,6 +179,10 @@ def test_self_referencing_host_value_is_a_limit_not_a_crash():
     ("{a: 2, b: for i in 1..a return i}", {"a": 2, "b": [1, 2]}),
     ("{q: query, page: page, limit: 50}", {"q": "Q", "page": 3, "limit": 50}),  # the variables
     ("{a: 1, b: x.a, c: a.x}", {"a": 1, "b": 5, "c": None}),  # `.a` is a field, `a.x` the key
+    ("{a: 1, b: x.a + a}", {"a": 1, "b": 6}),            # a field and the key in one value
+    ("{a: 1, b: x.a.a}", {"a": 1, "b": None}),
+    ("{a: [3], b: for i in 1..a[1] return i}", {"a": [3], "b": [1, 2, 3]}),
+    ("{a: 2, b: for i in 1..a return i}", {"a": 2, "b": [1, 2]}),  # `..a`: the key
 ])
 def test_context_entries_see_the_earlier_entries(text, expected):
     # the compiler decides from the source text which entries may name an earlier key; every
@@ -205,6 +209,8 @@ def test_context_entries_of_a_hand_built_ast_with_another_source_text():
     ("for i in 1..2 return (function() i)()", [1, 2]),  # a function in the body: a layer each
     ("  for i in [1, 2] return (function(x) x + i)(1)  ", [2, 3]),
     ("// a comment\nfor x in [[1],[2]], y in x return y", [1, 2]),  # the root does not span it
+    ("for x in [{x: [1]}], y in x.x return y", [1]),  # `x.x`: the iterator, then a field
+    ("for i in [1, 2], j in z.i return j", [7, 7]),  # `.i`: a field only, the domain is fixed
 ])
 def test_loops_judged_from_the_text_keep_their_scopes(text, expected):
-    assert feelish.compile(text).evaluate({"x": [9], "i": 9}) == expected
+    assert feelish.compile(text).evaluate({"x": [9], "i": 9, "z": {"i": [7]}}) == expected

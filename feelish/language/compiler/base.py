@@ -60,8 +60,8 @@ class Compiler:
 
     def may_hold(self, node: ast.Node, words) -> bool:
         """Whether the source text under `node`'s span may hold one of `words` (a name is written
-        as it is read; `function` opens a function, `[` a filter): False spares walking the
-        subtree for them.  True when the source is not known to be the text the spans index
+        as it is read, and not right after a path's dot; `function` opens a function, `[` a
+        filter): False spares walking the subtree for them.  True when the source is not known to be the text the spans index
         (`spans_index_source`, set by the entry points) or a word has spaces (a name of several
         words may be written with other spacing)."""
         if not self.spans_index_source:
@@ -69,8 +69,15 @@ class Compiler:
         span = node.span
         text = self.source[span.start:span.end]
         for word in words:
-            if word in text or " " in word or not word.isprintable():
+            if " " in word or not word.isprintable():
                 return True
+            at = text.find(word)
+            while at >= 0:
+                # right after a single `.` it is a path's field (`order.total`), no name: only
+                # the dot of a path ends with `.` (a number never does; `..` is a range)
+                if at < 2 or text[at - 1] != "." or text[at - 2] == "." or word == "[":
+                    return True
+                at = text.find(word, at + 1)
         return False
 
     def may_see(self, entry: ast.ContextEntry, earlier: set[str]) -> bool:
