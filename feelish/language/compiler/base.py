@@ -61,9 +61,9 @@ class Compiler:
     def may_hold(self, node: ast.Node, words) -> bool:
         """Whether the source text under `node`'s span may hold one of `words` (a name is written
         as it is read, and not right after a path's dot; `function` opens a function, `[` a
-        filter): False spares walking the subtree for them.  True when the source is not known to be the text the spans index
-        (`spans_index_source`, set by the entry points) or a word has spaces (a name of several
-        words may be written with other spacing)."""
+        filter): False spares walking the subtree for them.  True when the source is not known
+        to be the text the spans index (`spans_index_source`, set by the entry points) or a
+        word has spaces (a name of several words may be written with other spacing)."""
         if not self.spans_index_source:
             return True
         span = node.span

@@ -526,19 +526,6 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
         fname = callee.name
         builtin = builtin_named(fname)
         checks, hop = comp.resolve(fname)
-        get = comp.getter(fname, record=builtin is None)
-
-        def find_named(s, c):
-            v = get(s, c)
-            if v is not MISSING and _is_function(v):
-                return v
-            if builtin is not None:
-                return builtin
-            if v is MISSING or v is None:
-                c.warn(WarningKind.NO_FUNCTION_FOUND, f"no function found with name '{fname}'", span)
-            else:
-                c.warn(WarningKind.NO_FUNCTION_FOUND, f"'{fname}' is not a function", span)
-            return None
         if builtin is not None and not checks and hop is None:
             def find_builtin(s, c):  # most calls: a built-in nobody shadows
                 v = c.vars.get(fname, MISSING)
@@ -546,7 +533,20 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
                     return v
                 return builtin
             find = find_builtin
-        else:
+        else:  # (only here is the general lookup built: it records nothing for a built-in name)
+            get = comp.getter(fname, record=builtin is None)
+
+            def find_named(s, c):
+                v = get(s, c)
+                if v is not MISSING and _is_function(v):
+                    return v
+                if builtin is not None:
+                    return builtin
+                if v is MISSING or v is None:
+                    c.warn(WarningKind.NO_FUNCTION_FOUND, f"no function found with name '{fname}'", span)
+                else:
+                    c.warn(WarningKind.NO_FUNCTION_FOUND, f"'{fname}' is not a function", span)
+                return None
             find = find_named
     else:
         fname = "function"
