@@ -94,6 +94,8 @@ class Compiler:
     def resolve(self, name: str) -> tuple[list[tuple[int, str]], int | None]:
         """(run-time checks [(hops, kind)], hops to the layer that surely binds it or None = host)."""
         checks: list[tuple[int, str]] = []
+        if not self.layers:  # the top level: every name is the host's
+            return checks, None
         hop = 0
         for kind, names in reversed(self.layers):
             if kind == "local":
