@@ -179,7 +179,9 @@ def test_fast_node_makers_build_what_the_classes_build():
                ast.Negate: (span, name), ast.If: (span, name, name, name),
                ast.ListLit: (span, (name,)), ast.ContextLit: (span, ()),
                ast.Call: (span, name, (name,), None), ast.NamedArg: (span, "a", name),
-               ast.BoolLit: (span, True)}
+               ast.BoolLit: (span, True), ast.For: (span, (), name),
+               ast.Quantified: (span, "some", (), name), ast.Iterator: (span, "i", name),
+               ast.IterRange: (span, name, name)}
     assert set(MAKERS) == set(samples)
     for cls, args in samples.items():
         made, want = MAKERS[cls](*args), cls(*args)

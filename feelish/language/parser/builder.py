@@ -113,11 +113,16 @@ _ContextLit = _maker(ast.ContextLit)
 _Call = _maker(ast.Call)
 _NamedArg = _maker(ast.NamedArg)
 _BoolLit = _maker(ast.BoolLit)
+_For = _maker(ast.For)
+_Quantified = _maker(ast.Quantified)
+_Iterator = _maker(ast.Iterator)
+_IterRange = _maker(ast.IterRange)
 MAKERS = {Span: _Span, ast.Name: _Name, ast.NumberLit: _NumberLit, ast.StringLit: _StringLit,
           ast.Path: _Path, ast.ContextEntry: _ContextEntry, ast.Arith: _Arith,
           ast.Compare: _Compare, ast.And: _And, ast.Or: _Or, ast.Filter: _Filter,
           ast.Negate: _Negate, ast.If: _If, ast.ListLit: _ListLit, ast.ContextLit: _ContextLit,
-          ast.Call: _Call, ast.NamedArg: _NamedArg, ast.BoolLit: _BoolLit}
+          ast.Call: _Call, ast.NamedArg: _NamedArg, ast.BoolLit: _BoolLit, ast.For: _For,
+          ast.Quantified: _Quantified, ast.Iterator: _Iterator, ast.IterRange: _IterRange}
 
 
 def _start(item) -> int:
@@ -244,20 +249,20 @@ class Builder:
 
     def for_expr(self, c):
         its = self._iterators(c)
-        return self._track(ast.For(_span(c[0], c[-1]), its, c[-1]), *its, c[-1])
+        return self._track(_For(_span(c[0], c[-1]), its, c[-1]), *its, c[-1])
 
     def quantified(self, c):
         its = self._iterators(c)
-        return self._track(ast.Quantified(_span(c[0], c[-1]), c[0].value, its, c[-1]), *its, c[-1])
+        return self._track(_Quantified(_span(c[0], c[-1]), c[0].value, its, c[-1]), *its, c[-1])
 
     def iterator(self, c):
         name, _, domain = c
-        return self._track(ast.Iterator(_span(name, domain), name.name, domain), domain)
+        return self._track(_Iterator(_span(name, domain), name.name, domain), domain)
 
     def iterator_range(self, c):
         name, _, start, _, end = c
-        rng = self._track(ast.IterRange(_span(start, end), start, end), start, end)
-        return self._track(ast.Iterator(_span(name, end), name.name, rng), rng)
+        rng = self._track(_IterRange(_span(start, end), start, end), start, end)
+        return self._track(_Iterator(_span(name, end), name.name, rng), rng)
 
     def if_expr(self, c):
         _, cond, _, then, _, other = c
@@ -440,7 +445,10 @@ class Builder:
             return _Name(_Span(tok.start_pos, tok.end_pos), tok.value)
         if kind == "BACKTICK":
             return _Name(_Span(tok.start_pos, tok.end_pos), tok.value[1:-1])
-        return ast.Name(_span(tok, tok), _SPACES.sub(" ", tok.value))
+        words = tok.value  # a KW_NAME (`string length`): its blanks become one space each
+        if not words.isprintable() or "  " in words:  # (printable: no blank but the space)
+            words = _SPACES.sub(" ", words)
+        return _Name(_Span(tok.start_pos, tok.end_pos), words)
 
     def paren(self, c):
         return c[1]
