@@ -2,14 +2,10 @@
 expression is evaluated) and the `Redactor` that keeps secret values out of everything shown."""
 from __future__ import annotations
 
-import base64
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
-from urllib.parse import quote, quote_plus
 
 from .errors import SecretError
 from .taint import SecretStr, SplicedStr, spliced
@@ -101,6 +97,8 @@ class DotenvSecrets(MappingSecrets):
     __slots__ = ("path",)
 
     def __init__(self, path: str | os.PathLike[str]):
+        from pathlib import Path  # loaded by the files that need it, not by every start
+
         self.path = Path(path)
         try:
             text = self.path.read_text(encoding="utf-8")
@@ -217,6 +215,10 @@ def encodings(value: str) -> set[str]:
     """The forms in which `value` may travel: as is, URL-encoded (path, query and form styles),
     JSON-escaped, escaped as a Python literal (messages quote values with repr), and base64
     (standard and URL-safe, padded or not)."""
+    import base64  # only where a secret value is used: not part of every start
+    import json
+    from urllib.parse import quote, quote_plus
+
     forms = {value, quote(value, safe=""), quote(value), quote_plus(value),
              json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1]}
     raw = value.encode("utf-8")

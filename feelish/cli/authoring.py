@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from ..repl.inputs import UsageError, build_secrets, collect_variables
 
@@ -37,6 +36,8 @@ def add_parsers(sub, add_inputs) -> None:
 
 
 def _read_input(source: str, ref: str) -> str:
+    from pathlib import Path  # not loaded by the other commands
+
     if ref == "-":
         return sys.stdin.read()
     if source == "curl" and ref.lstrip().startswith("curl") and not Path(ref).is_file():
@@ -48,6 +49,8 @@ def _read_input(source: str, ref: str) -> str:
 
 
 def cmd_import(args, out, err) -> int:
+    from pathlib import Path
+
     from ..templates.importers import import_source, secrets_file_text
 
     imported = import_source(args.source, _read_input(args.source, args.input), name=args.name)
@@ -97,6 +100,8 @@ def cmd_test(args, out, err) -> int:
 
 
 def cmd_record(args, out, err) -> int:
+    from pathlib import Path
+
     from ..templates import load, resolve
     from ..templates.testcases import cases_path, record_case, save_case
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -296,6 +295,8 @@ def main(argv: Sequence[str] | None = None, *, out=None, err=None) -> int:
         return EXIT_OK
     except Exception as exc:  # a bug in feelish, not a user mistake
         if os.environ.get("FEELISH_DEBUG"):
+            import traceback  # only for this: not part of every start
+
             traceback.print_exc(file=err)
         else:
             err.write(f"feelish: internal error ({type(exc).__name__}); set FEELISH_DEBUG=1 "

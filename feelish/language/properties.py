@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from . import temporal
 from ..errors import WarningKind
@@ -27,7 +26,7 @@ def _offset(value: Any) -> Any:
 
 def _zone_name(value: Any) -> Any:
     tz = value.tzinfo
-    if isinstance(tz, ZoneInfo):
+    if temporal.is_named_zone(tz):
         return tz.key
     return None
 

@@ -4,11 +4,11 @@ outside 1..9999)."""
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import WarningKind
 from .values import FeelFailure, YearsMonthsDuration
@@ -46,10 +46,19 @@ def zone(name: str) -> tzinfo:
         return _offset_zone(m.group(0))
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", name) or ".." in name:
         raise FeelFailure(WarningKind.FUNCTION_INVOCATION_FAILURE, f"unknown time zone {name!r}")
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # on the first named zone
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise FeelFailure(WarningKind.FUNCTION_INVOCATION_FAILURE, f"unknown time zone {name!r}") from None
+
+
+def is_named_zone(tz: Any) -> bool:
+    """Whether `tz` is an IANA zone (a `zoneinfo.ZoneInfo`). No value holds one before
+    `zoneinfo` is loaded (by `zone` or by the caller), so a start that meets none skips it."""
+    zoneinfo = sys.modules.get("zoneinfo")
+    return zoneinfo is not None and isinstance(tz, zoneinfo.ZoneInfo)
 
 
 def _offset_zone(text: str) -> tzinfo:
@@ -195,7 +204,7 @@ def format_offset(delta: timedelta) -> str:
 def _zone_suffix(tz: tzinfo | None, moment: datetime | None, *, bracket: bool = False) -> str:
     if tz is None:
         return ""
-    if isinstance(tz, ZoneInfo):
+    if is_named_zone(tz):
         if bracket and moment is not None:
             return format_offset(moment.utcoffset() or timedelta(0)) + f"[{tz.key}]"
         return "@" + tz.key
@@ -290,7 +299,7 @@ def time_offset(t: time, on: date | None = None) -> timedelta | None:
     tz = t.tzinfo
     if tz is None:
         return None
-    if isinstance(tz, ZoneInfo):
+    if is_named_zone(tz):
         moment = datetime.combine(on or date(1970, 1, 1), time(t.hour, t.minute, t.second))
         return moment.replace(tzinfo=tz).utcoffset()
     return tz.utcoffset(None)
@@ -314,13 +323,13 @@ def to_utc(dt: datetime) -> datetime:
 def shift_datetime(dt: datetime, delta: timedelta) -> datetime:
     """Add an exact duration: by instant for zoned values (DST safe), on the wall clock for local."""
     try:
-        if dt.tzinfo is None or not isinstance(dt.tzinfo, ZoneInfo):
+        if dt.tzinfo is None or not is_named_zone(dt.tzinfo):
             return dt + delta
         return (dt.astimezone(UTC) + delta).astimezone(dt.tzinfo)
     except (OverflowError, TypeError):
         pass
     try:  # beyond years 1..9999, or nanoseconds
-        if dt.tzinfo is None or not isinstance(dt.tzinfo, ZoneInfo):
+        if dt.tzinfo is None or not is_named_zone(dt.tzinfo):
             return datetime_from_local_nanos(local_nanos(dt) + duration_nanos(delta), dt.tzinfo)
         return datetime_from_instant_nanos(instant_nanos(dt) + duration_nanos(delta), dt.tzinfo)
     except OverflowError:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ..operators import equal
+from ..temporal import is_named_zone
 from ..values import FeelFailure, type_name
 from ..nanos import WideTime
 from ..wide import WideDateTime
@@ -15,7 +15,7 @@ from ._core import builtin
 def _zone_identity(tz: Any, moment: Any) -> Any:
     if tz is None:
         return None
-    if isinstance(tz, ZoneInfo):
+    if is_named_zone(tz):
         return ("zone", tz.key)
     return ("offset", tz.utcoffset(moment))
 

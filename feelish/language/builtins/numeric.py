@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import decimal
-import random as _random
+import os
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -143,12 +143,11 @@ def _even(x: Any) -> bool:
     return _parity(d) == 0
 
 
-_RANDOM = _random.SystemRandom()
-
-
 @builtin("random number", "")
 def _random_number() -> Decimal:
-    return Decimal(_RANDOM.getrandbits(53)) / Decimal(2 ** 53)
+    # 53 random bits from the OS, as `random.SystemRandom().getrandbits(53)` draws them (without
+    # importing `random` into every start)
+    return Decimal(int.from_bytes(os.urandom(7), "big") >> 3) / Decimal(2 ** 53)
 
 
 __all__ = ["round_to", "integer"]

@@ -1,7 +1,6 @@
 """String functions (DMN and Camunda).  Lengths and positions count Unicode code points."""
 from __future__ import annotations
 
-import base64
 import binascii
 import os
 import time as _time
@@ -173,6 +172,8 @@ def _new_uuid() -> str:
 
 @builtin("to base64", "value")
 def _to_base64(s: Any) -> str:
+    import base64  # on first use: not part of every start
+
     return check_string(base64.b64encode(text(s).encode("utf-8")).decode("ascii"))
 
 
@@ -181,6 +182,8 @@ def _from_base64(s: Any) -> str:
     raw = text(s)
     if len(raw) % 4 in (2, 3):  # padding may be left out, as in feel-scala (Java's decoder)
         raw += "=" * (4 - len(raw) % 4)
+    import base64
+
     try:
         return base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8")
     except (binascii.Error, ValueError, UnicodeError):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import threading
 from functools import lru_cache
-from pathlib import Path
 
 from .. import ast
 from ...resources import grammar_text
@@ -37,6 +36,8 @@ def _cache_file() -> str | bool:
     grammar and options before using the file, so a stale file is rebuilt."""
     if os.environ.get("FEELISH_NO_GRAMMAR_CACHE"):
         return False
+    from pathlib import Path  # only when Lark's own parser is built
+
     try:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "feelish"
         base.mkdir(parents=True, exist_ok=True, mode=0o700)

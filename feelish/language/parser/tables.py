@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...resources import data_dir, grammar_text
+from ...resources import data_dir, data_file, grammar_text
 
 __all__ = ["GRAMMAR_FILE", "TABLES_FILE", "OPTIONS", "WS", "key", "extract", "load", "build",
            "write"]
@@ -106,7 +106,7 @@ def _pattern(lexer) -> list | None:
 def load() -> dict | None:
     """The shipped tables if they were built from the grammar as it is now, else None."""
     try:
-        with (data_dir("grammar") / TABLES_FILE).open(encoding="utf-8") as fh:
+        with open(data_file("grammar", TABLES_FILE), encoding="utf-8") as fh:
             data = json.load(fh)
     except (OSError, ValueError):
         return None
