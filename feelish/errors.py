@@ -2,11 +2,12 @@
 a `Span` and renders the line with a caret, and no error ever holds a secret value."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from .records import record
 
-@dataclass(frozen=True, slots=True)
+
+@record
 class Span:
     """A half-open range of character offsets `[start, end)` into a source text."""
 
@@ -57,7 +58,7 @@ def caret_snippet(source: str, start: int, end: int | None = None, *, origin: st
 # --------------------------------------------------------------------------- warnings
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Warning:  # noqa: A001 - FEEL's own word; never confused with the builtin at call sites
     """A suppressed failure: evaluation went on with `null`.
 

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "feelish"
 
 #: Each part of the package and the parts it may import (its own included).
 LAYERS = {
-    "foundation": {"foundation"},                       # errors, secrets, taint, resources, bounds
+    "foundation": {"foundation"},                       # errors, secrets, taint, resources, bounds, records
     "language": {"foundation", "language"},
     "runtime": {"foundation", "language", "runtime"},   # connector, auth
     "templates": {"foundation", "language", "runtime", "templates"},
@@ -28,7 +28,7 @@ LAYERS = {
 def _layer(module: str) -> str:
     parts = module.split(".")
     top = parts[1] if len(parts) > 1 else ""
-    if top in ("errors", "secrets", "resources", "taint", "bounds"):
+    if top in ("errors", "secrets", "resources", "taint", "bounds", "records"):
         return "foundation"
     if top == "language":
         return "language"

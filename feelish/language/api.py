@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -16,6 +15,7 @@ from .compiler.state import BAIL
 from .compiler.util import export
 from .parser import parse, parse_unary_tests
 from ..errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Warning
+from ..records import record
 from ..secrets import Redactor, SecretResolver
 
 __all__ = ["Expression", "Result", "compile", "evaluate", "unary_test"]
@@ -44,13 +44,13 @@ def _spare(ctx: EvalContext) -> None:
         _SPARE.append(ctx)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@record(uncompared=("_redactor",))
 class Result:
     """The value of an evaluation and the warnings (suppressed failures) it produced."""
 
     value: Any
     warnings: tuple[Warning, ...] = ()
-    _redactor: Redactor | None = field(default=None, compare=False)
+    _redactor: Redactor | None = None  # not compared
 
     def __repr__(self) -> str:
         text = f"Result(value={self.value!r}, warnings={list(self.warnings)!r})"

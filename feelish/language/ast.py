@@ -2,89 +2,17 @@
 between the parser and the compiler, only ever added to, never changed in meaning."""
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
-from operator import attrgetter
 from typing import Union
 
 from ..errors import Span
+from ..records import record
 
 
 def node(cls: type) -> type:
-    """A slotted dataclass whose instances are frozen, with every method dataclass would compile
-    from source per class (`__init__`, `__repr__`, `__eq__`, `__hash__`, the frozen `__setattr__`
-    and `__delattr__`, pickling) made from shared closures instead: nodes that behave as
-    `@dataclass(frozen=True, slots=True)` ones (`dataclasses.FrozenInstanceError` included), for a
-    fraction of the import time (dataclass keeps the methods a class defines)."""
-    names: list[str] = []
-    defaults: dict = {}
-    for base in cls.__bases__:
-        if dataclasses.is_dataclass(base):
-            for f in dataclasses.fields(base):
-                names.append(f.name)
-                if f.default is not dataclasses.MISSING:
-                    defaults[f.name] = f.default
-    for name in cls.__dict__.get("__annotations__", ()):
-        if name not in names:
-            names.append(name)
-        if name in cls.__dict__:
-            defaults[name] = cls.__dict__[name]
-    fields = tuple(names)
-    count = len(fields)
-    get = attrgetter(*fields)
-    if count == 1:
-        one = get
-        get = lambda obj: (one(obj),)  # noqa: E731
-    put = object.__setattr__
-
-    def __init__(self, *args, **kwargs):
-        if len(args) > count:
-            raise TypeError(f"{cls.__name__}() takes {count} arguments but {len(args)} were given")
-        for name, value in zip(fields, args):
-            put(self, name, value)
-        for name in fields[len(args):]:
-            if name in kwargs:
-                put(self, name, kwargs.pop(name))
-            elif name in defaults:
-                put(self, name, defaults[name])
-            else:
-                raise TypeError(f"{cls.__name__}() missing required argument: {name!r}")
-        if kwargs:
-            raise TypeError(f"{cls.__name__}() got an unexpected or repeated argument: "
-                            f"{next(iter(kwargs))!r}")
-
-    def __repr__(self):
-        return f"{type(self).__qualname__}(" + ", ".join(
-            f"{name}={value!r}" for name, value in zip(fields, get(self))) + ")"
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return get(self) == get(other)
-        return NotImplemented
-
-    def __hash__(self):
-        return hash(get(self))
-
-    def __setattr__(self, name, value):
-        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name):
-        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __getstate__(self):
-        return get(self)
-
-    def __setstate__(self, state):
-        for name, value in zip(fields, state):
-            put(self, name, value)
-
-    for method in (__init__, __repr__, __eq__, __hash__, __setattr__, __delattr__, __getstate__,
-                   __setstate__):
-        method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
-        setattr(cls, method.__name__, method)
-    if cls.__doc__ is None:
-        cls.__doc__ = f"{cls.__name__}({', '.join(fields)})"
-    return dataclasses.dataclass(slots=True)(cls)  # frozen by the methods above
+    """An AST node class: a `records.record` (frozen and slotted, as `@dataclass(frozen=True,
+    slots=True)`, `dataclasses.FrozenInstanceError` included, its methods shared closures)."""
+    return record(cls)
 
 
 @node

@@ -4,10 +4,10 @@ and `FeelFailure`."""
 from __future__ import annotations
 
 import decimal
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import WarningKind
+from ..records import record
 from .nanos import WideDuration, WideTime
 from .wide import WideDate, WideDateTime
 
@@ -32,7 +32,7 @@ class FeelFailure(Exception):
         return cls(WarningKind.INVALID_TYPE, message)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class YearsMonthsDuration:
     """A years-and-months duration, always normalised to a whole number of months."""
 
@@ -56,7 +56,7 @@ class YearsMonthsDuration:
         return f"{sign}P{m}M"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Range:
     """A range value `[start..end]`; a bound of None with `*_included=False` is unbounded.
 

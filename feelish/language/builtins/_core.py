@@ -3,12 +3,12 @@ overloads by arity resolved at import, and named invocation."""
 from __future__ import annotations
 
 import decimal
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Callable
 
 from ...errors import WarningKind
+from ...records import record
 from ..tainting import rerun, tainted
 from ..nanos import WideDuration, WideTime
 from ..wide import WideDate, WideDateTime
@@ -24,7 +24,7 @@ def failure(message: str) -> FeelFailure:
     return FeelFailure(WarningKind.FUNCTION_INVOCATION_FAILURE, message)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Overload:
     params: tuple[str, ...]
     required: int

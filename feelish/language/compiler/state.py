@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 import time as _time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ...errors import EvaluationError, LimitExceeded, Span, Warning
+from ...records import record
 from ...secrets import SecretResolver
 
 #: Marks "no value here" (a missing variable or entry), distinct from a FEEL null (None).
@@ -33,7 +33,7 @@ def _system_now() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc).astimezone()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Limits:
     """The bounds on one evaluation."""
 

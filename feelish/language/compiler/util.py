@@ -1,7 +1,6 @@
 """Small helpers shared by the compiler modules: constants, AST walking, number checks."""
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import operator
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from typing import Any
 from .. import ast
 from .state import MISSING
 from ..values import SMALL_HI, SMALL_INTS, SMALL_LO, small_int, to_decimal
+from ...records import field_types
 
 
 def clone(value: Any) -> Any:
@@ -176,8 +176,8 @@ _CHILDREN: dict[type, Any] = {}
 
 def _children_of(kind: type):
     """A function returning the tuple of `kind`'s fields that may hold nodes (or tuples of them)."""
-    names = tuple(f.name for f in dataclasses.fields(kind)
-                  if f.name != "span" and str(f.type) not in _LEAF_ANNOTATIONS)
+    names = tuple(name for name, annotation in field_types(kind).items()
+                  if name != "span" and str(annotation) not in _LEAF_ANNOTATIONS)
     if not names:
         get = _no_children
     elif len(names) == 1:

@@ -2,7 +2,6 @@
 parse tree is built, nothing recurses, spans are exact and too deep nesting stops early."""
 from __future__ import annotations
 
-import dataclasses
 import re
 import threading
 import types
@@ -10,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from .. import ast
 from ...errors import FeelSyntaxError, LimitExceeded, Span
+from ...records import field_names
 from ...secrets import split_placeholders
 
 #: The deepest AST the parser hands on (the compiler and evaluator recurse over it).
@@ -47,12 +47,12 @@ def accept_tokens(token_class: type) -> None:
 
 
 def _maker(cls):
-    """A constructor for the frozen, slotted dataclass `cls` that fills its slots directly: the
+    """A constructor for the frozen, slotted record `cls` that fills its slots directly: the
     same object as `cls(*fields)`, made in about half the time (a frozen dataclass's __init__
     goes through object.__setattr__ per field).  `cls` itself when it has a __post_init__ or a
     field that is not a slot (then only its own __init__ is right)."""
     try:
-        names = [f.name for f in dataclasses.fields(cls)]
+        names = list(field_names(cls))
         setters = [getattr(cls, name).__set__ for name in names]
     except (TypeError, AttributeError):  # pragma: no cover - not a dataclass
         return cls
