@@ -8,11 +8,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from .errors import SecretError
+from .patterns import lazy
 from .taint import SecretStr, SplicedStr, spliced
 
 #: NAME: alphanumeric runs joined by single `/ . _ -`, as connector runtimes name secrets.
 SECRET_NAME = r"[A-Za-z0-9]+(?:[/._-][A-Za-z0-9]+)*"
-PLACEHOLDER = re.compile(r"<<\s*secrets\.(" + SECRET_NAME + r")\s*>>")
+PLACEHOLDER = lazy(r"<<\s*secrets\.(" + SECRET_NAME + r")\s*>>")
 
 REDACTED = "***"
 
@@ -85,7 +86,7 @@ class EnvironmentSecrets:
         return f"EnvironmentSecrets(prefix={self.prefix!r})"
 
 
-_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z0-9_./-]+)\s*=\s*(.*?)\s*$")
+_DOTENV_LINE = lazy(r"^\s*(?:export\s+)?([A-Za-z0-9_./-]+)\s*=\s*(.*?)\s*$")
 
 
 class DotenvSecrets(MappingSecrets):

@@ -15,8 +15,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "feelish"
 
 #: Each part of the package and the parts it may import (its own included).
+#: foundation: errors, secrets, taint, resources, bounds, records, patterns
 LAYERS = {
-    "foundation": {"foundation"},                       # errors, secrets, taint, resources, bounds, records
+    "foundation": {"foundation"},
     "language": {"foundation", "language"},
     "runtime": {"foundation", "language", "runtime"},   # connector, auth
     "templates": {"foundation", "language", "runtime", "templates"},
@@ -28,7 +29,7 @@ LAYERS = {
 def _layer(module: str) -> str:
     parts = module.split(".")
     top = parts[1] if len(parts) > 1 else ""
-    if top in ("errors", "secrets", "resources", "taint", "bounds", "records"):
+    if top in ("errors", "secrets", "resources", "taint", "bounds", "records", "patterns"):
         return "foundation"
     if top == "language":
         return "language"

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import WarningKind
+from ..patterns import lazy
 from .values import FeelFailure, YearsMonthsDuration
 from .nanos import (WideDuration, WideTime, days_time_text, duration_nanos, fraction,
                     make_duration, time_with)
@@ -23,10 +24,10 @@ _DATE = r"(?P<y>-?(?:[1-9]\d{4,8}|\d{4}))-(?P<mo>\d\d)-(?P<d>\d\d)"
 _TIME = r"(?P<h>\d\d):(?P<mi>\d\d)(?::(?P<s>\d\d)(?:\.(?P<f>\d{1,9}))?)?"
 _ZONE = (r"(?:(?P<z>Z|[+-]\d\d:\d\d(?::\d\d)?)(?:\[(?P<zb>[A-Za-z0-9_+\-/]+)\])?"
          r"|@(?P<za>[A-Za-z0-9_+\-/]+))?")
-_DATE_RE = re.compile(_DATE + r"\Z")
-_TIME_RE = re.compile("T?" + _TIME + _ZONE + r"\Z")  # a leading `T` is accepted (Camunda)
-_DATETIME_RE = re.compile(_DATE + "T" + _TIME + _ZONE + r"\Z")
-_DURATION_RE = re.compile(
+_DATE_RE = lazy(_DATE + r"\Z")
+_TIME_RE = lazy("T?" + _TIME + _ZONE + r"\Z")  # a leading `T` is accepted (Camunda)
+_DATETIME_RE = lazy(_DATE + "T" + _TIME + _ZONE + r"\Z")
+_DURATION_RE = lazy(
     r"(?P<sign>-)?P(?!\Z)(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<W>\d+)W)?(?:(?P<D>\d+)D)?"
     r"(?:T(?=\d)(?:(?P<H>\d+)H)?(?:(?P<MI>\d+)M)?(?:(?P<S>\d+(?:\.\d{0,9})?)S)?)?\Z")
 

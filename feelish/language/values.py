@@ -146,7 +146,7 @@ FLOAT_DECIMALS = _FloatDecimals()
 
 #: Decimals of the small whole numbers, shared (Decimals are immutable)
 SMALL_LO, SMALL_HI = -256, 4096
-SMALL_INTS = tuple(_Decimal(i) for i in range(SMALL_LO, SMALL_HI))
+SMALL_INTS = tuple(map(_Decimal, range(SMALL_LO, SMALL_HI)))
 
 
 def int_decimal(n: int) -> "decimal.Decimal":

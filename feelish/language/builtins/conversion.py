@@ -13,6 +13,7 @@ from ..values import DECIMAL, FeelFailure, Range, YearsMonthsDuration
 from ..codec import feel_string, from_json_text, json_text
 from ..nanos import time_with
 from ..wide import make_date, make_datetime, nanos_of
+from ...patterns import lazy
 from ._core import (as_list, builtin, check_string, context, failure, integer, is_date,
                     is_datetime, is_time, num, text, whole)
 
@@ -133,7 +134,7 @@ def _years_months(start: Any, end: Any) -> YearsMonthsDuration:
 
 # --------------------------------------------------------------------------- number and string
 
-_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+_NUMBER_RE = lazy(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 
 
 def _parse_number(s: str) -> Decimal:
@@ -199,7 +200,7 @@ def _from_json(value: Any) -> Any:
 
 # --------------------------------------------------------------------------- range(from)
 
-_ENDPOINT_RE = re.compile(
+_ENDPOINT_RE = lazy(
     r"""\s*(?:(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))
         |"(?P<str>(?:[^"\\]|\\.)*)"
         |@"(?P<lit>[^"]*)"

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from .. import ast
 from ...errors import FeelSyntaxError, LimitExceeded, Span
+from ...patterns import lazy
 from ...records import field_names
 from ...secrets import split_placeholders
 
@@ -16,10 +17,10 @@ from ...secrets import split_placeholders
 MAX_DEPTH = 200
 
 _SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "'": "'"}
-_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{1,6})|([\s\S]))")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_SECRET_NAME = re.compile(r"<<\s*secrets\.(\S+?)\s*>>")
-_SPACES = re.compile(r"\s+")
+_ESCAPE = lazy(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{1,6})|([\s\S]))")
+_SURROGATE = lazy("[\ud800-\udfff]")
+_SECRET_NAME = lazy(r"<<\s*secrets\.(\S+?)\s*>>")
+_SPACES = lazy(r"\s+")
 
 
 class Tok:
