@@ -4,7 +4,6 @@ from its home (`_HOMES`) on first use, so `feelish eval` never imports the HTTP 
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 # --- errors and warnings
 from .errors import (
@@ -31,8 +30,11 @@ from .secrets import (
     EnvironmentSecrets,
     MappingSecrets,
     Redactor,
-    SecretProvider,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 
@@ -46,6 +48,8 @@ _HOMES = {
     **{name: (".connector", name) for name in (
         "Connector", "InsecureConnectionWarning", "Literal", "Outcome", "RequestSpec", "Runtime")},
     # templates
+    # the secrets protocol (a typing.Protocol: typing loads with it)
+    "SecretProvider": (".secret_provider", "SecretProvider"),
     "Template": (".templates", "Template"),
     "builtin_connectors": (".templates", "builtin_names"),
     "check_template": (".templates", "check"),

@@ -2,9 +2,12 @@
 a `Span` and renders the line with a caret, and no error ever holds a secret value."""
 from __future__ import annotations
 
-from typing import Any
 
 from .records import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record

@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Protocol, runtime_checkable
 
 from .errors import SecretError
 from .patterns import lazy
 from .taint import SecretStr, SplicedStr, spliced
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .secret_provider import SecretProvider
 
 #: NAME: alphanumeric runs joined by single `/ . _ -`, as connector runtimes name secrets.
 SECRET_NAME = r"[A-Za-z0-9]+(?:[/._-][A-Za-z0-9]+)*"
@@ -39,13 +44,13 @@ def split_placeholders(text: str) -> list[str | tuple[str]]:
 # ----------------------------------------------------------------------------- providers
 
 
-@runtime_checkable
-class SecretProvider(Protocol):
-    """Anything that can look a secret up by name. `names()` lists what it holds (never values)."""
+def __getattr__(name: str) -> Any:
+    """`SecretProvider` (a typing.Protocol, see `secret_provider`) on first use."""
+    if name == "SecretProvider":
+        from .secret_provider import SecretProvider
 
-    def get(self, name: str) -> str | None: ...
-
-    def names(self) -> Iterable[str]: ...
+        return SecretProvider
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class MappingSecrets:
@@ -174,6 +179,8 @@ def as_provider(secrets: SecretProvider | Mapping[str, Any] | None) -> SecretPro
         return NO_SECRETS
     if isinstance(secrets, Mapping):
         return MappingSecrets(secrets)
+    from .secret_provider import SecretProvider
+
     if isinstance(secrets, SecretProvider):
         return secrets
     raise TypeError(f"secrets must be a mapping or a SecretProvider, not {type(secrets).__name__}")

@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "feelish"
 
 #: Each part of the package and the parts it may import (its own included).
-#: foundation: errors, secrets, taint, resources, bounds, records, patterns
+#: foundation: errors, secrets (and secret_provider), taint, resources, bounds, records, patterns
 LAYERS = {
     "foundation": {"foundation"},
     "language": {"foundation", "language"},
@@ -29,7 +29,8 @@ LAYERS = {
 def _layer(module: str) -> str:
     parts = module.split(".")
     top = parts[1] if len(parts) > 1 else ""
-    if top in ("errors", "secrets", "resources", "taint", "bounds", "records", "patterns"):
+    if top in ("errors", "secrets", "resources", "taint", "bounds", "records", "patterns",
+               "secret_provider"):
         return "foundation"
     if top == "language":
         return "language"

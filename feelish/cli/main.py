@@ -7,11 +7,14 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from ..errors import ConnectorError, FeelishError, SourceError, TemplateError
 from ..repl.inputs import UsageError, build_secrets, collect_variables, secret_args, to_json
 from . import authoring
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any
 
 from . import ast
 from .compiler import (MISSING, NO_SECRETS, EvalContext, Limits, compile_node, compile_unary_tests,
@@ -17,6 +16,10 @@ from .parser import parse, parse_unary_tests
 from ..errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Warning
 from ..records import record
 from ..secrets import Redactor, SecretResolver
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Expression", "Result", "compile", "evaluate", "unary_test"]
 

@@ -3,10 +3,13 @@ between the parser and the compiler, only ever added to, never changed in meanin
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Union
 
 from ..errors import Span
 from ..records import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Union
 
 
 def node(cls: type) -> type:

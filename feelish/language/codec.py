@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal as _Decimal
-from typing import Any
 
 from . import temporal
 from ..taint import SecretStr, TaintedValue
 from .values import FeelFunction, Range, YearsMonthsDuration, format_number, is_number, to_decimal
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 _INT_PLAIN = 10 ** 4000  # ints below this are written by str() exactly as format_number does
 

@@ -6,7 +6,6 @@ import decimal
 import math
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 from . import temporal
 from ..errors import WarningKind
@@ -17,6 +16,10 @@ from .nanos import WideDuration, WideTime, duration_nanos, make_duration
 from .wide import WideDate, WideDateTime, instant_nanos, make_datetime
 from .values import (DECIMAL, FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number,
                      to_decimal, type_name)
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_STRING = 10 * 1024 * 1024  # longest string an operator or built-in may produce
 _UTC = temporal.UTC

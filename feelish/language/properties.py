@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 from . import temporal
 from ..errors import WarningKind
 from .nanos import WideDuration, WideTime, duration_nanos
 from .wide import WideDate, WideDateTime
 from .values import FeelFunction, FeelFailure, Range, YearsMonthsDuration, is_number, type_name
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _no_property(value: Any, name: str) -> FeelFailure:

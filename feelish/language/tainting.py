@@ -4,12 +4,15 @@ booleans and null pass; a number or date made from a secret's text is refused un
 built-in only measures, `MEASURES`), masking a failure's message with the tainted texts."""
 from __future__ import annotations
 
-from typing import Any, Callable
 
 from ..errors import WarningKind
 from ..secrets import Redactor
 from ..taint import is_tainted, reveal, secret_str, taint, tainted_texts
 from .values import FeelFailure
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 #: built-ins whose number results measure a secret without revealing its text
 MEASURES = frozenset({"string length", "count", "index of", "list contains", "is empty",

@@ -8,7 +8,6 @@ import sys
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
 
 from ..errors import WarningKind
 from ..patterns import lazy
@@ -17,6 +16,10 @@ from .nanos import (WideDuration, WideTime, days_time_text, duration_nanos, frac
                     make_duration, time_with)
 from .wide import (WideDate, WideDateTime, datetime_from_instant_nanos, datetime_from_local_nanos,
                    instant_nanos, local_nanos, make_date, make_datetime, nanos_of)
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 UTC = timezone.utc
 

@@ -4,12 +4,15 @@ and `FeelFailure`."""
 from __future__ import annotations
 
 import decimal
-from typing import Any
 
 from ..errors import WarningKind
 from ..records import record
 from .nanos import WideDuration, WideTime
 from .wide import WideDate, WideDateTime
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 #: FEEL numbers: 34 significant digits, half-even rounding (IEEE 754 decimal128).
 DECIMAL = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,

@@ -7,7 +7,10 @@ they fit."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 from .nanos import HeldClock, KeyOrdered, WideDuration, WideTime, duration_nanos, make_duration, time_with
 

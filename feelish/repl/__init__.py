@@ -4,7 +4,10 @@ so the other commands reading `feelish.repl.inputs` never import prompt_toolkit.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Repl", "needs_more"]
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from ..errors import FeelishError, SecretError
-from ..secrets import ChainSecrets, DotenvSecrets, EnvironmentSecrets, SecretProvider
+from ..secrets import ChainSecrets, DotenvSecrets, EnvironmentSecrets
 from ..language.codec import from_json_text, json_text
 from ..taint import masked
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..secrets import SecretProvider
 
 
 class UsageError(FeelishError):

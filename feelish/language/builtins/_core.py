@@ -5,7 +5,6 @@ from __future__ import annotations
 import decimal
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Callable
 
 from ...errors import WarningKind
 from ...records import record
@@ -14,6 +13,10 @@ from ..nanos import WideDuration, WideTime
 from ..wide import WideDate, WideDateTime
 from ..values import (FeelFailure, FeelFunction, Range, YearsMonthsDuration, is_number, small_int,
                       to_decimal, type_name)
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 MAX_STRING = 10 * 1024 * 1024   # longest string a built-in may produce
 MAX_LIST = 1_000_000            # longest list a built-in may produce

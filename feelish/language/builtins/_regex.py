@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Callable
 
 from ._core import MAX_LIST, MAX_STRING, failure
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 TIMEOUT = 0.25  # seconds a single regex operation may run
 

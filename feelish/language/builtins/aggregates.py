@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import decimal
 from decimal import Decimal
-from typing import Any, Callable
 
 from ..values import DECIMAL, FLOAT_DECIMALS
 from ._core import as_list, builtin, failure, num
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 _NUMERIC_KINDS = ({Decimal}, {int}, {Decimal, int})
 _FLOATS = {float}

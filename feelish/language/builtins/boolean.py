@@ -1,10 +1,13 @@
 """Boolean functions: not, is defined, get or else, assert."""
 from __future__ import annotations
 
-from typing import Any
 
 from ...errors import EvaluationError
 from ._core import builtin, failure
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @builtin("not", "negand")

@@ -1,9 +1,12 @@
 """Context functions: get value, get entries, context put, context merge (and old put/put all)."""
 from __future__ import annotations
 
-from typing import Any
 
 from ._core import as_list, builtin, context, failure, text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @builtin("get value", "m, key")

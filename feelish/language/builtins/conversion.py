@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from typing import Any
 
 from .. import temporal
 from ..operators import compare
@@ -16,6 +15,10 @@ from ..wide import make_date, make_datetime, nanos_of
 from ...patterns import lazy
 from ._core import (as_list, builtin, check_string, context, failure, integer, is_date,
                     is_datetime, is_time, num, text, whole)
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 # --------------------------------------------------------------------------- date and time
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cmp_to_key
-from typing import Any
 
 from ..operators import compare, equal
 from ..values import FeelFailure, FeelFunction, YearsMonthsDuration, int_decimal, is_number, to_decimal
 from ._core import as_list, boolean, builtin, check_list, failure, integer, num, whole
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def feel_eq(a: Any, b: Any) -> bool:

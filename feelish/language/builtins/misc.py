@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
 
 from ..operators import equal
 from ..temporal import is_named_zone
@@ -10,6 +9,10 @@ from ..values import FeelFailure, type_name
 from ..nanos import WideTime
 from ..wide import WideDateTime
 from ._core import builtin
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _zone_identity(tz: Any, moment: Any) -> Any:

@@ -5,11 +5,14 @@ import decimal
 import os
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 from ..nanos import WideDuration, duration_nanos
 from ..values import DECIMAL, YearsMonthsDuration
 from ._core import builtin, failure, integer, num, text, whole
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 _MIN_SCALE, _MAX_SCALE = -6111, 6176
 _MODES = {

@@ -2,11 +2,14 @@
 finished by, includes, during, starts, started by, coincides — open, closed and unbounded ends."""
 from __future__ import annotations
 
-from typing import Any, Callable
 
 from ..operators import compare
 from ..values import FeelFailure, Range
 from ._core import builtin, failure
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 _NEG, _POS = object(), object()
 

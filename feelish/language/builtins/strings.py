@@ -5,11 +5,14 @@ import binascii
 import os
 import time as _time
 from decimal import Decimal
-from typing import Any
 
 from . import _regex
 from ..values import int_decimal
 from ._core import as_list, builtin, check_string, failure, num, text, whole
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _position(x: Any, what: str) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from collections.abc import Mapping
-from typing import Any
 
 from .. import ast, operators
 from .state import MISSING, EvalContext
@@ -12,6 +11,10 @@ from .util import CHARGE_FROM, PLAIN_TYPES, as_int, const_of, export, is_num
 from .base import SOFT, Closure, Compiler, at_hop, failed, missing_variable
 from ...errors import EvaluationError, Span, WarningKind
 from ..values import FeelFailure
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 def _name(comp: Compiler, node: ast.Name) -> Closure:
     name, span = node.name, node.span

@@ -4,10 +4,13 @@ everything else goes to the general operator."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from .state import MISSING
 from ..values import DECIMAL, FLOAT_DECIMALS, FeelFailure
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 _DECIMAL_OPS = {"+": DECIMAL.add, "-": DECIMAL.subtract, "*": DECIMAL.multiply}
 _NUMS = frozenset({Decimal, int, float})

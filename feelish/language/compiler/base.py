@@ -4,7 +4,6 @@ suppressed error into a positioned warning and null."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Callable
 
 from .. import ast, operators
 from .state import MISSING, EvalContext
@@ -12,7 +11,11 @@ from ...errors import EvaluationError, Span, WarningKind
 from ..builtins import lookup as lookup_builtin
 from ..values import FeelFailure
 
-Closure = Callable[[Any, EvalContext], Any]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, Callable, TypeAlias
+
+Closure: TypeAlias = "Callable[[Any, EvalContext], Any]"
 
 ARITH = {"+": operators.add, "-": operators.sub, "*": operators.mul, "/": operators.div,
           "**": operators.power}

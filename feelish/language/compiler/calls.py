@@ -3,7 +3,6 @@ overload for the call's arity (the same outcomes as the general call); pure buil
 arguments are evaluated once, at compile time."""
 from __future__ import annotations
 
-from typing import Any
 
 from ..builtins import Builtin, failure
 from .state import MISSING
@@ -11,6 +10,10 @@ from .util import PLAIN_TYPES, const_of, constant, export, plain
 from ...errors import EvaluationError, FeelishError, SourceError, WarningKind
 from ..tainting import rerun, tainted
 from ..values import FeelFailure
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 #: what `Builtin._run` turns into "invalid arguments (...)"
 _IMPL_SOFT = (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError,

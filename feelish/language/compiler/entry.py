@@ -2,12 +2,15 @@
 expressions, `compile_unary_tests` for unary tests, and `exporting` for results handed to the host."""
 from __future__ import annotations
 
-from typing import Any, Callable
 
 from .. import ast
 from . import access, compare, flow, literals, unary
 from .base import Closure, Compiler, spans_index
 from .util import exported_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 HANDLERS: dict[type, Callable[[Compiler, Any], Closure]] = {
     **literals.HANDLERS, **compare.HANDLERS, **access.HANDLERS, **flow.HANDLERS, **unary.HANDLERS,

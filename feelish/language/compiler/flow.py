@@ -5,7 +5,6 @@ import datetime as _dt
 import itertools
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
 
 from .. import ast, operators
 from .state import MISSING, EvalContext
@@ -14,6 +13,10 @@ from .base import Closure, Compiler, builtin_named
 from .calls import builtin_call
 from ...errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
 from ..values import FeelFailure, FeelFunction, Range
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 # ---------------------------------------------------------------------------- if
 

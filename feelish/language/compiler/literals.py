@@ -2,7 +2,6 @@
 that need nothing but the shared helpers of `base`."""
 from __future__ import annotations
 
-from typing import Any
 
 from .. import ast, operators, temporal
 from ...errors import WarningKind
@@ -12,6 +11,10 @@ from .arith import specialise
 from .base import ARITH, SOFT, Closure, Compiler, failed
 from .state import MISSING
 from .util import PLAIN_TYPES, charged, const_of, constant, export, exported_of, plain, walk
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 # ---------------------------------------------------------------------------- literals

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as _dt
 import time as _time
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from ...errors import EvaluationError, LimitExceeded, Span, Warning
 from ...records import record
 from ...secrets import SecretResolver
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Marks "no value here" (a missing variable or entry), distinct from a FEEL null (None).
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__slots__": ()})()

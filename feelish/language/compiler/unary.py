@@ -2,7 +2,6 @@
 into tests `t(s, c, x) -> True | False | None` for the input value `x`."""
 from __future__ import annotations
 
-from typing import Any
 
 from .. import ast, operators
 from .state import MISSING, EvalContext
@@ -11,7 +10,11 @@ from .base import SOFT, ORDER, Closure, Compiler, failed
 from ...errors import EvaluationError, WarningKind
 from ..values import FeelFailure, Range
 
-Test = Any  # Callable[[scope, EvalContext, Any], bool | None]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+Test: TypeAlias = "Any"  # Callable[[scope, EvalContext, Any], bool | None]
 
 
 def _between(comp: Compiler, node: ast.Between) -> Closure:

@@ -5,12 +5,15 @@ import itertools
 import operator
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 from .. import ast
 from .state import MISSING
 from ..values import SMALL_HI, SMALL_INTS, SMALL_LO, small_int, to_decimal
 from ...records import field_types
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def clone(value: Any) -> Any:

@@ -5,9 +5,12 @@ they record are exactly the ones in use (else Lark builds them, as before)."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ...resources import data_dir, data_file, grammar_text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["GRAMMAR_FILE", "TABLES_FILE", "OPTIONS", "WS", "key", "extract", "load", "build",
            "write"]
