@@ -123,15 +123,18 @@ SUBCOMMANDS = {
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; given the `command` about to run, only that subcommand's arguments
-    are declared (argparse's per-argument work is a good part of a short command's start)."""
+    """The argument parser; given the `command` about to run, only that subcommand is declared
+    (argparse's per-parser and per-argument work, translations looked up each time, is a good
+    part of a short command's start); without one, every subcommand (for help and errors)."""
     parser = _Parser(prog="feelish", description="feelish: FEEL expressions and REST connectors "
                      "from the command line (JSON in, JSON out).")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (text, declare) in SUBCOMMANDS.items():
+        if command is not None and command != name:
+            continue
         p = sub.add_parser(name, help=text)
-        if declare is not None and (command is None or command == name):
+        if declare is not None:
             declare(p)
     if command is None or command in authoring.COMMANDS:
         authoring.add_parsers(sub, _add_inputs)
