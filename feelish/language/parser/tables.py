@@ -74,15 +74,22 @@ def extract(lark) -> dict | None:
         actions.append(acts)
     if any(not record["symbols"] for record in rules):  # empty rules: not handled by the loop
         return None
+    # one entry per distinct pattern (Lark's lexers for different terminal sets can end with the
+    # same pattern): the loop compiles each entry once, when a text first reaches it
     patterns: list = []
     seen: dict = {}
     state_pattern = []
+    by_lexer: dict = {}
     for state in range(count):
         lexer = lexers[state]
-        if id(lexer) not in seen:
-            seen[id(lexer)] = len(patterns)
-            patterns.append(_pattern(lexer))
-        state_pattern.append(seen[id(lexer)])
+        if id(lexer) not in by_lexer:
+            by_lexer[id(lexer)] = _pattern(lexer)
+        pattern = by_lexer[id(lexer)]
+        text = None if pattern is None else tuple(pattern)
+        if text not in seen:
+            seen[text] = len(patterns)
+            patterns.append(pattern)
+        state_pattern.append(seen[text])
     return {"ignore": sorted(next(iter(ignore))), "starts": dict(table.start_states),
             "ends": dict(table.end_states), "actions": actions, "gotos": gotos, "rules": rules,
             "patterns": patterns, "state_pattern": state_pattern}
