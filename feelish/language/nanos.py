@@ -5,7 +5,10 @@ return plain values whenever they hold the value exactly."""
 from __future__ import annotations
 
 from datetime import time, timedelta
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 NANOS = 1_000_000_000
 DAY_NANOS = 86_400 * NANOS
