@@ -6,7 +6,6 @@ secret pay nothing (docs/security.md, "Secrets and masking")."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -138,14 +137,21 @@ def tainted_texts(value: Any) -> Iterator[str]:
             yield from tainted_texts(v)
 
 
-@contextmanager
-def collect(into: set[str]):
-    """Within the block, the text of every SecretStr made (`secret_str`, `taint`) joins `into`."""
-    token = _sink.set(into)
-    try:
-        yield into
-    finally:
-        _sink.reset(token)
+class collect:  # noqa: N801 - used as a function: `with collect(into):`
+    """Within the block, the text of every SecretStr made (`secret_str`, `taint`) joins `into`
+    (a context manager class rather than @contextmanager: contextlib is not part of a start)."""
+
+    __slots__ = ("_into", "_token")
+
+    def __init__(self, into: set[str]) -> None:
+        self._into = into
+
+    def __enter__(self) -> set[str]:
+        self._token = _sink.set(self._into)
+        return self._into
+
+    def __exit__(self, *exc_info: object) -> None:
+        _sink.reset(self._token)
 
 
 def start_collecting(into: set[str]):

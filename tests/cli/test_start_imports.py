@@ -10,7 +10,7 @@ import sys
 import pytest
 
 NOT_LOADED = ("typing", "dataclasses", "inspect", "pathlib", "zoneinfo", "shutil", "random",
-              "traceback", "base64", "asyncio", "lark", "httpx2", "authlib", "regex")
+              "traceback", "base64", "contextlib", "asyncio", "lark", "httpx2", "authlib", "regex")
 NOT_LOADED_PACKAGES = ("feelish.connector", "feelish.auth", "feelish.templates",
                        "feelish.integrations")
 FAMILIES = ("aggregates", "boolean", "context", "conversion", "lists", "misc", "numeric",
