@@ -47,9 +47,9 @@ _HOMES = {
     # runtime (connectors)
     **{name: (".connector", name) for name in (
         "Connector", "InsecureConnectionWarning", "Literal", "Outcome", "RequestSpec", "Runtime")},
-    # templates
     # the secrets protocol (a typing.Protocol: typing loads with it)
     "SecretProvider": (".secret_provider", "SecretProvider"),
+    # templates
     "Template": (".templates", "Template"),
     "builtin_connectors": (".templates", "builtin_names"),
     "check_template": (".templates", "check"),

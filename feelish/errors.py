@@ -2,7 +2,6 @@
 a `Span` and renders the line with a caret, and no error ever holds a secret value."""
 from __future__ import annotations
 
-
 from .records import record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time

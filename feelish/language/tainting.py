@@ -4,7 +4,6 @@ booleans and null pass; a number or date made from a secret's text is refused un
 built-in only measures, `MEASURES`), masking a failure's message with the tainted texts."""
 from __future__ import annotations
 
-
 from ..errors import WarningKind
 from ..secrets import Redactor
 from ..taint import is_tainted, reveal, secret_str, taint, tainted_texts

@@ -1,7 +1,6 @@
 """Boolean functions: not, is defined, get or else, assert."""
 from __future__ import annotations
 
-
 from ...errors import EvaluationError
 from ._core import builtin, failure
 

@@ -1,7 +1,6 @@
 """Context functions: get value, get entries, context put, context merge (and old put/put all)."""
 from __future__ import annotations
 
-
 from ._core import as_list, builtin, context, failure, text
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time

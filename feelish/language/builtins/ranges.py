@@ -2,7 +2,6 @@
 finished by, includes, during, starts, started by, coincides — open, closed and unbounded ends."""
 from __future__ import annotations
 
-
 from ..operators import compare
 from ..values import FeelFailure, Range
 from ._core import builtin, failure

@@ -3,7 +3,6 @@ overload for the call's arity (the same outcomes as the general call); pure buil
 arguments are evaluated once, at compile time."""
 from __future__ import annotations
 
-
 from ..builtins import Builtin, failure
 from .state import MISSING
 from .util import PLAIN_TYPES, const_of, constant, export, plain

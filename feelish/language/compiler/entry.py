@@ -2,7 +2,6 @@
 expressions, `compile_unary_tests` for unary tests, and `exporting` for results handed to the host."""
 from __future__ import annotations
 
-
 from .. import ast
 from . import access, compare, flow, literals, unary
 from .base import Closure, Compiler, spans_index

@@ -2,7 +2,6 @@
 that need nothing but the shared helpers of `base`."""
 from __future__ import annotations
 
-
 from .. import ast, operators, temporal
 from ...errors import WarningKind
 from ..values import FeelFailure, Range

@@ -2,7 +2,6 @@
 into tests `t(s, c, x) -> True | False | None` for the input value `x`."""
 from __future__ import annotations
 
-
 from .. import ast, operators
 from .state import MISSING, EvalContext
 from .util import const_of, contains
