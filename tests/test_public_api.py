@@ -44,8 +44,7 @@ def test_no_public_class_or_function_is_left_out():
 
 
 def test_names_load_on_first_use_and_import_alone_loads_no_runtime():
-    import subprocess
-    import sys
+    from fresh import run_fresh
 
     code = ("import sys, feelish\n"
             "heavy = ('httpx2', 'authlib', 'lark', 'prompt_toolkit', 'feelish.connector', 'feelish.templates')\n"
@@ -55,9 +54,7 @@ def test_names_load_on_first_use_and_import_alone_loads_no_runtime():
             "assert load_template is feelish.load_template and Runtime.__module__.startswith('feelish.connector')\n"
             "assert all(name in globals() for name in feelish.__all__)\n"
             "print(compile('1 + 1').evaluate({}))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[:2] == ["[]", "2"]
+    assert run_fresh(code).split("\n")[:2] == ["[]", "2"]
 
 
 def test_an_unknown_name_is_an_attribute_error():

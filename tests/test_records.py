@@ -5,10 +5,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
-import subprocess
-import sys
 
 import pytest
+from fresh import run_fresh
 
 from feelish.records import field_names, record
 
@@ -104,6 +103,4 @@ def test_making_and_using_records_does_not_import_dataclasses():
             "p = P(1)\n"
             "assert p == P(1, 2) and hash(p) == hash(P(1)) and repr(p) == 'P(x=1, y=2)'\n"
             "print('dataclasses' in sys.modules)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    assert run_fresh(code).strip() == "False"

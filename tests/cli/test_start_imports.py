@@ -4,10 +4,9 @@ of the standard modules it does not need; each case runs in a fresh interpreter.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from fresh import run_fresh
 
 NOT_LOADED = ("typing", "dataclasses", "inspect", "pathlib", "zoneinfo", "shutil", "random",
               "traceback", "base64", "contextlib", "asyncio", "lark", "httpx2", "authlib", "regex")
@@ -24,9 +23,7 @@ def _start(argv: list[str]) -> tuple[str, list[str]]:
             "out = io.StringIO()\n"
             f"code = main({argv!r}, out=out, err=out)\n"
             "print(json.dumps([code, out.getvalue(), sorted(sys.modules)]))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    code, output, modules = json.loads(done.stdout)
+    code, output, modules = json.loads(run_fresh(code))
     assert code == 0, output
     return output, modules
 

@@ -2,8 +2,7 @@
 limits too) and the connector modules leave both unimported."""
 from __future__ import annotations
 
-import subprocess
-import sys
+from fresh import run_fresh
 
 
 def test_the_core_imports_neither_redis_nor_celery():
@@ -11,6 +10,4 @@ def test_the_core_imports_neither_redis_nor_celery():
             "feelish.Runtime(rate_limits={'h': {'perSecond': 5}}).close()\n"
             "import feelish.connector.rate_limits, feelish.auth\n"
             "print(sorted(m for m in ('redis', 'celery', 'kombu') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    assert run_fresh(code).strip() == "[]"
