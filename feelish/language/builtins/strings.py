@@ -104,6 +104,7 @@ def _timeout(ctx: Any) -> float:
     budget = getattr(ctx, "regex_timeout", None)
     return _regex.TIMEOUT if budget is None else budget()
 
+
 @builtin("matches", "input, pattern, flags?", ctx=True)
 def _matches(ctx: Any, s: Any, pattern: Any, flags: Any = None) -> bool:
     compiled = _regex.compile_pattern(text(pattern, "pattern"), _flags(flags))
