@@ -31,10 +31,16 @@ Scale-out over Celery workers is measured apart: `python3 -m bench.scale` (needs
   the floor's lambda source.
 * **HTTP**: `bench/server.py`, a minimal asyncio HTTP/1.1 keep-alive server started as a
   **subprocess** on 127.0.0.1 (so it never competes with the measured client for the GIL).  The
-  connector (URL, query and result mapping written in feelish) is compared with the same request
-  made by hand on one reused `httpx2.Client` (JSON decoded, the same three fields picked),
-  alternating blocks of calls; and with 50 concurrent calls, `run_async` vs a reused
-  `httpx2.AsyncClient`.  OAuth2 token requests are counted by the token endpoint itself: 1,000
+  connector (URL, query and result mapping written in feelish), on its default transport
+  (curl) and on the urllib3 and httpx2 ones (`Runtime(transport="urllib3" / "httpx2")`), is
+  compared with the same request made by hand (JSON decoded, the same three fields picked) on a
+  reused `httpx2.Client`, urllib3, pycurl, aiohttp (one call at a time) and a raw-socket
+  HTTP/1.1 client (the limit): blocks of calls rotate through all of them; the median
+  per-block time and its quartiles are shown.  Async: 200 calls with 1, 10, 50 and 200 in
+  flight, `run_async` (each transport) vs a reused `httpx2.AsyncClient` and aiohttp, plus
+  feelish's sync calls one after another, all in each round; a target's ratio is the median
+  over rounds of the ratio within a round.  OAuth2 token requests are counted by the token
+  endpoint itself: 1,000
   sequential calls, 100 calls started at once (asyncio and threads), and back-to-back calls over
   3.5 lifetimes of a 1 s token with a zero-skew cache (exactly 4 requests expected).
 * **Sorting** (`bench/sort_suite.py`): `sort(items, function(x, y) ...)` over 1,000 records and
