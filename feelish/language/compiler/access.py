@@ -168,39 +168,16 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
     else:
         base = comp.compile(n)
 
-    def chain(s, c):
-        if root is not None:
-            v = c.vars.get(root, MISSING)
-            if v is MISSING:
-                v = missing_variable(c, root, root_span)
-        else:
-            v = base(s, c)
-        for key, idx, span in steps_t:
-            if key is not None:
-                if type(v) is dict:
-                    w = v.get(key, MISSING)
-                    v = no_entry(c, v, key, span) if w is MISSING else w
-                else:
-                    v = path_step(c, v, key, span)
-            elif type(v) is list:
-                size = len(v)
-                if 0 < idx <= size:
-                    v = v[idx - 1]
-                elif 0 < -idx <= size:
-                    v = v[size + idx]
-                else:
-                    v = None
-            elif v is not None:
-                v = pick(c, _as_list(v), idx, span)
-        return v
-
-    def chain_exported(s, c):
-        v = chain(s, c)
-        return v if type(v) in PLAIN_TYPES else export(v)
-    # `chain` and `chain_exported` are the fallbacks of the faster closures below; `chain` gets
-    # its `.exported` only when it is itself the result (chain_exported calls chain: marking it
-    # otherwise would make a reference cycle that only the garbage collector frees)
     if root is None:
+        def chain(s, c):
+            return walk_steps(c, base(s, c), steps_t)
+
+        def chain_exported(s, c):
+            v = walk_steps(c, base(s, c), steps_t)
+            return v if type(v) in PLAIN_TYPES else export(v)
+        # `chain_exported` is the fallback of `local_entry` below; `chain` gets its `.exported`
+        # only when it is itself the result (marking it otherwise would make a reference cycle
+        # that only the garbage collector frees)
         local = getattr(base, "local_name", None)
         if local is None or len(steps_t) != 1 or steps_t[0][0] is None:
             chain.exported = chain_exported  # type: ignore[attr-defined]
@@ -217,14 +194,19 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
         local_entry.exported = chain_exported  # type: ignore[attr-defined]
         return local_entry
     # `var.a.b[1].c`: dict entries that exist and positive indexes in range need no span and no
-    # warning; at the first step that is anything else, the general walk starts over (every read
-    # before it was a pure dict or list read, so nothing is done twice).
+    # warning; at the first step that is anything else, the general walk (`walk_root`) starts
+    # over (every read before it was a pure dict or list read, so nothing is done twice).  The
+    # general walk is a module function: no fallback closures are made per path.
     path = tuple(key if key is not None else idx for key, idx, _ in steps_t)
+    if len(path) == 1 and type(path[0]) is str:
+        return _chain1(root, path[0], root_span, steps_t)
+    if len(path) == 2 and type(path[0]) is str and type(path[1]) is str:
+        return _chain2(root, path[0], path[1], root_span, steps_t)
 
     def chain_fast(s, c):
         v = c.vars.get(root, MISSING)
         if v is MISSING:
-            return chain(s, c)
+            return walk_root(c, root, root_span, steps_t)
         for step in path:
             if type(step) is str:
                 if type(v) is dict:
@@ -235,13 +217,14 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
             elif type(v) is list and 0 < step <= len(v):
                 v = v[step - 1]
                 continue
-            return chain(s, c)
+            return walk_root(c, root, root_span, steps_t)
         return v
 
     def chain_fast_exported(s, c):
         v = c.vars.get(root, MISSING)
         if v is MISSING:
-            return chain_exported(s, c)
+            v = walk_root(c, root, root_span, steps_t)
+            return v if type(v) in PLAIN_TYPES else export(v)
         for step in path:
             if type(step) is str:
                 if type(v) is dict:
@@ -252,17 +235,45 @@ def _access_chain(comp: Compiler, node: ast.Node) -> Closure:
             elif type(v) is list and 0 < step <= len(v):
                 v = v[step - 1]
                 continue
-            return chain_exported(s, c)
+            v = walk_root(c, root, root_span, steps_t)
+            return v if type(v) in PLAIN_TYPES else export(v)
         return v if type(v) in PLAIN_TYPES else export(v)
     chain_fast.exported = chain_fast_exported  # type: ignore[attr-defined]
-    if len(path) == 1 and type(path[0]) is str:
-        return _chain1(root, path[0], chain, chain_exported)
-    if len(path) == 2 and type(path[0]) is str and type(path[1]) is str:
-        return _chain2(root, path[0], path[1], chain, chain_exported)
     return chain_fast
 
 
-def _chain1(root: str, k0: str, chain: Closure, chain_exported: Closure) -> Closure:
+def walk_root(c: EvalContext, root: str, root_span: Span, steps: tuple) -> Any:
+    """The general walk of `root.a.b[1]...` from the variable `root` (see `walk_steps`)."""
+    v = c.vars.get(root, MISSING)
+    if v is MISSING:
+        v = missing_variable(c, root, root_span)
+    return walk_steps(c, v, steps)
+
+
+def walk_steps(c: EvalContext, v: Any, steps: tuple) -> Any:
+    """`v` read through `steps` ((entry name, 0, span) or (None, literal index, span)), with the
+    warnings and nulls of a missing entry, a non-context or an index out of range."""
+    for key, idx, span in steps:
+        if key is not None:
+            if type(v) is dict:
+                w = v.get(key, MISSING)
+                v = no_entry(c, v, key, span) if w is MISSING else w
+            else:
+                v = path_step(c, v, key, span)
+        elif type(v) is list:
+            size = len(v)
+            if 0 < idx <= size:
+                v = v[idx - 1]
+            elif 0 < -idx <= size:
+                v = v[size + idx]
+            else:
+                v = None
+        elif v is not None:
+            v = pick(c, _as_list(v), idx, span)
+    return v
+
+
+def _chain1(root: str, k0: str, root_span: Span, steps: tuple) -> Closure:
     """`var.a`, unrolled (see `chain_fast`)."""
     def chain1(s, c):
         v = c.vars.get(root)
@@ -270,7 +281,7 @@ def _chain1(root: str, k0: str, chain: Closure, chain_exported: Closure) -> Clos
             w = v.get(k0, MISSING)
             if w is not MISSING:
                 return w
-        return chain(s, c)
+        return walk_root(c, root, root_span, steps)
 
     def chain1_exported(s, c):
         v = c.vars.get(root)
@@ -278,12 +289,13 @@ def _chain1(root: str, k0: str, chain: Closure, chain_exported: Closure) -> Clos
             w = v.get(k0, MISSING)
             if w is not MISSING:
                 return w if type(w) in PLAIN_TYPES else export(w)
-        return chain_exported(s, c)
+        v = walk_root(c, root, root_span, steps)
+        return v if type(v) in PLAIN_TYPES else export(v)
     chain1.exported = chain1_exported  # type: ignore[attr-defined]
     return chain1
 
 
-def _chain2(root: str, k0: str, k1: str, chain: Closure, chain_exported: Closure) -> Closure:
+def _chain2(root: str, k0: str, k1: str, root_span: Span, steps: tuple) -> Closure:
     """`var.a.b`, unrolled (see `chain_fast`)."""
     def chain2(s, c):
         v = c.vars.get(root)
@@ -293,7 +305,7 @@ def _chain2(root: str, k0: str, k1: str, chain: Closure, chain_exported: Closure
                 w = v.get(k1, MISSING)
                 if w is not MISSING:
                     return w
-        return chain(s, c)
+        return walk_root(c, root, root_span, steps)
 
     def chain2_exported(s, c):
         v = c.vars.get(root)
@@ -303,7 +315,8 @@ def _chain2(root: str, k0: str, k1: str, chain: Closure, chain_exported: Closure
                 w = v.get(k1, MISSING)
                 if w is not MISSING:
                     return w if type(w) in PLAIN_TYPES else export(w)
-        return chain_exported(s, c)
+        v = walk_root(c, root, root_span, steps)
+        return v if type(v) in PLAIN_TYPES else export(v)
     chain2.exported = chain2_exported  # type: ignore[attr-defined]
     return chain2
 
