@@ -3,9 +3,11 @@ overload for the call's arity (the same outcomes as the general call); pure buil
 arguments are evaluated once, at compile time."""
 from __future__ import annotations
 
+from functools import partial
+
 from ..builtins import Builtin, failure
 from .state import MISSING
-from .util import PLAIN_TYPES, const_of, constant, export, plain
+from .util import PLAIN_TYPES, constant, export, plain
 from ...errors import EvaluationError, FeelishError, SourceError, WarningKind
 from ..tainting import rerun, tainted
 from ..values import FeelFailure
@@ -79,8 +81,13 @@ def fold(builtin: Builtin, name: str, consts: list) -> tuple[bool, Any]:
 def builtin_call(builtin: Builtin, name: str, arg_fns: tuple, span, general):
     """A call of an unshadowed built-in: folded when pure with literal arguments, else direct,
     else `general` (the lookup-and-invoke closure, also used whenever a variable has the name)."""
-    consts = [const_of(f) for f in arg_fns]
-    if all(k is not MISSING for k in consts):
+    consts = []
+    for f in arg_fns:  # (a plain loop: no generator per call site)
+        k = getattr(f, "const", MISSING)
+        if k is MISSING:
+            break
+        consts.append(k)
+    else:
         ok, value = fold(builtin, name, consts)
         if ok:
             folded = constant(value)
@@ -106,25 +113,29 @@ def direct(builtin: Builtin, name: str, arg_fns: tuple, span, general):
 
 def _exporting(general):
     """The general call, its result exported: a host function shadowing a built-in whose results
-    are plain may return anything."""
-    def general_exported(s, c):
-        v = general(s, c)
-        return v if type(v) in PLAIN_TYPES else export(v)
-    return general_exported
+    are plain may return anything (a partial: no closure made per call site)."""
+    return partial(_exported_result, general)
+
+
+def _exported_result(general, s, c):
+    v = general(s, c)
+    return v if type(v) in PLAIN_TYPES else export(v)
+
+
+def _finish(c, r, span):
+    """A built-in's result charged (a list: its length in steps) or checked (a long string)."""
+    t = type(r)
+    if t is list:
+        c.steps -= len(r)
+        if c.steps < 0:
+            c.exceeded(span)
+    elif t is str and len(r) > 64:
+        c.check_string(r, span)
+    return r
 
 
 def _direct(ov, name: str, arg_fns: tuple, span, general):
     impl, wants_ctx = ov.impl, ov.wants_ctx
-
-    def finish(c, r):
-        t = type(r)
-        if t is list:
-            c.steps -= len(r)
-            if c.steps < 0:
-                c.exceeded(span)
-        elif t is str and len(r) > 64:
-            c.check_string(r, span)
-        return r
 
     if len(arg_fns) == 1 and not wants_ctx:
         arg0 = arg_fns[0]
@@ -146,7 +157,7 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
                 return _failed(c, exc, name, span, impl, (a,))
             t = type(r)
             if t is list or (t is str and len(r) > 64):
-                return finish(c, r)
+                return _finish(c, r, span)
             return r
         return call_builtin1
 
@@ -171,7 +182,7 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
                 return _failed(c, exc, name, span, impl, (a, b))
             t = type(r)
             if t is list or (t is str and len(r) > 64):
-                return finish(c, r)
+                return _finish(c, r, span)
             return r
         return call_builtin2
 
@@ -183,7 +194,7 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
             r = impl(c, *args) if wants_ctx else impl(*args)
         except Exception as exc:  # noqa: BLE001
             return _failed(c, exc, name, span, (lambda *a: impl(c, *a)) if wants_ctx else impl, args)
-        return finish(c, r)
+        return _finish(c, r, span)
     return call_builtin
 
 

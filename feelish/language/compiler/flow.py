@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
+from functools import partial
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -519,9 +520,9 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
     named = node.named is not None
     if named:
         arg_names = tuple(a.name for a in node.named)
-        arg_fns = tuple(comp.compile(a.value) for a in node.named)
+        arg_fns = tuple([comp.compile(a.value) for a in node.named])
     else:
-        arg_fns = tuple(comp.compile(a) for a in node.args)
+        arg_fns = tuple([comp.compile(a) for a in node.args])
     if isinstance(callee, ast.Name) and callee.name in _PROBES and arg_fns:
         arg_fns = (_probe(arg_fns[0]),) + arg_fns[1:]
 
@@ -530,12 +531,13 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
         builtin = builtin_named(fname)
         checks, hop = comp.resolve(fname)
         if builtin is not None and not checks and hop is None:
-            def find_builtin(s, c):  # most calls: a built-in nobody shadows
-                v = c.vars.get(fname, MISSING)
-                if v is not MISSING and _is_function(v):
-                    return v
-                return builtin
-            find = find_builtin
+            # most calls: a built-in nobody in scope shadows; the general call (a host function
+            # of that name wins) is a partial of a module function: no closures made for it
+            general = partial(_named_call if named else _builtin_call, fname, builtin,
+                              tuple(zip(arg_names, arg_fns)) if named else arg_fns, span)
+            if named:
+                return charged(general, len(arg_fns), span)
+            return charged(builtin_call(builtin, fname, arg_fns, span, general), len(arg_fns), span)
         else:  # (only here is the general lookup built: it records nothing for a built-in name)
             get = comp.getter(fname, record=builtin is None)
 
@@ -584,9 +586,28 @@ def _call(comp: Compiler, node: ast.Call) -> Closure:
             if fn is None:
                 return None
             return invoke(c, fn, [f(s, c) for f in arg_fns], fname, span)
-    if isinstance(callee, ast.Name) and builtin is not None and not checks and hop is None:
-        return charged(builtin_call(builtin, fname, arg_fns, span, call), len(arg_fns), span)
     return charged(call, len(arg_fns), span)
+
+
+def _found(c: EvalContext, fname: str, builtin) -> Any:
+    """The function a call of the built-in `fname` runs: a host function of that name, else the
+    built-in."""
+    v = c.vars.get(fname, MISSING)
+    if v is not MISSING and _is_function(v):
+        return v
+    return builtin
+
+
+def _builtin_call(fname: str, builtin, arg_fns: tuple, span: Span, s, c: EvalContext) -> Any:
+    """The general call of a built-in nobody in scope shadows (bound by `functools.partial`)."""
+    fn = _found(c, fname, builtin)
+    return invoke(c, fn, [f(s, c) for f in arg_fns], fname, span)
+
+
+def _named_call(fname: str, builtin, arg_names: tuple, span: Span, s, c: EvalContext) -> Any:
+    """`_builtin_call` with named arguments; `arg_names` are (name, closure) pairs here."""
+    fn = _found(c, fname, builtin)
+    return invoke(c, fn, {k: f(s, c) for k, f in arg_names}, fname, span, True)
 
 
 def _iter_range_value(comp: Compiler, node: ast.IterRange) -> Closure:

@@ -76,16 +76,30 @@ def _secret_string(comp: Compiler, node: ast.SecretString) -> Closure:
 
 
 def _list(comp: Compiler, node: ast.ListLit) -> Closure:
-    items = tuple(comp.compile(i) for i in node.items)
-    values = [const_of(f) for f in items]
-    if all(v is not MISSING for v in values):
+    # plain loops, no generator expressions: a list literal is compiled often (and is small)
+    compile_ = comp.compile
+    fns, values = [], []
+    folded = every_plain = True
+    for i in node.items:
+        f = compile_(i)
+        fns.append(f)
+        if folded:
+            v = getattr(f, "const", MISSING)
+            if v is MISSING:
+                folded = False
+            else:
+                values.append(v)
+        if every_plain and not getattr(f, "plain", False):
+            every_plain = False
+    if folded:
         return constant(values)
+    items = tuple(fns)
 
     def list_lit(s, c):
         return [f(s, c) for f in items]
-    if all(getattr(f, "plain", False) for f in items):
+    if every_plain:
         return charged(plain(list_lit), len(items), node.span)
-    items_ex = tuple(exported_of(f) for f in items)
+    items_ex = tuple([exported_of(f) for f in items])
 
     def list_exported(s, c):
         return [f(s, c) for f in items_ex]
@@ -111,36 +125,47 @@ def is_self_contained(node: ast.ContextLit, comp: Compiler | None = None) -> boo
 
 
 def _context(comp: Compiler, node: ast.ContextLit) -> Closure:
-    keys = frozenset(e.key for e in node.entries)
+    # (plain loops and list comprehensions, no generator expressions: contexts are compiled often)
     self_contained = is_self_contained(node, comp)
+    compile_ = comp.compile
     if self_contained:
-        entries = tuple((e.key, comp.compile(e.value)) for e in node.entries)
+        entries = tuple([(e.key, compile_(e.value)) for e in node.entries])
     else:
-        comp.push("context", keys)
+        comp.push("context", frozenset([e.key for e in node.entries]))
         try:
-            entries = tuple((e.key, comp.compile(e.value)) for e in node.entries)
+            entries = tuple([(e.key, compile_(e.value)) for e in node.entries])
         finally:
             comp.pop()
-    values = {k: const_of(f) for k, f in entries}
-    if all(v is not MISSING for v in values.values()):
+    values = {}
+    for k, f in entries:
+        values[k] = getattr(f, "const", MISSING)
+    for v in values.values():
+        if v is MISSING:
+            break
+    else:
         return constant(values)
     if self_contained:
         # A template holds the entries in order, with the immutable constants filled in; each
         # evaluation copies it and sets only the computed entries.
-        template = {k: (v if v is not MISSING and type(v) not in (list, dict) else None)
-                    for k, v in values.items()}
-        computed = tuple((k, f) for k, f in entries
-                         if values[k] is MISSING or type(values[k]) in (list, dict))
+        template = {}
+        for k, v in values.items():
+            template[k] = v if v is not MISSING and type(v) is not list and type(v) is not dict \
+                else None
+        computed = tuple([(k, f) for k, f in entries
+                          if values[k] is MISSING or type(values[k]) in (list, dict)])
 
         def context_flat(s, c):
             d = template.copy()
             for key, f in computed:
                 d[key] = f(s, c)
             return d
-        if all(getattr(f, "plain", False) for _, f in computed):
+        for _, f in computed:
+            if not getattr(f, "plain", False):
+                break
+        else:
             return charged(plain(context_flat), len(entries), node.span)
         # a variable entry (`q: query`) is read inline; its closure runs only when it is missing
-        computed_ex = tuple((k, getattr(f, "var_name", None), exported_of(f)) for k, f in computed)
+        computed_ex = tuple([(k, getattr(f, "var_name", None), exported_of(f)) for k, f in computed])
 
         def context_exported(s, c):
             d = template.copy()
