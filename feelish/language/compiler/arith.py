@@ -87,18 +87,18 @@ def specialise(symbol: str, left, right, ka: Any, kb: Any, span, op, soft: tuple
                     return r
             return general(c, a, kb)
 
-        def num_value(a, c):  # the same, given the left operand's value
-            ta = type(a)
-            if ta in _NUMS:
-                try:
-                    r = dec_op(floats[a] if ta is float else a, kb)
-                except ArithmeticError:
-                    return general(c, a, kb)
-                if ta is not Decimal or r.is_finite():
-                    return r
-            return general(c, a, kb)
         local = getattr(left, "local_name", None)
         if local is not None:
+            def num_value(a, c):  # the same, given the left operand's value (a loop's item)
+                ta = type(a)
+                if ta in _NUMS:
+                    try:
+                        r = dec_op(floats[a] if ta is float else a, kb)
+                    except ArithmeticError:
+                        return general(c, a, kb)
+                    if ta is not Decimal or r.is_finite():
+                        return r
+                return general(c, a, kb)
             num_const_right.of_local = (local, num_value)  # type: ignore[attr-defined]
             int_step = _int_step(symbol, kb)
             if int_step is not None:

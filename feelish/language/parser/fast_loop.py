@@ -288,6 +288,8 @@ def _rule_callback(rule: dict, builder: Builder):
     size, origin, callback = _list_callback(rule, builder)
     if (size != 1 and size != 3) or callback is None:
         return size, origin, callback
+    if size == 3 and getattr(callback, "splices_first", False):
+        return size, origin, _append_two  # `_rule: _rule "," item`: the list grows in place
     name = rule["alias"] or rule["template"] or origin
     if callback == getattr(builder, name, None):  # the method itself, no reshaping around it
         positional = getattr(builder, f"{name}_{size}", None)
@@ -346,6 +348,7 @@ def _list_callback(rule: dict, builder: Builder):
                 out = c[0]
                 out += c[1:]
                 return out
+            spliced.splices_first = inlined  # type: ignore[attr-defined]
         else:
             def spliced(c):
                 out = c[:at]
@@ -376,6 +379,14 @@ def _list_callback(rule: dict, builder: Builder):
         return method(out)
 
     return size, origin, shaped
+
+
+def _append_two(first: list, second, third) -> list:
+    """An inlined `_rule` of three symbols that splices its first (its own list, fresh on the
+    value stack) and adds the other two: `spliced` over [first, second, third]."""
+    first.append(second)
+    first.append(third)
+    return first
 
 
 def _one_or(method, children: list):
