@@ -155,21 +155,23 @@ def parse_duration(text: str) -> timedelta | YearsMonthsDuration:
     m = _DURATION_RE.match(t)
     if not m:
         raise _invalid("duration", text)
-    g = m.groupdict()
-    sign = -1 if g["sign"] else 1
-    has_ym = g["Y"] is not None or g["M"] is not None
-    has_dt = any(g[k] is not None for k in ("W", "D", "H", "MI", "S"))
+    # (the groups unpacked at once, plain tests: a `duration("P10D")` literal is folded at
+    # every compile)
+    minus, y, mo, w, d, h, mi, sec = m.group("sign", "Y", "M", "W", "D", "H", "MI", "S")
+    sign = -1 if minus else 1
+    has_ym = y is not None or mo is not None
+    has_dt = w is not None or d is not None or h is not None or mi is not None or sec is not None
     if has_ym and has_dt:
         raise _invalid("duration (years-months and days-time parts cannot be mixed)", text)
-    whole, _, frac = (g["S"] or "0").partition(".")
+    whole, _, frac = (sec or "0").partition(".")
     try:
-        if any(len(part.lstrip("0")) > 40 for part in (g["Y"], g["M"], g["W"], g["D"], g["H"],
-                                                       g["MI"], whole) if part):
-            raise OverflowError  # far beyond any duration: not worth an int
+        for part in (y, mo, w, d, h, mi, whole):
+            if part and len(part.lstrip("0")) > 40:
+                raise OverflowError  # far beyond any duration: not worth an int
         if has_ym:
-            return YearsMonthsDuration(sign * (int(g["Y"] or 0) * 12 + int(g["M"] or 0)))
-        seconds = (((int(g["W"] or 0) * 7 + int(g["D"] or 0)) * 24 + int(g["H"] or 0)) * 60
-                   + int(g["MI"] or 0)) * 60 + int(whole)
+            return YearsMonthsDuration(sign * (int(y or 0) * 12 + int(mo or 0)))
+        seconds = (((int(w or 0) * 7 + int(d or 0)) * 24 + int(h or 0)) * 60
+                   + int(mi or 0)) * 60 + int(whole)
         return make_duration(sign * (seconds * 1_000_000_000 + int(frac.ljust(9, "0"))))
     except OverflowError:
         raise _invalid("duration (out of range)", text) from None
