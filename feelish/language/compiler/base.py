@@ -90,7 +90,12 @@ class Compiler:
         if not (span.start < value.start <= value.end <= span.end) or not (
                 src.startswith(entry.key, span.start) or src.startswith(entry.key, span.start + 1)):
             return True
-        return self.may_hold(entry.value, ("[", "function", *earlier))
+        if not self.spans_index_source:
+            return True
+        text = src[value.start:value.end]
+        if "[" in text or "function" in text:  # (`x.function`, a field, counts too: the walk)
+            return True
+        return bool(earlier) and self.may_hold(entry.value, earlier)
 
     # ------------------------------------------------------------------ name resolution
 
