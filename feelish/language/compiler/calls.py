@@ -122,8 +122,8 @@ def _exported_result(general, s, c):
     return v if type(v) in PLAIN_TYPES else export(v)
 
 
-def _finish(c, r, span):
-    """A built-in's result charged (a list: its length in steps) or checked (a long string)."""
+def charge_result(c, r, span):
+    """A called function's result charged (a list: its length in steps) or checked (a long string)."""
     t = type(r)
     if t is list:
         c.steps -= len(r)
@@ -157,7 +157,7 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
                 return _failed(c, exc, name, span, impl, (a,))
             t = type(r)
             if t is list or (t is str and len(r) > 64):
-                return _finish(c, r, span)
+                return charge_result(c, r, span)
             return r
         return call_builtin1
 
@@ -182,7 +182,7 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
                 return _failed(c, exc, name, span, impl, (a, b))
             t = type(r)
             if t is list or (t is str and len(r) > 64):
-                return _finish(c, r, span)
+                return charge_result(c, r, span)
             return r
         return call_builtin2
 
@@ -194,8 +194,8 @@ def _direct(ov, name: str, arg_fns: tuple, span, general):
             r = impl(c, *args) if wants_ctx else impl(*args)
         except Exception as exc:  # noqa: BLE001
             return _failed(c, exc, name, span, (lambda *a: impl(c, *a)) if wants_ctx else impl, args)
-        return _finish(c, r, span)
+        return charge_result(c, r, span)
     return call_builtin
 
 
-__all__ = ["PLAIN_RESULTS", "PURE", "builtin_call", "direct", "fold"]
+__all__ = ["PLAIN_RESULTS", "PURE", "builtin_call", "charge_result", "direct", "fold"]

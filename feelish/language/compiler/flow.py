@@ -11,7 +11,7 @@ from .. import ast, operators
 from .state import MISSING, EvalContext
 from .util import as_int, charged, const_of, contains, decimals, mentions, plain, small_decimals, walk
 from .base import Closure, Compiler, builtin_named
-from .calls import builtin_call
+from .calls import builtin_call, charge_result
 from ...errors import EvaluationError, FeelishError, LimitExceeded, SourceError, Span, WarningKind
 from ..values import FeelFailure, FeelFunction, Range
 
@@ -475,14 +475,7 @@ def invoke(c: EvalContext, fn: Any, args: Any, name: str, span: Span, named: boo
         c.warn(WarningKind.FUNCTION_INVOCATION_FAILURE,
                f"{name} failed ({type(exc).__name__})", span)
         return None
-    t = type(r)
-    if t is list:
-        c.steps -= len(r)
-        if c.steps < 0:
-            c.exceeded(span)
-    elif t is str and len(r) > 64:
-        c.check_string(r, span)
-    return r
+    return charge_result(c, r, span)
 
 
 def _is_function(v: Any) -> bool:
