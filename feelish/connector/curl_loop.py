@@ -45,17 +45,17 @@ class Places:
 
     def __init__(self, free: int):
         self.free = free
-        self._waiting: collections.deque[asyncio.Future] = collections.deque()
+        self.waiting: collections.deque[asyncio.Future] = collections.deque()
 
     async def take(self, loop: asyncio.AbstractEventLoop, wait: float | None) -> bool:
         """True once a place is ours; False when `wait` seconds passed first."""
-        if self.free > 0 and not self._waiting:
+        if self.free > 0 and not self.waiting:
             self.free -= 1
             return True
         if wait is not None and wait <= 0:
             return False
         turn = loop.create_future()
-        self._waiting.append(turn)
+        self.waiting.append(turn)
         timer = None if wait is None else loop.call_later(wait, _expire, turn, False)
         try:
             return await turn
@@ -69,8 +69,8 @@ class Places:
 
     def give(self) -> None:
         """A place is free: the longest-waiting call takes it, or it is counted free."""
-        while self._waiting:
-            turn = self._waiting.popleft()
+        while self.waiting:
+            turn = self.waiting.popleft()
             if not turn.done():
                 turn.set_result(True)
                 return
@@ -161,11 +161,16 @@ class LoopMulti:
     async def exchange(self, method: str, url: httpx2.URL, lines: list[bytes], body, length: int,
                        timeouts: dict) -> LoopHandle:
         """Send a request (see `CurlTransport.exchange`) and wait for the response's head."""
-        await self._place(timeouts)
+        places = self._places
+        if places.free > 0 and not places.waiting:  # a free place: no coroutine to await
+            places.free -= 1
+        else:
+            await self._place(timeouts)
         handle = self._idle.pop() if self._idle else self._transport.configure(LoopHandle())
         handle.held = True
         try:
-            await self._transport.check_host(handle, url)
+            if self._transport.has_policy:  # without a policy there is nothing to resolve
+                await self._transport.check_host(handle, url)
             self._transport.prepare(handle, method, url, lines, body, length, timeouts)
             self.multi.add_handle(handle.easy)
             handle.active = True
@@ -200,6 +205,16 @@ class LoopMulti:
         if handle.error is not None and (handle.done or not handle.chunks):
             error = handle.error
             raise map_error(error) if isinstance(error, ExchangeFailed) else error
+
+    async def read_all(self, handle: LoopHandle, timeout: float | None) -> bytes:
+        """The rest of the body: `read` until b"" in one coroutine."""
+        parts = []
+        while True:
+            if not handle.chunks and not handle.done:
+                await self.wait(handle, timeout)
+            if not handle.chunks:
+                return b"".join(parts)
+            parts.append(handle.take())
 
     async def read(self, handle: LoopHandle, timeout: float | None) -> bytes:
         """The next body bytes as they arrive (b"" at the end)."""

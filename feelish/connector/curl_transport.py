@@ -198,6 +198,11 @@ class CurlTransport(httpx2.BaseTransport):
             slot.refuse(str(exc), httpx2.ConnectError(str(exc) or exc.__class__.__name__))
         return pycurl.SOCKET_BAD
 
+    @property
+    def has_policy(self) -> bool:
+        """Whether a destination policy checks the hosts of this transport's connections."""
+        return self._policy is not None
+
     async def check_host(self, handle, url: httpx2.URL) -> None:
         """With a policy, resolve (on the loop, without blocking it) and check the addresses of
         the host a connection for `url` goes to, before curl may open one."""

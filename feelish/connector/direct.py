@@ -130,7 +130,8 @@ class AsyncDirectResponse(DirectResponse):
         return self.model().aiter_bytes()
 
     async def aread(self) -> bytes:
-        return b"".join([block async for block in self.aiter_raw()])
+        slot = self._slot
+        return b"" if slot is None else await self._transport.read_all(slot, self._timeout)
 
     async def aclose(self) -> None:
         if self._model is not None:

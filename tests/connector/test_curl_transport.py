@@ -60,6 +60,23 @@ def test_the_direct_path_sends_what_the_client_path_sends(fault_url, tmp_path, c
     assert direct["body"].startswith(CASES[case].get("method", '"GET"').strip('"'))
 
 
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_a_body_in_many_blocks_reads_the_same_directly_and_through_the_client(fault_url, tmp_path,
+                                                                             asynchronous):
+    """A 300 KB echo arrives in many blocks: the direct path's whole-body read (one coroutine on
+    the loop) gives what httpx2's client path gives."""
+    text = "".join(f"{i:06d}" for i in range(50_000))
+    seen = []
+    for follow in (False, True):
+        with Runtime(trust_env=False, document_folder=tmp_path) as rt:
+            conn = _connector(rt, {"url": Literal(f"{fault_url}/echo"), "method": '"POST"',
+                                   "body": Literal(text), "responseFormat": '"text"',
+                                   "followRedirects": "true" if follow else "false"})
+            out = asyncio.run(conn.run_async()) if asynchronous else conn.run()
+            seen.append(out.response["body"])
+    assert seen[0] == seen[1] and seen[0].endswith(text)
+
+
 @pytest.mark.parametrize("transport", ["curl", "urllib3"])
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 def test_a_head_with_too_many_headers_is_refused(fault_url, tmp_path, transport, asynchronous):
