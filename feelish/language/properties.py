@@ -84,6 +84,12 @@ _RANGE_PROPS = {
     "end included": lambda r: r.end_included,
 }
 
+#: the value types outside Python's temporal classes, with their property tables (the wide and
+#: nanosecond values have the properties of their plain counterparts)
+_OTHER_TABLES = {YearsMonthsDuration: _YMD_PROPS, Range: _RANGE_PROPS,
+                 WideDateTime: _DATETIME_PROPS, WideDate: _DATE_PROPS, WideTime: _CLOCK_PROPS,
+                 WideDuration: _TD_PROPS}
+
 
 def get_property(value: Any, name: str) -> Any:
     """The property `name` of a temporal value, duration, range (or context entry)."""
@@ -98,18 +104,8 @@ def get_property(value: Any, name: str) -> Any:
         table = _CLOCK_PROPS
     elif isinstance(value, timedelta):
         table = _TD_PROPS
-    elif t is YearsMonthsDuration:
-        table = _YMD_PROPS
-    elif t is Range:
-        table = _RANGE_PROPS
-    elif t is WideDateTime:
-        table = _DATETIME_PROPS
-    elif t is WideDate:
-        table = _DATE_PROPS
-    elif t is WideTime:
-        table = _CLOCK_PROPS
-    elif t is WideDuration:
-        table = _TD_PROPS
+    elif t in _OTHER_TABLES:
+        table = _OTHER_TABLES[t]
     elif isinstance(value, dict):
         if name in value:
             return value[name]
